@@ -1,0 +1,89 @@
+"""Command line: ``ciatstudy build | validate | reconstruct``.
+
+Exit code 0 on success; otherwise one clear line on stderr and a non-zero code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import DataError
+
+
+def _cmd_validate(args) -> int:
+    from .io import load_wave
+
+    wave = load_wave(args.wave)
+    sizes = ", ".join(f"{wave.codebook.segment_label(k)} {v}" for k, v in wave.segment_sizes().items())
+    kind = "reconstructed " if wave.reconstructed else ""
+    print(f"wave {wave.name}: valid — {len(wave.responses)} {kind}respondents ({sizes}), "
+          f"{len(wave.codebook.questions)} questions, {len(wave.codebook.item_codes)} items, "
+          f"{len(wave.tables)} other tables")
+    return 0
+
+
+def _cmd_reconstruct(args) -> int:
+    from .config import Paths
+    from .io import load_codebook, read_csv, write_text
+    from .reconstruct import PUBLISHED_FILE, reconstruct_responses, to_csv_text
+
+    raw = Paths.for_wave(args.wave).raw
+    codebook = load_codebook(raw / "codebook.yaml")
+    sizes = {level["code"]: int(level["n"]) for level in codebook.raw["segments"]["levels"]}
+    text = to_csv_text(reconstruct_responses(codebook, read_csv(raw / PUBLISHED_FILE), sizes))
+    target = raw / codebook.responses_file
+    if args.write:
+        write_text(text, target)
+        print(f"wrote {target}")
+        return 0
+    current = target.read_text(encoding="utf-8") if target.exists() else None
+    if current == text:
+        print(f"{target.name} is up to date with {PUBLISHED_FILE}")
+        return 0
+    print(f"{target.name} differs from what {PUBLISHED_FILE} gives; run with --write to regenerate it",
+          file=sys.stderr)
+    return 1
+
+
+def _cmd_build(args) -> int:
+    from .build import build
+
+    return build(args.wave, only=args.only, jobs=args.jobs, force=args.force)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ciatstudy", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="run the section notebooks and export the report of a wave")
+    p.add_argument("--wave", default="2014")
+    p.add_argument("--only", nargs="+", metavar="SECTION", help="run only these sections")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel sections (default: cores)")
+    p.add_argument("--force", action="store_true", help="re-run every section even if nothing changed")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("validate", help="load and validate a wave (name or folder)")
+    p.add_argument("wave", metavar="WAVE_OR_PATH")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("reconstruct", help="check (or --write) wave 2014's reconstructed answers")
+    p.add_argument("--wave", default="2014")
+    p.add_argument("--write", action="store_true", help="regenerate the raw file (developer action)")
+    p.set_defaults(func=_cmd_reconstruct)
+
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except DataError as exc:
+        print(f"ciatstudy: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ciatstudy: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

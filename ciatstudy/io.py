@@ -1,0 +1,218 @@
+"""Reading and writing files: the only module that touches the disk.
+
+Every reader checks what it reads and raises :class:`~ciatstudy.errors.DataError`
+naming the file, the row (as a spreadsheet numbers it, header = row 1) and the
+column; every writer writes to a temporary file and moves it into place, so a
+failure never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .codebook import Codebook
+from .config import Paths, project_root
+from .errors import DataError
+from .validate import check_table_schema, validate_responses
+
+
+# --------------------------------------------------------------------------- reading
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(project_root()))
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file (BOM tolerated) or say where it is not UTF-8."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError("file not found", file=_display(path))
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError("the file is empty", file=_display(path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        row = data.count(b"\n", 0, exc.start) + 1
+        header = data.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+        names = next(csv.reader([header])) if header else []
+        col_index = data[line_start:exc.start].count(b",")
+        column = names[col_index] if col_index < len(names) else None
+        raise DataError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8 "
+            "(Excel: 'CSV UTF-8'), or bring it in with `ciatstudy import`, which reads Windows-1252",
+            file=_display(path), row=row, column=column) from None
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a comma-separated raw file as strings, checking its shape.
+
+    Empty cells stay empty strings; typing is the schema's job.
+    """
+    path = Path(path)
+    text = read_text(path)
+    rows = list(csv.reader(_io.StringIO(text)))
+    header = rows[0]
+    name = _display(path)
+    if len(header) == 1:
+        for sep, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+            if sep in header[0]:
+                raise DataError(f"only one column found and the header contains a {label}: the file looks "
+                                f"{label}-separated, raw wave files are comma-separated", file=name, row=1)
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise DataError("duplicated column name", file=name, row=1, column=dup)
+    body = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            column = header[min(len(row), len(header) - 1)]
+            raise DataError(f"{len(row)} fields where the header has {len(header)}", file=name,
+                            row=number, column=column)
+        body.append(row)
+    if not body:
+        raise DataError("the file has a header but no data rows", file=name, row=2)
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame.index = pd.RangeIndex(2, 2 + len(frame))  # file row numbers, for messages
+    return frame
+
+
+def load_codebook(path: Path) -> Codebook:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(read_text(path))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=_display(path),
+                        row=mark.line + 1 if mark else None) from None
+    return Codebook.from_dict(data, file=_display(path))
+
+
+def load_datapackage(folder: Path) -> dict | None:
+    path = Path(folder) / "datapackage.json"
+    if not path.exists():
+        return None
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"not valid JSON: {exc.msg}", file=_display(path), row=exc.lineno) from None
+
+
+# --------------------------------------------------------------------------- waves
+@dataclass
+class Wave:
+    """Everything one wave holds, validated: what the notebooks work on."""
+
+    name: str
+    folder: Path
+    codebook: Codebook
+    responses: pd.DataFrame                      # one row per respondent, item columns Int8
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # side tables by resource name
+    files: dict[str, Path] = field(default_factory=dict)           # resource name -> file
+
+    @property
+    def reconstructed(self) -> bool:
+        return self.codebook.reconstructed
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self.tables:
+            raise KeyError(f"wave {self.name} has no table {name!r}; it has {sorted(self.tables)}")
+        return self.tables[name]
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def segment_sizes(self) -> dict[str, int]:
+        seg = self.codebook.segment_variable
+        counts = self.responses[seg].value_counts()
+        return {code: int(counts.get(code, 0)) for code in self.codebook.segment_codes}
+
+
+def wave_folder(wave_or_path: str | os.PathLike) -> tuple[str, Path]:
+    """Resolve ``"2014"`` or a folder path to (wave name, folder)."""
+    candidate = Path(wave_or_path)
+    if candidate.is_dir() and (candidate / "codebook.yaml").exists():
+        return candidate.resolve().name, candidate.resolve()
+    folder = Paths.for_wave(str(wave_or_path)).raw
+    if not folder.is_dir():
+        raise DataError(f"no wave {str(wave_or_path)!r}: {folder} does not exist "
+                        "(bring a survey export in with `ciatstudy import`)")
+    if not (folder / "codebook.yaml").exists():
+        raise DataError("file not found: every wave needs a codebook", file=_display(folder / "codebook.yaml"))
+    return str(wave_or_path), folder
+
+
+def load_wave(wave_or_path: str | os.PathLike = "2014") -> Wave:
+    """Load and validate a wave: codebook, responses and every described table.
+
+    Examples
+    --------
+    >>> wave = load_wave("2014")
+    >>> wave.segment_sizes()
+    {'mda': 12, 'non_mda': 16}
+    """
+    name, folder = wave_folder(wave_or_path)
+    codebook = load_codebook(folder / "codebook.yaml")
+    package = load_datapackage(folder)
+    resources = {r["name"]: r for r in (package or {}).get("resources", [])}
+    responses_path = folder / codebook.responses_file
+    responses = validate_responses(read_csv(responses_path), codebook, file=_display(responses_path))
+    tables, files = {}, {"responses": responses_path}
+    for rname, resource in resources.items():
+        path = folder / resource["path"]
+        if path == responses_path or resource.get("format", "csv") != "csv":
+            continue
+        frame = read_csv(path)
+        tables[rname] = check_table_schema(frame, resource.get("schema", {}), file=_display(path))
+        files[rname] = path
+    return Wave(name, folder, codebook, responses.reset_index(drop=True), tables, files)
+
+
+# --------------------------------------------------------------------------- writing
+@contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path next to ``target``; move it into place on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_csv(frame: pd.DataFrame, target: Path) -> Path:
+    """Write a tidy table deterministically (dots for decimals, '\\n' line ends)."""
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.10g")
+    return Path(target)
+
+
+def write_text(text: str, target: Path) -> Path:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(target)
+
+
+def save_figure(fig, target: Path, *, dpi: int = 110) -> Path:
+    """Save a matplotlib figure as a PNG that is byte-identical across runs."""
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return Path(target)

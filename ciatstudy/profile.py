@@ -1,0 +1,64 @@
+"""Who answered: respondent profile tables (tidy, one row per category × segment)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _check(frame: pd.DataFrame, columns: dict[str, str]) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"expected a DataFrame, got {type(frame).__name__}")
+    for role, name in columns.items():
+        if name not in frame.columns:
+            raise ValueError(f"{role} column {name!r} not found; columns are {list(frame.columns)}")
+
+
+def segment_sizes(respondents: pd.DataFrame, *, segment: str, segments: list[str], all_code: str = "tous") -> pd.DataFrame:
+    """Number of respondents per segment, whole sample first.
+
+    >>> df = pd.DataFrame({"seg": ["a", "b", "b"]})
+    >>> segment_sizes(df, segment="seg", segments=["a", "b"]).to_dict("list")
+    {'segment': ['tous', 'a', 'b'], 'n': [3, 1, 2]}
+    """
+    _check(respondents, {"segment": segment})
+    unknown = set(respondents[segment].dropna()) - set(segments)
+    if unknown:
+        raise ValueError(f"segments {sorted(unknown)} are not in {segments}")
+    counts = respondents[segment].value_counts()
+    rows = [{"segment": all_code, "n": int(len(respondents))}]
+    rows += [{"segment": s, "n": int(counts.get(s, 0))} for s in segments]
+    return pd.DataFrame(rows)
+
+
+def counts_by_segment(frame: pd.DataFrame, *, category: str, segment: str, categories: list[str],
+                      segments: list[str], sizes: dict[str, int] | None = None,
+                      all_code: str = "tous") -> pd.DataFrame:
+    """Count of respondents per category and segment, with the share of the segment.
+
+    ``frame`` holds one row per respondent × category (several categories per
+    respondent are allowed, e.g. sectors); ``sizes`` gives the segment sizes
+    the shares are taken over (default: rows of ``frame`` per segment).
+
+    >>> df = pd.DataFrame({"seg": ["a", "b", "b"], "band": ["x", "x", "y"]})
+    >>> counts_by_segment(df, category="band", segment="seg", categories=["x", "y"],
+    ...                   segments=["a", "b"])["count"].tolist()
+    [2, 1, 1, 1, 0, 1]
+    """
+    _check(frame, {"category": category, "segment": segment})
+    unknown = set(frame[category].dropna()) - set(categories)
+    if unknown:
+        raise ValueError(f"categories {sorted(unknown)} are not in {categories}")
+    if sizes is None:
+        sizes = frame[segment].value_counts().to_dict()
+    sizes = {**{s: int(sizes.get(s, 0)) for s in segments}}
+    sizes[all_code] = sum(sizes[s] for s in segments)
+    rows = []
+    for cat in categories:
+        sub = frame[frame[category] == cat]
+        per = sub[segment].value_counts()
+        for seg in [all_code, *segments]:
+            count = int(len(sub)) if seg == all_code else int(per.get(seg, 0))
+            n = sizes[seg]
+            rows.append({category: cat, "segment": seg, "n": n, "count": count,
+                         "share": count / n if n else float("nan")})
+    return pd.DataFrame(rows)

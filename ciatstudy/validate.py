@@ -1,0 +1,151 @@
+"""Validation of a wave's tables: pure functions, DataFrame of strings in, typed DataFrame out.
+
+Errors name the file, the row as a spreadsheet numbers it (the frames carry
+file row numbers as their index) and the column.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .codebook import Codebook
+from .errors import DataError
+
+_TRUE, _FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
+
+
+def _convert(value: str, ftype: str):
+    if ftype == "integer":
+        return int(value)
+    if ftype == "number":
+        return float(value)
+    if ftype == "boolean":
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ValueError(value)
+    return value
+
+
+def check_table_schema(frame: pd.DataFrame, schema: dict, *, file: str) -> pd.DataFrame:
+    """Check a table against its Frictionless Table Schema and type its columns.
+
+    Covers what the raw files use: field presence, ``integer`` / ``number`` /
+    ``boolean`` / ``string`` types, the ``required`` and ``enum`` constraints
+    and the primary key.
+    """
+    fields = schema.get("fields", [])
+    names = [f["name"] for f in fields]
+    for name in names:
+        if name not in frame.columns:
+            raise DataError("missing required column", file=file, row=1, column=name)
+    for column in frame.columns:
+        if column not in names:
+            raise DataError("column not described in datapackage.json", file=file, row=1, column=column)
+    out = {}
+    for f in fields:
+        name, ftype = f["name"], f.get("type", "string")
+        constraints = f.get("constraints", {})
+        values = []
+        for row, raw in frame[name].items():
+            if raw == "":
+                if constraints.get("required"):
+                    raise DataError("empty cell in a required column", file=file, row=row, column=name)
+                values.append(None)
+                continue
+            try:
+                value = _convert(raw, ftype)
+            except ValueError:
+                raise DataError(f"{raw!r} is not a valid {ftype}", file=file, row=row, column=name) from None
+            if "enum" in constraints and value not in constraints["enum"]:
+                raise DataError(f"{raw!r} is not one of {constraints['enum']}", file=file, row=row, column=name)
+            if "minimum" in constraints and value < constraints["minimum"]:
+                raise DataError(f"{raw!r} is below the minimum {constraints['minimum']}", file=file, row=row, column=name)
+            if "maximum" in constraints and value > constraints["maximum"]:
+                raise DataError(f"{raw!r} is above the maximum {constraints['maximum']}", file=file, row=row, column=name)
+            if "pattern" in constraints and not re.fullmatch(constraints["pattern"], str(raw)):
+                raise DataError(f"{raw!r} does not match the pattern {constraints['pattern']!r}", file=file, row=row, column=name)
+            values.append(value)
+        dtype = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(ftype, "object")
+        out[name] = pd.Series(values, index=frame.index, dtype=dtype)
+        if constraints.get("unique"):
+            dup = out[name].duplicated() & out[name].notna()
+            if dup.any():
+                row = int(dup.idxmax())
+                raise DataError(f"duplicate value {frame.loc[row, name]!r} in a unique column", file=file, row=row, column=name)
+    typed = pd.DataFrame(out, index=frame.index)
+    key = schema.get("primaryKey")
+    if key:
+        key = [key] if isinstance(key, str) else list(key)
+        dup = typed.duplicated(subset=key, keep="first")
+        if dup.any():
+            row = int(dup.idxmax())
+            raise DataError(f"duplicate key {typed.loc[row, key].tolist()}", file=file, row=row, column=key[0])
+    return typed
+
+
+def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) -> pd.DataFrame:
+    """Check a wave's responses against its codebook; return them typed.
+
+    Wide layout: one row per respondent, the id column, the segment column,
+    then one column per item code holding the coded answer (3/2/1 for
+    agreement items, 1/0 for choices; empty = no answer).
+    """
+    id_col, seg_col = codebook.id_column, codebook.segment_variable
+    for name in (id_col, seg_col, *codebook.item_codes):
+        if name not in frame.columns:
+            raise DataError("missing required column", file=file, row=1, column=name)
+    for column in frame.columns:
+        if column not in (id_col, seg_col, *codebook.item_codes):
+            raise DataError("unknown column: not an item code of the codebook", file=file, row=1, column=column)
+
+    ids = frame[id_col].str.strip()
+    for row, value in ids.items():
+        if not value:
+            raise DataError("empty respondent id", file=file, row=row, column=id_col)
+    dup = ids.duplicated()
+    if dup.any():
+        row = int(dup.idxmax())
+        raise DataError(f"duplicate respondent id {ids[row]!r}", file=file, row=row, column=id_col)
+
+    segments = frame[seg_col].str.strip()
+    known = codebook.segment_codes
+    for row, value in segments.items():
+        if not value:
+            raise DataError("missing segment", file=file, row=row, column=seg_col)
+        if value not in known:
+            raise DataError(f"unknown segment {value!r} (expected one of {known})", file=file, row=row, column=seg_col)
+
+    out = {id_col: ids.astype(object), seg_col: pd.Categorical(segments, categories=known)}
+    for question in codebook.questions:
+        allowed = question.allowed_values
+        for code in question.codes:
+            values = []
+            for row, raw in frame[code].items():
+                raw = raw.strip()
+                if raw == "":
+                    values.append(pd.NA)
+                    continue
+                try:
+                    value = int(raw)
+                except ValueError:
+                    value = None
+                if value not in allowed:
+                    raise DataError(f"{raw!r} is outside the scale of {question.id} ({question.kind}: "
+                                    f"{sorted(allowed)})", file=file, row=row, column=code)
+                values.append(value)
+            out[code] = pd.array(values, dtype="Int8")
+        if question.kind == "single":
+            chosen = pd.DataFrame({c: out[c] for c in question.codes}, index=frame.index)
+            answered = chosen.notna().any(axis=1)
+            totals = chosen.fillna(0).sum(axis=1)
+            bad = answered & (totals != 1)
+            if bad.any():
+                row = int(bad.idxmax())
+                raise DataError(f"{question.id} is choose-one but {int(totals[row])} options are chosen",
+                                file=file, row=row, column=question.codes[0])
+    typed = pd.DataFrame(out, index=frame.index)
+    return typed

@@ -1,0 +1,133 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# ## Qui a répondu ?
+#
+# Profil des structures ayant répondu à l'enquête du RNMA : segments (Maisons des associations et
+# autres structures), budget, salariés et secteurs représentés, tels que l'annexe III les publie.
+
+# %% tags=["hide"]
+from IPython.display import HTML, display
+
+from ciatstudy import labels, profile, render
+from ciatstudy.config import Paths
+from ciatstudy.io import load_wave, save_figure, write_csv
+from ciatstudy.plots import grouped_barh
+from ciatstudy.rounding import format_fr
+
+# %% tags=["parameters"]
+wave: str = "2014"  # a folder name under data/raw/
+
+# %% tags=["hide"]
+data = load_wave(wave)
+paths = Paths.for_wave(wave)
+cb = data.codebook
+segments = cb.segment_codes
+seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
+sizes = data.segment_sizes()
+source_profile = "Annexe III, Résultats analytiques de l'enquête — Qui a répondu ?"
+
+# %% [markdown]
+# ### Répondants par segment
+
+# %% tags=["hide"]
+if data.has("respondents"):
+    respondents = data.table("respondents")
+    by_segment = profile.segment_sizes(respondents, segment="segment", segments=segments, all_code=cb.all_code)
+    source_seg = source_profile
+else:
+    by_segment = profile.segment_sizes(data.responses, segment=cb.segment_variable, segments=segments,
+                                       all_code=cb.all_code)
+    source_seg = f"{cb.source} (fichier {cb.responses_file})"
+write_csv(by_segment, paths.processed / "profile_segments.csv")
+display(HTML(render.table_html(
+    by_segment.assign(segment=by_segment["segment"].map(seg_labels)),
+    caption=f"Répondants par segment (n = {int(by_segment['n'].iloc[0])})",
+    source=source_seg, columns={"segment": labels.column("segment"), "n": labels.column("respondents")})))
+
+# %% [markdown]
+# ### Budget annuel des structures
+
+# %% tags=["hide"]
+if data.has("respondents"):
+    bands = list(labels.vocabulary()["budget_bands"])
+    budget = profile.counts_by_segment(respondents, category="budget_band", segment="segment",
+                                       categories=bands, segments=segments, all_code=cb.all_code)
+    write_csv(budget, paths.processed / "profile_budget.csv")
+    band_labels = labels.vocabulary()["budget_bands"]
+    wide = (budget.pivot(index="budget_band", columns="segment", values="count")
+            .reindex(index=bands, columns=[cb.all_code, *segments]).reset_index())
+    wide["budget_band"] = wide["budget_band"].map(band_labels)
+    uncertain = respondents.loc[respondents["budget_uncertain"].fillna(False), "respondent_no"].tolist()
+    notes = [f"Tranche imprimée « 50 à 1000 000 euros », lue 50 000 à 100 000 €."]
+    if uncertain:
+        notes.append("Tranche suivie d'un « (?) » dans le rapport pour le(s) n° " + ", ".join(map(str, uncertain)) + ".")
+    display(HTML(render.table_html(
+        wide, caption="Nombre de structures par tranche de budget annuel",
+        source="Annexe III, Résultats analytiques de l'enquête — Budget",
+        columns={"budget_band": labels.column("budget_band"),
+                 **{s: f"{seg_labels[s]} (n = {int(by_segment.set_index('segment').loc[s, 'n'])})" for s in [cb.all_code, *segments]}},
+        notes=notes)))
+    fig = grouped_barh(budget[budget["segment"] != cb.all_code], category="budget_band", value="count",
+                       segment="segment", segment_labels=seg_labels, category_labels=band_labels,
+                       xlabel="Nombre de structures", order=bands, width=7)
+    save_figure(fig, paths.figures / "profile_budget.png")
+    display(HTML(render.figure_html(
+        paths.figures / "profile_budget.png", caption="Budget annuel des structures répondantes, par segment",
+        source="Annexe III — Budget", alt="Barres horizontales : nombre de structures par tranche de budget, MDA et non-MDA")))
+else:
+    display(HTML(render.notice_html("Cette vague ne contient pas de profil des répondants (budget, secteurs).")))
+
+# %% [markdown]
+# ### Salariés
+#
+# Le rapport ne donne les effectifs salariés que par segment (pas par structure), avec des tranches
+# différentes pour les MDA et pour les autres structures : le tableau les reprend telles quelles.
+
+# %% tags=["hide"]
+if data.has("staff_bands"):
+    staff = data.table("staff_bands")[["segment", "band", "band_label_as_printed", "count"]]
+    write_csv(staff, paths.processed / "profile_staff.csv")
+    display(HTML(render.table_html(
+        staff.assign(segment=staff["segment"].map(seg_labels)),
+        caption="Salariés des structures, par segment (tranches du rapport)",
+        source="Annexe III, Résultats analytiques de l'enquête — Emploi",
+        columns={"segment": labels.column("segment"), "band_label_as_printed": "Tranche (libellé du rapport)",
+                 "count": labels.column("count")})))
+
+# %% [markdown]
+# ### Secteurs représentés
+#
+# Une structure peut relever de plusieurs secteurs : les parts se lisent par rapport à l'effectif du segment.
+
+# %% tags=["hide"]
+if data.has("respondent_sectors"):
+    sectors = data.table("respondent_sectors").merge(respondents[["respondent_no", "segment"]], on="respondent_no")
+    sector_order = list(dict.fromkeys(data.table("respondent_sectors")["sector"]))
+    seg_sizes = by_segment.set_index("segment")["n"].to_dict()
+    by_sector = profile.counts_by_segment(sectors, category="sector", segment="segment", categories=sector_order,
+                                          segments=segments, sizes=seg_sizes, all_code=cb.all_code)
+    write_csv(by_sector, paths.processed / "profile_sectors.csv")
+    wide = by_sector.pivot(index="sector", columns="segment", values="count").reindex(
+        index=sector_order, columns=[cb.all_code, *segments]).reset_index()
+    missing = sorted(set(respondents["respondent_no"]) - set(sectors["respondent_no"]))
+    notes = ["Liste des n° imprimée dans la ligne d'en-tête du tableau ; attribuée à « Accueil/Accompagnement »."]
+    if missing:
+        notes.append("Sans secteur dans le rapport : n° " + ", ".join(map(str, missing)) + ".")
+    display(HTML(render.table_html(
+        wide, caption="Secteurs représentés (nombre de structures)",
+        source="Annexe III, Résultats analytiques de l'enquête — Secteurs représentés",
+        columns={"sector": labels.column("sector"),
+                 **{s: f"{seg_labels[s]} (n = {seg_sizes[s]})" for s in [cb.all_code, *segments]}},
+        notes=notes)))
