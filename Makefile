@@ -41,6 +41,7 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab
 lock: ## Re-compile requirements.lock from requirements.in (needs network)
 	@test -x $(BIN)/uv || (test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)) && $(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/python tools/sync_environment.py
 
 clean: ## Remove generated outputs (data/processed, figures, reports)
 	rm -rf data/processed figures reports .build

@@ -18,16 +18,32 @@ def project_root() -> Path:
     return Path(env).resolve() if env else PACKAGE_DIR.parent
 
 
+def stage_root() -> Path | None:
+    """Where a running build wants this section's outputs staged (``CIATSTUDY_STAGE``).
+
+    The build points each section at its own temporary folder and moves the
+    files into place only when the section succeeds, so a failed or
+    interrupted run never leaves half a section's tables behind.
+    """
+    env = os.environ.get("CIATSTUDY_STAGE")
+    return Path(env) if env else None
+
+
 @dataclass(frozen=True)
 class Paths:
     """Where one wave's inputs and outputs live."""
 
     root: Path
     wave: str
+    output_root: Path | None = None  # staged outputs during a build
 
     @classmethod
     def for_wave(cls, wave: str, root: Path | None = None) -> "Paths":
-        return cls(Path(root) if root else project_root(), str(wave))
+        return cls(Path(root) if root else project_root(), str(wave), stage_root())
+
+    @property
+    def _out(self) -> Path:
+        return self.output_root or self.root
 
     @property
     def raw(self) -> Path:
@@ -35,11 +51,11 @@ class Paths:
 
     @property
     def processed(self) -> Path:
-        return self.root / "data" / "processed" / self.wave
+        return self._out / "data" / "processed" / self.wave
 
     @property
     def figures(self) -> Path:
-        return self.root / "figures" / self.wave
+        return self._out / "figures" / self.wave
 
     @property
     def reports(self) -> Path:

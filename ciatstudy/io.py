@@ -45,12 +45,13 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        row = data.count(b"\n", 0, exc.start) + 1
-        header = data.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
-        names = next(csv.reader([header])) if header else []
-        col_index = data[line_start:exc.start].count(b",")
-        column = names[col_index] if col_index < len(names) else None
+        # Count CSV records, not physical lines: quoted cells may hold line breaks.
+        records = list(csv.reader(_io.StringIO(data[:exc.start].decode("utf-8-sig"))))
+        row = max(len(records), 1)
+        names = records[0] if records else []
+        current = records[-1] if records else []
+        col_index = max(len(current) - 1, 0)
+        column = names[col_index] if col_index < len(names) and row > 1 else None
         raise DataError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8 "
             "(Excel: 'CSV UTF-8'), or bring it in with `ciatstudy import`, which reads Windows-1252",
@@ -192,6 +193,7 @@ def atomic_path(target: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are meant to be shared
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

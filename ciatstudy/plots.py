@@ -57,7 +57,7 @@ def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labe
     if percent:
         ax.set_xlim(0, 1.12)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x * 100:.0f} %"))
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 

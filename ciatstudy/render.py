@@ -36,11 +36,12 @@ def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[
     columns = columns or {c: labels.column(c) for c in frame.columns}
     formats = formats or {}
     numeric = numeric or {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
-    head = "".join(f"<th scope=\"col\"{' class=\"num\"' if c in numeric else ''}>{html.escape(h)}</th>"
+    num = ' class="num"'
+    head = "".join(f"<th scope=\"col\"{num if c in numeric else ''}>{html.escape(h)}</th>"
                    for c, h in columns.items())
     body = []
     for _, row in frame.iterrows():
-        cells = "".join(f"<td{' class=\"num\"' if c in numeric else ''}>{_cell(row[c], formats.get(c))}</td>"
+        cells = "".join(f"<td{num if c in numeric else ''}>{_cell(row[c], formats.get(c))}</td>"
                         for c in columns)
         body.append(f"<tr>{cells}</tr>")
     foot = "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in (notes or []))

@@ -95,12 +95,12 @@ def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) ->
     agreement items, 1/0 for choices; empty = no answer).
     """
     id_col, seg_col = codebook.id_column, codebook.segment_variable
-    for name in (id_col, seg_col, *codebook.item_codes):
-        if name not in frame.columns:
-            raise DataError("missing required column", file=file, row=1, column=name)
     for column in frame.columns:
         if column not in (id_col, seg_col, *codebook.item_codes):
             raise DataError("unknown column: not an item code of the codebook", file=file, row=1, column=column)
+    for name in (id_col, seg_col, *codebook.item_codes):
+        if name not in frame.columns:
+            raise DataError("missing required column", file=file, row=1, column=name)
 
     ids = frame[id_col].str.strip()
     for row, value in ids.items():

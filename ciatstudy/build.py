@@ -1,0 +1,218 @@
+"""``ciatstudy build``: run the section notebooks, then export the committee report.
+
+Each section runs in its own process through papermill, writes its tables and
+figures into a private staging folder (``CIATSTUDY_STAGE``) and has them moved
+into place only when it succeeds. A section is skipped when nothing it
+depends on changed: its notebook, parameters, the raw files it reads, the
+library's code and the locked dependency versions (see :func:`fingerprint`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import PACKAGE_DIR, Paths
+from .sections import Section, plan
+
+KERNEL = "python3"
+
+
+@dataclass
+class Result:
+    slug: str
+    status: str                  # "ok", "skipped", "failed"
+    seconds: float = 0.0
+    cell: int | None = None      # execution count of the failing cell
+    error: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- fingerprints
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def library_digest() -> str:
+    """One hash for the package's code and data files (a change re-runs every section)."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".yaml", ".yml", ".css", ".html", ".ttf"} \
+                and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def input_files(section: Section, files: dict[str, Path], raw: Path) -> list[Path]:
+    always = [raw / "codebook.yaml", raw / "datapackage.json"]
+    return [p for p in always if p.exists()] + [files[r] for r in section.reads if r in files]
+
+
+def fingerprint(section: Section, *, paths: Paths, files: dict[str, Path], lib: str) -> str:
+    lock = paths.root / "requirements.lock"
+    parts = {
+        "notebook": _sha256(paths.notebooks / section.notebook),
+        "parameters": json.dumps(section.parameters, sort_keys=True),
+        "inputs": {p.name: _sha256(p) for p in input_files(section, files, paths.raw)},
+        "library": lib,
+        "lock": _sha256(lock) if lock.exists() else "",
+        "wave": paths.wave,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- one section
+def run_section(section: Section, root: str, wave: str) -> Result:
+    """Execute one section in this process's kernel; outputs go to a staging folder."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+    import jupytext
+
+    paths = Paths(Path(root), wave)
+    stage = Path(tempfile.mkdtemp(prefix=f"{section.slug}.", dir=_ensure(paths.build_state / "stage")))
+    executed = stage / "notebook.ipynb"
+    os.environ["CIATSTUDY_ROOT"] = root
+    os.environ["CIATSTUDY_STAGE"] = str(stage)
+    started = time.perf_counter()
+    try:
+        notebook = jupytext.read(paths.notebooks / section.notebook)
+        papermill.execute_notebook(notebook, str(executed), parameters={"wave": wave, **section.parameters},
+                                   kernel_name=KERNEL, progress_bar=False, cwd=str(paths.notebooks),
+                                   shutdown_kernel="immediate")
+    except PapermillExecutionError as exc:
+        failed = paths.build_state / "failed" / f"{section.slug}.ipynb"
+        _ensure(failed.parent)
+        if executed.exists():
+            shutil.move(executed, failed)
+        shutil.rmtree(stage, ignore_errors=True)
+        return Result(section.slug, "failed", time.perf_counter() - started, cell=exc.exec_count,
+                      error=f"{exc.ename}: {exc.evalue}")
+    except Exception as exc:  # kernel died, notebook unreadable…: the other sections go on
+        shutil.rmtree(stage, ignore_errors=True)
+        return Result(section.slug, "failed", time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        os.environ.pop("CIATSTUDY_STAGE", None)
+    outputs = _promote(stage, paths, section)
+    return Result(section.slug, "ok", time.perf_counter() - started, outputs=outputs)
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _promote(stage: Path, paths: Paths, section: Section) -> list[str]:
+    """Move a successful section's staged files into place (each move is atomic)."""
+    moved = []
+    for staged in sorted(p for p in stage.rglob("*") if p.is_file() and p.name != "notebook.ipynb"):
+        rel = staged.relative_to(stage)
+        target = paths.root / rel
+        _ensure(target.parent)
+        os.replace(staged, target)
+        moved.append(rel.as_posix())
+    executed = paths.reports / "notebooks" / f"{section.slug}.ipynb"
+    _ensure(executed.parent)
+    os.replace(stage / "notebook.ipynb", executed)
+    (paths.build_state / "failed" / f"{section.slug}.ipynb").unlink(missing_ok=True)
+    shutil.rmtree(stage, ignore_errors=True)
+    return moved
+
+
+# --------------------------------------------------------------------------- the build
+def _load_state(paths: Paths) -> dict:
+    state = paths.build_state / "state.json"
+    return json.loads(state.read_text()) if state.exists() else {}
+
+
+def _save_state(paths: Paths, state: dict) -> None:
+    from .io import write_text
+
+    write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", _ensure(paths.build_state) / "state.json")
+
+
+def _line(result: Result, width: int) -> str:
+    mark = {"ok": "ran    ", "skipped": "skipped", "failed": "FAILED "}[result.status]
+    extra = ""
+    if result.status == "failed":
+        extra = f"  cell {result.cell}: {result.error}" if result.cell is not None else f"  {result.error}"
+    return f"  {result.slug:<{width}} {mark} {result.seconds:6.1f} s{extra}"
+
+
+def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None = None,
+          force: bool = False, out=sys.stdout) -> int:
+    """Build a wave's sections and report; return the process exit code."""
+    from .io import load_wave
+    from .report import export_report
+
+    data = load_wave(wave)
+    paths = Paths.for_wave(data.name)
+    sections = plan(data.codebook, set(data.tables) | {"responses"})
+    if only:
+        unknown = set(only) - {s.slug for s in sections} - {s.slug.split("-q")[0] for s in sections}
+        if unknown:
+            raise ValueError(f"unknown section(s) {sorted(unknown)}; sections are {[s.slug for s in sections]}")
+    lib = library_digest()
+    state = _load_state(paths)
+    todo, results = [], {}
+    for section in sections:
+        fp = fingerprint(section, paths=paths, files=data.files, lib=lib)
+        selected = not only or section.slug in only or section.slug.split("-q")[0] in only
+        previous = state.get(section.slug, {})
+        up_to_date = (previous.get("fingerprint") == fp and previous.get("status") == "ok"
+                      and (paths.reports / "notebooks" / f"{section.slug}.ipynb").exists()
+                      and all((paths.root / o).exists() for o in previous.get("outputs", [])))
+        if selected and (force or not up_to_date):
+            todo.append((section, fp))
+        else:
+            results[section.slug] = Result(section.slug, "skipped", 0.0, outputs=previous.get("outputs", []))
+    width = max([len(s.slug) for s in sections] + [10])
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    print(f"ciatstudy build — wave {data.name}: {len(sections)} sections, {len(todo)} to run, "
+          f"{jobs} in parallel", file=out, flush=True)
+    for slug, result in results.items():
+        print(_line(result, width), file=out, flush=True)
+    fingerprints = dict((s.slug, fp) for s, fp in todo)
+    if todo:
+        if jobs == 1:
+            for section, _ in todo:
+                results[section.slug] = run_section(section, str(paths.root), data.name)
+                print(_line(results[section.slug], width), file=out, flush=True)
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(run_section, s, str(paths.root), data.name): s for s, _ in todo}
+                for future in as_completed(futures):
+                    result = future.result()
+                    results[result.slug] = result
+                    print(_line(result, width), file=out, flush=True)
+    for section, _ in todo:
+        result = results[section.slug]
+        if result.status == "ok":
+            old = set(state.get(section.slug, {}).get("outputs", []))
+            for stale in old - set(result.outputs):  # a file the section no longer writes
+                (paths.root / stale).unlink(missing_ok=True)
+            state[section.slug] = {"fingerprint": fingerprints[section.slug], "status": "ok",
+                                   "outputs": result.outputs, "seconds": round(result.seconds, 2),
+                                   "parameters": section.parameters}
+        else:
+            state.setdefault(section.slug, {})["status"] = "failed"
+    _save_state(paths, state)
+    ordered = [results[s.slug] for s in sections]
+    report = export_report(data, sections, ordered, state)
+    counts = {k: sum(r.status == k for r in ordered) for k in ("ok", "skipped", "failed")}
+    print(f"done: {counts['ok']} run, {counts['skipped']} skipped, {counts['failed']} failed — "
+          f"report: {report.relative_to(paths.root) if report.is_relative_to(paths.root) else report}",
+          file=out, flush=True)
+    for r in ordered:
+        if r.status == "failed":
+            print(f"ciatstudy: error: section {r.slug} failed"
+                  + (f" at cell {r.cell}" if r.cell is not None else "") + f": {r.error}", file=sys.stderr)
+    return 1 if counts["failed"] else 0

