@@ -35,12 +35,12 @@ def fr_number(value: float, decimals: int = 0) -> str:
 
 def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labels: dict[str, str],
                  category_labels: dict[str, str] | None = None, xlabel: str, percent: bool = False,
-                 order: list[str] | None = None, width: float = 8.0):
+                 order: list[str] | None = None, width: float = 8.0, legend_single: bool = False):
     """Horizontal grouped bars, one colour (and hatch) per segment, value printed at each bar end."""
     categories = order or list(dict.fromkeys(frame[category]))
     segments = list(dict.fromkeys(frame[segment]))
     height = 0.8 / max(len(segments), 1)
-    fig, ax = plt.subplots(figsize=(width, 0.5 + 0.32 * len(categories) * max(len(segments), 1) + 0.6))
+    fig, ax = plt.subplots(figsize=(width, 1.2 + 0.22 * len(categories) * max(len(segments), 1.5)))
     for j, seg in enumerate(segments):
         sub = frame[frame[segment] == seg].set_index(category).reindex(categories)
         ys = [i + (j - (len(segments) - 1) / 2) * height for i in range(len(categories))]
@@ -57,7 +57,8 @@ def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labe
     if percent:
         ax.set_xlim(0, 1.12)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x * 100:.0f} %"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    if len(segments) > 1 or legend_single:
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(segments), frameon=False, borderaxespad=0.3)
     fig.tight_layout()
     return fig
 

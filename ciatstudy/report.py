@@ -31,6 +31,10 @@ PACKAGES = ("ciatstudy", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "p
 def _clean(notebook):
     """Drop what the committee should not see: parameter cells, code, warnings on stderr."""
     notebook.cells = [c for c in notebook.cells if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    # The report prints each section's title itself; drop the notebook's own leading title.
+    first = next((c for c in notebook.cells if c.cell_type == "markdown"), None)
+    if first is not None and first.source.lstrip().startswith("## "):
+        first.source = first.source.lstrip().split("\n", 1)[1] if "\n" in first.source.strip() else ""
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])

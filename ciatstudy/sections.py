@@ -41,7 +41,15 @@ class SectionSpec:
 
 # Report order: the study's own, survey first as the committee reads it.
 SPECS: tuple[SectionSpec, ...] = (
-    SectionSpec("profile", "01-profile.py", "Qui a répondu ?",
+    SectionSpec("solidages", "10-solidages.py", "Le programme « Solidâges 21 »",
+                reads=("solidages21_figures", "objets_transactionnels"),
+                requires=("solidages21_figures", "objets_transactionnels")),
+    SectionSpec("call", "11-call-for-projects.py", "L'appel à projets Fondation SNCF / RNMA (bilan 2012)",
+                reads=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms"),
+                requires=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms")),
+    SectionSpec("persons", "20-resource-persons.py", "Annexe II : personnes ressources",
+                reads=("resource_persons",), requires=("resource_persons",)),
+    SectionSpec("profile", "30-profile.py", "Annexe III : qui a répondu ?",
                 reads=("responses", "respondents", "respondent_sectors", "staff_bands")),
 )
 

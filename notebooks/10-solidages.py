@@ -1,0 +1,72 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# ## Le programme « Solidâges 21 » et son programme associé « AIRE 21 »
+#
+# Chiffres du programme de France Bénévolat (section VI 1 du rapport) et tableau des « objets
+# transactionnels » : ce qui, dans un territoire, fait passer d'un accord de principe à un projet commun.
+
+# %% tags=["hide"]
+from IPython.display import HTML, display
+
+from ciatstudy import labels, render, solidages
+from ciatstudy.config import Paths
+from ciatstudy.io import load_wave, save_figure, write_csv
+from ciatstudy.plots import grouped_barh
+
+# %% tags=["parameters"]
+wave: str = "2014"  # a folder name under data/raw/
+
+# %% tags=["hide"]
+data = load_wave(wave)
+paths = Paths.for_wave(wave)
+source = "Rapport, section VI 1) Le programme « Solidâges 21 » ®"
+qualifiers = {"exact": "", "more_than": "plus de ", "about": "environ ", "up_to": "jusqu'à "}
+
+# %% [markdown]
+# ### Le programme en chiffres
+
+# %% tags=["hide"]
+figures = data.table("solidages21_figures")
+write_csv(figures[["indicator", "value", "qualifier", "unit"]], paths.processed / "solidages_figures.csv")
+shown = figures.assign(value=[f"{qualifiers[q]}{int(v)}" for q, v in zip(figures["qualifier"], figures["value"])])
+display(HTML(render.table_html(
+    shown, caption="Solidâges 21 : chiffres clés (fin 2014, et proposition d'étude pour le dernier)",
+    source=source, columns={"label_fr": labels.column("label_fr"), "value": labels.column("value")},
+    notes=["64 territoires = 51 « AIRE 21 » + 13 sur d'autres thèmes. Les 40 territoires cités en annexe I datent de la proposition d'étude (fin 2013)."],
+    numeric={"value"})))
+
+# %% [markdown]
+# ### Les objets transactionnels
+#
+# Liste non exhaustive publiée par le rapport : pour chaque objet, le nombre de projets innovants accompagnés
+# depuis 2011 et de territoires « Solidâges 21 » depuis 2013 où il a servi.
+
+# %% tags=["hide"]
+summary = solidages.objects_summary(data.table("objets_transactionnels"))
+write_csv(summary, paths.processed / "solidages_objets_transactionnels.csv")
+display(HTML(render.table_html(
+    summary, caption=f"Objets transactionnels : projets et territoires ({len(summary)} objets)",
+    source=source + " — tableau des objets transactionnels",
+    notes=["« Logement : 15 projets (voir www.solidages21.org) » compte pour 15 projets.",
+           "Le découpage d'une cellule en projets ou territoires est parfois une lecture (voir data/raw/2014/objets_transactionnels.csv)."])))
+long = summary.melt(id_vars="objet", value_vars=["projects", "territories"], var_name="kind", value_name="count")
+fig = grouped_barh(long, category="objet", value="count", segment="kind",
+                   segment_labels={"projects": labels.column("projects"), "territories": labels.column("territories")},
+                   xlabel="Nombre", order=list(summary["objet"]), width=8)
+save_figure(fig, paths.figures / "solidages_objets_transactionnels.png")
+display(HTML(render.figure_html(
+    paths.figures / "solidages_objets_transactionnels.png",
+    caption="Objets transactionnels : projets innovants et territoires Solidâges 21", source=source,
+    alt="Barres horizontales : nombre de projets et de territoires par objet transactionnel")))

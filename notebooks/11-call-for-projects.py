@@ -1,0 +1,113 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# ## L'appel à projets Fondation SNCF / RNMA (bilan 2012)
+#
+# L'appel à projets « Vivre ensemble » ne retient que des projets portés par plusieurs associations.
+# Chiffres du bilan 2012 (section VI 2 du rapport), pourcentages recalculés à partir des effectifs.
+
+# %% tags=["hide"]
+import pandas as pd
+from IPython.display import HTML, display
+
+from ciatstudy import call_for_projects, labels, render
+from ciatstudy.config import Paths
+from ciatstudy.io import load_wave, save_figure, write_csv
+from ciatstudy.plots import grouped_barh
+from ciatstudy.rounding import format_fr
+
+# %% tags=["parameters"]
+wave: str = "2014"  # a folder name under data/raw/
+
+# %% tags=["hide"]
+data = load_wave(wave)
+paths = Paths.for_wave(wave)
+source = "Rapport, section VI 2) L'appel à projets Fondation SNCF/RNMA — Bilan 2012"
+figures = data.table("sncf_call_2012")
+
+# %% [markdown]
+# ### Profil des associations qui répondent
+
+# %% tags=["hide"]
+profile_ids = ["projects_selected", "projects_submitted", "associations_engaged", "median_budget_eur",
+               "median_staff", "volunteer_only_associations", "projects_selected_two_years", "associations_two_years"]
+profile = figures.set_index("indicator").loc[profile_ids].reset_index()
+write_csv(profile[["indicator", "value", "base", "unit"]], paths.processed / "call_profile.csv")
+display(HTML(render.table_html(
+    profile.assign(value=[format_fr(v, 0) + (" €" if u == "eur" else "") for v, u in zip(profile["value"], profile["unit"])]),
+    caption="Appel à projets 2012 : profil des projets et des associations", source=source + " — Profil des associations",
+    columns={"label_fr": labels.column("label_fr"), "value": labels.column("value")}, numeric={"value"},
+    notes=["Le rapport écrit « parmi les 77 associations répondant » là où 77 est le nombre de projets présentés."])))
+
+# %% [markdown]
+# ### Secteur d'activité des associations candidates
+
+# %% tags=["hide"]
+sectors = data.table("sncf_call_2012_sectors")
+write_csv(sectors[["sector_as_printed", "percent"]], paths.processed / "call_sectors.csv")
+total = int(sectors["percent"].sum())
+chart = sectors.assign(share=sectors["percent"] / 100, segment="tous")
+fig = grouped_barh(chart, category="sector_as_printed", value="share", segment="segment",
+                   segment_labels={"tous": "Associations candidates"}, xlabel="Part des associations", percent=True)
+save_figure(fig, paths.figures / "call_sectors.png")
+display(HTML(render.figure_html(
+    paths.figures / "call_sectors.png", caption="Secteur d'activité des associations candidates (2012)",
+    source=source + " — Secteur d'activité de l'association",
+    alt="Barres horizontales : part des associations candidates par secteur",
+    notes=[f"Les pourcentages imprimés totalisent {total} % (arrondis du rapport) ; l'effectif de base n'est pas publié."])))
+
+# %% [markdown]
+# ### Formes de coopération entre associations co-porteuses
+#
+# Le tableau publié donne les pourcentages et les effectifs mais pas le nombre de répondants : seule une
+# base de 28 répondants redonne tous les pourcentages imprimés. Pourcentages recalculés à partir des effectifs.
+
+# %% tags=["hide"]
+forms = call_for_projects.cooperation_forms(data.table("sncf_call_2012_cooperation_forms"),
+                                            option="option_as_printed", count="response_count",
+                                            printed="response_percent_as_printed")
+write_csv(forms, paths.processed / "call_cooperation_forms.csv")
+base = int(forms["n"].iloc[0])
+display(HTML(render.table_html(
+    forms.assign(rebuilt=[format_fr(s, 1, percent=True) for s in forms["share"]],
+                 matches=forms["matches"].map({True: "oui", False: "NON"})),
+    caption=f"Quelles ont été les formes d'implication des associations co-porteuses dans le projet ? (n = {base})",
+    source=source + " — Modes de coopérations inter-associatives",
+    columns={"option": labels.column("option"), "count": labels.column("count"), "rebuilt": "Part recalculée",
+             "printed": labels.column("printed"), "matches": labels.column("matches")},
+    numeric={"count", "rebuilt", "printed"},
+    notes=["Plusieurs réponses possibles.", "Le libellé « newsletter, blog, site web) » est tronqué dans notre copie du rapport."])))
+fig = grouped_barh(forms.assign(segment="tous"), category="option", value="share", segment="segment",
+                   segment_labels={"tous": f"Projets répondants (n = {base})"}, xlabel="Part des projets", percent=True)
+save_figure(fig, paths.figures / "call_cooperation_forms.png")
+display(HTML(render.figure_html(paths.figures / "call_cooperation_forms.png",
+    caption=f"Formes d'implication des associations co-porteuses (n = {base})", source=source,
+    alt="Barres horizontales : part des projets par forme d'implication")))
+
+# %% [markdown]
+# ### Intérêt de la coopération
+
+# %% tags=["hide"]
+interest_ids = ["projects_strong_interest", "projects_other_partners", "share_new_funding",
+                "share_more_visibility", "share_want_to_continue"]
+interest = figures.set_index("indicator").loc[interest_ids].reset_index()
+ratios = call_for_projects.ratio_figures(interest, indicator="indicator", value="value", base="base")
+write_csv(interest[["indicator", "value", "base", "unit"]], paths.processed / "call_interest.csv")
+shown = interest.assign(value=[
+    f"{int(v)} sur {int(b)} ({format_fr(v / b, 0, percent=True)})" if pd.notna(b) else format_fr(v / 100, 0, percent=True)
+    for v, b in zip(interest["value"], interest["base"])])
+display(HTML(render.table_html(
+    shown, caption="Intérêt de la coopération inter-associative (bilan 2012)", source=source + " — Intérêt de la coopération",
+    columns={"label_fr": labels.column("label_fr"), "value": labels.column("value")}, numeric={"value"},
+    notes=["Base de 33 projets pour deux chiffres, alors que 36 projets ont été retenus ; les pourcentages sans base sont imprimés tels quels."])))

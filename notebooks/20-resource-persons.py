@@ -1,0 +1,48 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# ## Annexe II : personnes ressources interviewées ou associées
+#
+# Les personnes ressources de l'étude et l'état de leur entretien au 31 décembre 2014, tels que publiés.
+
+# %% tags=["hide"]
+from IPython.display import HTML, display
+
+from ciatstudy import labels, render
+from ciatstudy.config import Paths
+from ciatstudy.io import load_wave, write_csv
+
+# %% tags=["parameters"]
+wave: str = "2014"  # a folder name under data/raw/
+
+# %% tags=["hide"]
+data = load_wave(wave)
+paths = Paths.for_wave(wave)
+persons = data.table("resource_persons")
+source = "Annexe II — Personnes ressources interviewées ou associés"
+status_labels = labels.vocabulary()["interview_status"]
+by_status = (persons["interview_status"].value_counts().rename_axis("interview_status").reset_index(name="count"))
+write_csv(persons[["person", "structure", "interview_status"]], paths.processed / "resource_persons.csv")
+write_csv(by_status, paths.processed / "resource_persons_status.csv")
+
+# %%
+display(HTML(render.table_html(
+    persons, caption=f"Personnes ressources ({len(persons)} lignes)", source=source,
+    columns={"person": labels.column("person"), "structure": labels.column("structure"),
+             "interview_status_as_printed": labels.column("interview_status_as_printed")})))
+display(HTML(render.table_html(
+    by_status.assign(interview_status=by_status["interview_status"].map(status_labels)),
+    caption="État des entretiens au 31/12/2014", source=source,
+    columns={"interview_status": labels.column("status"), "count": labels.column("count")},
+    notes=["La dernière ligne du tableau est un collectif (le Comité des Etudes de France Bénévolat), pas une personne."])))
