@@ -86,7 +86,7 @@ def run_section(section: Section, root: str, wave: str) -> Result:
     try:
         notebook = jupytext.read(paths.notebooks / section.notebook)
         papermill.execute_notebook(notebook, str(executed), parameters={"wave": wave, **section.parameters},
-                                   kernel_name=KERNEL, progress_bar=False, cwd=str(paths.notebooks),
+                                   kernel_name=KERNEL, language="python", progress_bar=False, cwd=str(paths.notebooks),
                                    shutdown_kernel="immediate")
     except PapermillExecutionError as exc:
         failed = paths.build_state / "failed" / f"{section.slug}.ipynb"
@@ -148,14 +148,17 @@ def _line(result: Result, width: int) -> str:
 
 
 def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None = None,
-          force: bool = False, out=sys.stdout) -> int:
-    """Build a wave's sections and report; return the process exit code."""
+          force: bool = False, out=sys.stdout, specs=None) -> int:
+    """Build a wave's sections and report; return the process exit code.
+
+    ``specs`` replaces the report's sections (tests use it to inject a failing one).
+    """
     from .io import load_wave
     from .report import export_report
 
     data = load_wave(wave)
     paths = Paths.for_wave(data.name)
-    sections = plan(data.codebook, set(data.tables) | {"responses"})
+    sections = plan(data.codebook, set(data.tables) | {"responses"}, **({"specs": specs} if specs else {}))
     if only:
         unknown = set(only) - {s.slug for s in sections} - {s.slug.split("-q")[0] for s in sections}
         if unknown:

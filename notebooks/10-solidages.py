@@ -42,8 +42,8 @@ figures = data.table("solidages21_figures")
 write_csv(figures[["indicator", "value", "qualifier", "unit"]], paths.processed / "solidages_figures.csv")
 shown = figures.assign(value=[f"{qualifiers[q]}{int(v)}" for q, v in zip(figures["qualifier"], figures["value"])])
 display(HTML(render.table_html(
-    shown, caption="Solidâges 21 : chiffres clés (fin 2014, et proposition d'étude pour le dernier)",
-    source=source, columns={"label_fr": labels.column("label_fr"), "value": labels.column("value")},
+    shown.assign(indicator=shown["indicator"].map(labels.vocabulary()["indicators"])), caption="Solidâges 21 : chiffres clés (fin 2014, et proposition d'étude pour le dernier)",
+    source=source, columns={"indicator": labels.column("indicator"), "value": labels.column("value")},
     notes=["64 territoires = 51 « AIRE 21 » + 13 sur d'autres thèmes. Les 40 territoires cités en annexe I datent de la proposition d'étude (fin 2013)."],
     numeric={"value"})))
 

@@ -45,9 +45,9 @@ profile_ids = ["projects_selected", "projects_submitted", "associations_engaged"
 profile = figures.set_index("indicator").loc[profile_ids].reset_index()
 write_csv(profile[["indicator", "value", "base", "unit"]], paths.processed / "call_profile.csv")
 display(HTML(render.table_html(
-    profile.assign(value=[format_fr(v, 0) + (" €" if u == "eur" else "") for v, u in zip(profile["value"], profile["unit"])]),
+    profile.assign(indicator=profile["indicator"].map(labels.vocabulary()["indicators"]), value=[format_fr(v, 0) + (" €" if u == "eur" else "") for v, u in zip(profile["value"], profile["unit"])]),
     caption="Appel à projets 2012 : profil des projets et des associations", source=source + " — Profil des associations",
-    columns={"label_fr": labels.column("label_fr"), "value": labels.column("value")}, numeric={"value"},
+    columns={"indicator": labels.column("indicator"), "value": labels.column("value")}, numeric={"value"},
     notes=["Le rapport écrit « parmi les 77 associations répondant » là où 77 est le nombre de projets présentés."])))
 
 # %% [markdown]
@@ -108,6 +108,6 @@ shown = interest.assign(value=[
     f"{int(v)} sur {int(b)} ({format_fr(v / b, 0, percent=True)})" if pd.notna(b) else format_fr(v / 100, 0, percent=True)
     for v, b in zip(interest["value"], interest["base"])])
 display(HTML(render.table_html(
-    shown, caption="Intérêt de la coopération inter-associative (bilan 2012)", source=source + " — Intérêt de la coopération",
-    columns={"label_fr": labels.column("label_fr"), "value": labels.column("value")}, numeric={"value"},
+    shown.assign(indicator=shown["indicator"].map(labels.vocabulary()["indicators"])), caption="Intérêt de la coopération inter-associative (bilan 2012)", source=source + " — Intérêt de la coopération",
+    columns={"indicator": labels.column("indicator"), "value": labels.column("value")}, numeric={"value"},
     notes=["Base de 33 projets pour deux chiffres, alors que 36 projets ont été retenus ; les pourcentages sans base sont imprimés tels quels."])))

@@ -1,0 +1,111 @@
+"""The build as a careful team needs it: incremental, parallel = sequential, failure-proof, deterministic."""
+
+import hashlib
+import io
+import shutil
+
+import pytest
+
+from ciatstudy.build import build
+from ciatstudy.sections import SPECS, SectionSpec
+from conftest import ROOT
+
+pytestmark = pytest.mark.notebook
+
+FIXTURES = ROOT / "tests" / "fixtures"
+ECHO = SectionSpec("echo", "echo_section.py", "Écho", reads=("staff_bands",))
+OTHER = SectionSpec("persons", "20-resource-persons.py", "Annexe II", reads=("resource_persons",),
+                    requires=("resource_persons",))
+FAILING = SectionSpec("broken", "failing_section.py", "Section en échec")
+
+
+def _build(**kw):
+    out = io.StringIO()
+    code = build("2014", out=out, **kw)
+    return code, out.getvalue()
+
+
+def _states(log: str) -> dict[str, str]:
+    states = {}
+    for line in log.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] in {"ran", "skipped", "FAILED"}:
+            states[parts[0]] = parts[1]
+    return states
+
+
+def _digests(root, *folders):
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for f in folders for p in sorted((root / f).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def fixture_project(project):
+    for name in ("echo_section.py", "failing_section.py"):
+        shutil.copy(FIXTURES / name, project / "notebooks" / name)
+    return project
+
+
+def test_incremental_skip_and_rerun(fixture_project):
+    root = fixture_project
+    code, log = _build(specs=(ECHO, OTHER), jobs=1)
+    assert code == 0 and _states(log) == {"echo": "ran", "persons": "ran"}
+    code, log = _build(specs=(ECHO, OTHER), jobs=1)
+    assert _states(log) == {"echo": "skipped", "persons": "skipped"}
+
+    # a raw file that only the echo section reads
+    staff = root / "data/raw/2014/staff_bands.csv"
+    staff.write_text(staff.read_text(encoding="utf-8").replace(",4,,", ",5,,", 1), encoding="utf-8")
+    code, log = _build(specs=(ECHO, OTHER), jobs=1)
+    assert _states(log) == {"echo": "ran", "persons": "skipped"}
+    assert ",5\n" in (root / "data/processed/2014/echo.csv").read_text()
+
+    # a changed parameter
+    changed = SectionSpec("echo", "echo_section.py", "Écho", reads=("staff_bands",))
+    object.__setattr__(changed, "expand", lambda cb, av: [
+        __import__("ciatstudy.sections", fromlist=["Section"]).Section("echo", "echo_section.py", "Écho",
+                                                                       {"factor": 2}, ("staff_bands",))])
+    code, log = _build(specs=(changed, OTHER), jobs=1)
+    assert _states(log) == {"echo": "ran", "persons": "skipped"}
+    assert ",10\n" in (root / "data/processed/2014/echo.csv").read_text()
+
+    # a changed notebook
+    nb = root / "notebooks/20-resource-persons.py"
+    nb.write_text(nb.read_text(encoding="utf-8") + "\n# %% [markdown]\n# Note ajoutée.\n", encoding="utf-8")
+    code, log = _build(specs=(changed, OTHER), jobs=1)
+    assert _states(log) == {"echo": "skipped", "persons": "ran"}
+
+    # --force and --only
+    code, log = _build(specs=(changed, OTHER), jobs=1, force=True, only=["persons"])
+    assert _states(log) == {"echo": "skipped", "persons": "ran"}
+
+
+def test_failing_section_keeps_the_rest_and_the_previous_outputs(fixture_project, capsys):
+    root = fixture_project
+    assert _build(specs=(ECHO, OTHER), jobs=1)[0] == 0
+    before = _digests(root, "data/processed", "figures")
+    previous_report = (root / "reports/2014/report.html").read_text(encoding="utf-8")
+
+    staff = root / "data/raw/2014/staff_bands.csv"
+    staff.write_text(staff.read_text(encoding="utf-8").replace(",4,,", ",5,,", 1), encoding="utf-8")
+    code, log = _build(specs=(ECHO, FAILING, OTHER), jobs=2)
+    assert code != 0
+    assert _states(log) == {"echo": "ran", "broken": "FAILED", "persons": "skipped"}
+    err = capsys.readouterr().err
+    assert "section broken failed at cell" in err and "panne volontaire du test" in err
+    # the failing section's staged table never reached data/processed
+    assert not (root / "data/processed/2014/half_written.csv").exists()
+    after = _digests(root, "data/processed", "figures")
+    assert {k: v for k, v in after.items() if "echo" not in k} == {k: v for k, v in before.items() if "echo" not in k}
+    report = (root / "reports/2014/report.html").read_text(encoding="utf-8")
+    assert "Section en échec" in report and "panne volontaire du test" in report
+    assert report != previous_report
+
+
+def test_parallel_build_equals_sequential_build_byte_for_byte(project):
+    specs = tuple(s for s in SPECS if s.name in {"profile", "call", "solidages"})
+    assert _build(specs=specs, jobs=3)[0] == 0
+    parallel = _digests(project, "data/processed", "figures")
+    assert any(k.endswith(".png") for k in parallel) and any(k.endswith(".csv") for k in parallel)
+    assert _build(specs=specs, jobs=1, force=True)[0] == 0
+    assert _digests(project, "data/processed", "figures") == parallel
