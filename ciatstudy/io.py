@@ -12,6 +12,7 @@ import csv
 import io as _io
 import json
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,13 +62,16 @@ def read_text(path: Path) -> str:
 def read_csv(path: Path) -> pd.DataFrame:
     """Read a comma-separated raw file as strings, checking its shape.
 
-    Empty cells stay empty strings; typing is the schema's job.
+    Empty cells stay empty strings; typing is the schema's job. The frame's
+    index is the row number as a spreadsheet shows it (header = row 1).
     """
     path = Path(path)
     text = read_text(path)
-    rows = list(csv.reader(_io.StringIO(text)))
-    header = rows[0]
     name = _display(path)
+    first_line = text.split("\n", 1)[0]
+    header = next(csv.reader([first_line])) if first_line.strip() else []
+    if not header:
+        raise DataError("the first line is empty: a header row is expected", file=name, row=1)
     if len(header) == 1:
         for sep, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
             if sep in header[0]:
@@ -76,20 +80,64 @@ def read_csv(path: Path) -> pd.DataFrame:
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise DataError("duplicated column name", file=name, row=1, column=dup)
-    body = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not row:
-            continue
-        if len(row) != len(header):
-            column = header[min(len(row), len(header) - 1)]
-            raise DataError(f"{len(row)} fields where the header has {len(header)}", file=name,
-                            row=number, column=column)
-        body.append(row)
-    if not body:
+    try:
+        frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=True, engine="c")
+    except pd.errors.ParserError as exc:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if not match:
+            raise DataError(f"cannot be parsed as CSV: {exc}", file=name) from None
+        expected, line, saw = map(int, match.groups())
+        raise DataError(f"{saw} fields where the header has {expected}", file=name, row=line,
+                        column=header[min(expected, len(header)) - 1]) from None
+    if frame.empty:
         raise DataError("the file has a header but no data rows", file=name, row=2)
-    frame = pd.DataFrame(body, columns=header, dtype=object)
+    short = frame.index[frame.iloc[:, -1].isna()] if frame.shape[1] else []
+    if len(short):
+        raise DataError(f"fewer fields than the header's {len(header)}", file=name, row=int(short[0]) + 2,
+                        column=header[-1])
     frame.index = pd.RangeIndex(2, 2 + len(frame))  # file row numbers, for messages
     return frame
+
+
+def _fast_responses(path: Path, codebook: Codebook) -> pd.DataFrame | None:
+    """Columnar read of a large, well-formed responses file (None: let the careful reader explain)."""
+    try:
+        import pyarrow as pa
+        from pyarrow import csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is pinned
+        return None
+    types = {codebook.id_column: pa.string(), codebook.segment_variable: pa.string(),
+             **{code: pa.int8() for code in codebook.item_codes}}
+    try:
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+            column_types=types, null_values=[""], strings_can_be_null=False, include_columns=list(types)))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, OSError):
+        return None
+    if table.num_columns != len(types) or table.num_rows == 0:
+        return None
+    header = Path(path).open("rb").readline().decode("utf-8-sig", "replace").rstrip("\r\n").split(",")
+    if header != table.column_names:  # unknown or reordered columns: the careful path names them
+        return None
+    frame = table.to_pandas(types_mapper={pa.int8(): pd.Int8Dtype()}.get)
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
+
+
+def read_responses(path: Path, codebook: Codebook) -> pd.DataFrame:
+    """A wave's answers, validated against its codebook.
+
+    Large well-formed files take a columnar fast path (pyarrow, int8 answers);
+    anything it cannot read goes through :func:`read_csv`, whose checks name
+    the file, row and column of the problem.
+    """
+    path = Path(path)
+    frame = None
+    if path.exists() and path.stat().st_size > 1_000_000:
+        frame = _fast_responses(path, codebook)
+    if frame is None:
+        frame = read_csv(path)
+    return validate_responses(frame, codebook, file=_display(path))
 
 
 def load_codebook(path: Path) -> Codebook:
@@ -171,7 +219,7 @@ def load_wave(wave_or_path: str | os.PathLike = "2014") -> Wave:
     package = load_datapackage(folder)
     resources = {r["name"]: r for r in (package or {}).get("resources", [])}
     responses_path = folder / codebook.responses_file
-    responses = validate_responses(read_csv(responses_path), codebook, file=_display(responses_path))
+    responses = read_responses(responses_path, codebook)
     tables, files = {}, {"responses": responses_path}
     for rname, resource in resources.items():
         path = folder / resource["path"]

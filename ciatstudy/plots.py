@@ -35,7 +35,8 @@ def fr_number(value: float, decimals: int = 0) -> str:
 
 def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labels: dict[str, str],
                  category_labels: dict[str, str] | None = None, xlabel: str, percent: bool = False,
-                 order: list[str] | None = None, width: float = 8.0, legend_single: bool = False):
+                 order: list[str] | None = None, width: float = 8.0, legend_single: bool = False,
+                 low: str | None = None, high: str | None = None):
     """Horizontal grouped bars, one colour (and hatch) per segment, value printed at each bar end."""
     categories = order or list(dict.fromkeys(frame[category]))
     segments = list(dict.fromkeys(frame[segment]))
@@ -45,11 +46,17 @@ def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labe
         sub = frame[frame[segment] == seg].set_index(category).reindex(categories)
         ys = [i + (j - (len(segments) - 1) / 2) * height for i in range(len(categories))]
         vals = sub[value].astype(float).fillna(0).tolist()
+        xerr = None
+        if low and high:
+            lo, hi = sub[low].astype(float).fillna(0).tolist(), sub[high].astype(float).fillna(0).tolist()
+            xerr = [[v - l for v, l in zip(vals, lo)], [h - v for v, h in zip(vals, hi)]]
         ax.barh(ys, vals, height=height * 0.95, color=colour(seg, j), hatch=SEGMENT_HATCHES.get(seg, ""),
-                edgecolor="white", linewidth=0.5, label=segment_labels.get(seg, seg))
-        for y, v in zip(ys, vals):
+                edgecolor="white", linewidth=0.5, label=segment_labels.get(seg, seg), xerr=xerr,
+                error_kw={"ecolor": "#333333", "elinewidth": 0.8, "capsize": 2})
+        ends = [v + e for v, e in zip(vals, xerr[1])] if xerr else vals
+        for y, v, end in zip(ys, vals, ends):
             text = fr_number(v * 100, 0) + " %" if percent else fr_number(v, 0)
-            ax.text(v, y, " " + text, va="center", fontsize=8)
+            ax.text(end, y, " " + text, va="center", fontsize=7)
     ax.set_yticks(range(len(categories)))
     ax.set_yticklabels([_wrap((category_labels or {}).get(c, c)) for c in categories])
     ax.invert_yaxis()
@@ -67,3 +74,61 @@ def _wrap(text: str, width: int = 48) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def dot_intervals(frame, *, category: str, value: str, low: str, high: str, segment: str,
+                  segment_labels: dict[str, str], order: list[str], category_labels: dict[str, str],
+                  xlabel: str, xlim: tuple[float, float], width: float = 8.5):
+    """Dots with 95 % intervals, one row per item, one marker shape and colour per segment."""
+    segments = list(dict.fromkeys(frame[segment]))
+    markers = {"tous": "o", "mda": "s", "non_mda": "D"}
+    step = 0.8 / max(len(segments), 1)
+    fig, ax = plt.subplots(figsize=(width, 1.2 + 0.5 * len(order)))
+    for j, seg in enumerate(segments):
+        sub = frame[frame[segment] == seg].set_index(category).reindex(order)
+        ys = [i + (j - (len(segments) - 1) / 2) * step for i in range(len(order))]
+        xs = sub[value].astype(float).to_numpy()
+        err = [xs - sub[low].astype(float).to_numpy(), sub[high].astype(float).to_numpy() - xs]
+        ax.errorbar(xs, ys, xerr=err, fmt=markers.get(seg, "o"), color=colour(seg, j), ecolor=colour(seg, j),
+                    elinewidth=1.2, capsize=2.5, markersize=5, label=segment_labels.get(seg, seg))
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels([_wrap(f"{c} – {category_labels.get(c, c)}", 60) for c in order], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(*xlim)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: fr_number(x, 1)))
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(segments), frameon=False, borderaxespad=0.3)
+    fig.tight_layout()
+    return fig
+
+
+AGREEMENT_COLOURS = {1: "#D55E00", 2: "#56B4E9", 3: "#0072B2"}  # Okabe–Ito: disagree vs agree
+
+
+def diverging_agreement(distribution, *, order: list[str], answer_labels: dict[int, str],
+                        segment_labels: dict[str, str], segments: list[str], width: float = 10):
+    """Diverging stacked bars: "Pas d'accord" to the left of zero, agreement to the right, one panel per segment."""
+    fig, axes = plt.subplots(1, len(segments), figsize=(width, 1.4 + 0.42 * len(order)), sharey=True, squeeze=False)
+    for ax, seg in zip(axes[0], segments):
+        sub = distribution[distribution["segment"] == seg]
+        share = sub.pivot(index="item", columns="answer", values="share").reindex(order).fillna(0)
+        ys = range(len(order))
+        ax.barh(ys, -share.get(1, 0), color=AGREEMENT_COLOURS[1], label=answer_labels[1], hatch="\\\\\\\\", edgecolor="white", linewidth=0.3)
+        ax.barh(ys, share.get(2, 0), color=AGREEMENT_COLOURS[2], label=answer_labels[2], edgecolor="white", linewidth=0.3)
+        ax.barh(ys, share.get(3, 0), left=share.get(2, 0), color=AGREEMENT_COLOURS[3], label=answer_labels[3],
+                edgecolor="white", linewidth=0.3)
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.set_xlim(-1, 1)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{abs(x) * 100:.0f} %"))
+        n = int(sub.groupby("item")["count"].sum().max()) if len(sub) else 0
+        ax.set_title(f"{segment_labels.get(seg, seg)} (n = {n})", fontsize=10)
+    axes[0][0].set_yticks(range(len(order)))
+    axes[0][0].set_yticklabels(order)
+    axes[0][0].invert_yaxis()
+    handles, names = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.01))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig

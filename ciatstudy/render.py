@@ -66,3 +66,71 @@ def notice_html(text: str, kind: str = "info") -> str:
 
 def reconstructed_notice(rule: str) -> str:
     return notice_html(labels.text("notices", "reconstructed", rule=rule), "reconstructed")
+
+
+def _value_text(value: float, kind: str) -> str:
+    return format_fr(value, 0, percent=True) if kind != "agreement3" else format_fr(value, 2)
+
+
+def _gap_text(test_row, kind: str) -> str:
+    diff = test_row["difference"]
+    gap = (format_fr(diff * 100, 0) + " pts") if kind != "agreement3" else format_fr(diff, 2)
+    if test_row["p_value_min"] < test_row["p_value"] - 1e-12:
+        p = f"p entre {format_fr(test_row['p_value_min'], 2)} et {format_fr(test_row['p_value'], 2)}"
+    else:
+        p = f"p = {format_fr(test_row['p_value'], 2)}"
+    verdict = "distinguable du hasard" if test_row["distinguishable"] else "non distinguable du hasard"
+    return f"{gap} ; {p} : {verdict}"
+
+
+def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison: pd.DataFrame | None,
+                        segment_labels: dict[str, str], kind: str, caption: str, source: str,
+                        notes: list[str] | None = None) -> str:
+    """A question's table as the report prints it: one row per item in report order, one column per
+    segment with its 95 % interval, the printed value beside where it differs, and the MDA / Non-MDA gap."""
+    segments = list(dict.fromkeys(scored["segment"]))
+    sizes = scored.groupby("segment", sort=False)["n"].max().to_dict()
+    printed = {}
+    if comparison is not None:
+        for row in comparison.itertuples():
+            if not row.matches:
+                printed[(row.item, row.segment)] = row.printed
+    tests = tests.set_index("item")
+    head = ["<th scope=\"col\">Code</th>", "<th scope=\"col\">Libellé</th>"]
+    head += [f"<th scope=\"col\" class=\"num\">{html.escape(segment_labels.get(s, s))} (n = {int(sizes[s])})</th>"
+             for s in segments]
+    head.append("<th scope=\"col\">Écart MDA / Non-MDA</th>")
+    body = []
+    for item, rows in scored.sort_values(["rank", "item"]).groupby("item", sort=False):
+        rows = rows.set_index("segment")
+        cells = [f"<td>{html.escape(item)}</td>", f"<td>{html.escape(str(rows['label'].iloc[0]))}</td>"]
+        for s in segments:
+            r = rows.loc[s]
+            text = html.escape(_value_text(r["value"], kind))
+            interval = f"[{_value_text(r['ci_low'], kind)} ; {_value_text(r['ci_high'], kind)}]"
+            extra = ""
+            if (item, s) in printed:
+                extra = f"<br><span class=\"printed\">imprimé : {html.escape(format_fr(float(printed[(item, s)]), 2, strip_zeros=True))}</span>"
+            cells.append(f"<td class=\"num\">{text}<br><small>{html.escape(interval)}</small>{extra}</td>")
+        cells.append(f"<td>{html.escape(_gap_text(tests.loc[item], kind)) if item in tests.index else '–'}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    foot = "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in (notes or []))
+    return (f"<figure class=\"table\"><table><caption>{html.escape(caption)}</caption>"
+            f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"<figcaption><span class=\"source\">{html.escape(labels.text('report', 'source'))} : "
+            f"{html.escape(source)}</span>{foot}</figcaption></figure>")
+
+
+def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int) -> str:
+    """One plain French sentence on how many MDA / Non-MDA gaps can be told from chance."""
+    total, yes = len(tests), int(tests["distinguishable"].sum())
+    ranged = bool((tests["p_value_min"] < tests["p_value"] - 1e-12).any())
+    where = "" if not yes else " : " + ", ".join(tests.loc[tests["distinguishable"], "item"])
+    text = (f"Avec {n_a} MDA et {n_b} autres structures, {yes} écart(s) sur {total} entre MDA et non-MDA "
+            f"se distingue(nt) du hasard au seuil de 5 %{where}. Les autres écarts, même de plusieurs points, "
+            "peuvent s'expliquer par le seul hasard de l'échantillon : ils ne doivent pas être sur-interprétés.")
+    if ranged:
+        text += (" Pour les scores d'accord, seule la moyenne est publiée : la valeur p est donnée pour toutes les "
+                 "répartitions des réponses compatibles avec cette moyenne, et un écart n'est dit distinguable "
+                 "que s'il l'est pour chacune d'elles.")
+    return text

@@ -51,6 +51,10 @@ SPECS: tuple[SectionSpec, ...] = (
                 reads=("resource_persons",), requires=("resource_persons",)),
     SectionSpec("profile", "30-profile.py", "Annexe III : qui a répondu ?",
                 reads=("responses", "respondents", "respondent_sectors", "staff_bands")),
+    SectionSpec("agreement", "32-agreement.py", "", reads=("responses", "published_tables"),
+                per_question=("agreement3",)),
+    SectionSpec("choices", "33-choices.py", "", reads=("responses", "published_tables"),
+                per_question=("multi", "single")),
 )
 
 

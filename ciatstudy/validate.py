@@ -102,42 +102,26 @@ def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) ->
         if name not in frame.columns:
             raise DataError("missing required column", file=file, row=1, column=name)
 
-    ids = frame[id_col].str.strip()
-    for row, value in ids.items():
-        if not value:
-            raise DataError("empty respondent id", file=file, row=row, column=id_col)
+    ids = frame[id_col].astype("string").str.strip()
+    _first_bad(ids == "", "empty respondent id", file=file, column=id_col)
     dup = ids.duplicated()
     if dup.any():
-        row = int(dup.idxmax())
-        raise DataError(f"duplicate respondent id {ids[row]!r}", file=file, row=row, column=id_col)
+        row = dup.idxmax()
+        raise DataError(f"duplicate respondent id {ids[row]!r}", file=file, row=int(row), column=id_col)
 
-    segments = frame[seg_col].str.strip()
+    segments = frame[seg_col].astype("string").fillna("").str.strip()
     known = codebook.segment_codes
-    for row, value in segments.items():
-        if not value:
-            raise DataError("missing segment", file=file, row=row, column=seg_col)
-        if value not in known:
-            raise DataError(f"unknown segment {value!r} (expected one of {known})", file=file, row=row, column=seg_col)
+    _first_bad(segments == "", "missing segment", file=file, column=seg_col)
+    unknown = ~segments.isin(known)
+    if unknown.any():
+        row = unknown.idxmax()
+        raise DataError(f"unknown segment {segments[row]!r} (expected one of {known})", file=file,
+                        row=int(row), column=seg_col)
 
-    out = {id_col: ids.astype(object), seg_col: pd.Categorical(segments, categories=known)}
+    out = {id_col: ids.array, seg_col: pd.Categorical(segments, categories=known)}
     for question in codebook.questions:
-        allowed = question.allowed_values
         for code in question.codes:
-            values = []
-            for row, raw in frame[code].items():
-                raw = raw.strip()
-                if raw == "":
-                    values.append(pd.NA)
-                    continue
-                try:
-                    value = int(raw)
-                except ValueError:
-                    value = None
-                if value not in allowed:
-                    raise DataError(f"{raw!r} is outside the scale of {question.id} ({question.kind}: "
-                                    f"{sorted(allowed)})", file=file, row=row, column=code)
-                values.append(value)
-            out[code] = pd.array(values, dtype="Int8")
+            out[code] = _coded_answers(frame[code], question, file=file, name=code)
         if question.kind == "single":
             chosen = pd.DataFrame({c: out[c] for c in question.codes}, index=frame.index)
             answered = chosen.notna().any(axis=1)
@@ -147,5 +131,30 @@ def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) ->
                 row = int(bad.idxmax())
                 raise DataError(f"{question.id} is choose-one but {int(totals[row])} options are chosen",
                                 file=file, row=row, column=question.codes[0])
-    typed = pd.DataFrame(out, index=frame.index)
-    return typed
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _coded_answers(values: pd.Series, question, *, file: str, name: str):
+    """One item's answers as Int8, checked against the question's scale (text or numbers in)."""
+    column = values
+    allowed = sorted(question.allowed_values)
+    if pd.api.types.is_numeric_dtype(column):
+        bad = column.notna() & ~column.isin(allowed)
+        values = column
+        shown = column
+    else:
+        raw = column.fillna("").astype(str).str.strip()
+        empty = raw == ""
+        bad = ~empty & ~raw.isin([str(v) for v in allowed])
+        values = pd.to_numeric(raw.where(~empty, None), errors="coerce")
+        shown = raw
+    if bad.any():
+        row = bad.idxmax()
+        raise DataError(f"{shown[row]!r} is outside the scale of {question.id} ({question.kind}: {allowed})",
+                        file=file, row=int(row), column=name)
+    return values.astype("Int8").array
+
+
+def _first_bad(mask: pd.Series, message: str, *, file: str, column: str) -> None:
+    if mask.any():
+        raise DataError(message, file=file, row=int(mask.idxmax()), column=column)

@@ -1,0 +1,93 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# ## Question 1 : les affirmations avec lesquelles les répondants sont d'accord
+#
+# Score moyen de chaque affirmation (Entièrement d'accord = 3, D'accord = 2, Pas d'accord = 1), pour
+# l'ensemble des répondants et par segment, avec son intervalle de confiance à 95 % et l'écart entre
+# MDA et autres structures. Comme le rapport, le tableau est scindé : d'abord les affirmations dont le
+# score atteint 2 dans chaque segment, puis les autres.
+
+# %% tags=["hide"]
+from IPython.display import HTML, display
+
+from ciatstudy import render, score
+from ciatstudy.config import Paths
+from ciatstudy.distribution import answer_distribution
+from ciatstudy.io import load_wave, save_figure, write_csv
+from ciatstudy.plots import diverging_agreement, dot_intervals
+
+# %% tags=["parameters"]
+wave: str = "2014"  # a folder name under data/raw/
+question: str = "q1"  # the 3-point agreement question
+
+# %% tags=["hide"]
+data = load_wave(wave)
+paths = Paths.for_wave(wave)
+cb = data.codebook
+q = cb.question(question)
+seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
+sizes = data.segment_sizes()
+scored = score.agreement_scores(data.responses, codebook=cb, question=question)
+tests = score.segment_tests(data.responses, codebook=cb, question=question)
+published = data.table("published_tables") if data.has("published_tables") else None
+comparison = score.published_comparison(scored, published) if published is not None else None
+write_csv(score.add_segment_tests(scored, data.responses, codebook=cb), paths.processed / f"{question}_scores.csv")
+if comparison is not None:
+    write_csv(comparison, paths.processed / f"{question}_published_comparison.csv")
+source = f"{q.source} — {cb.source}" if not data.reconstructed else f"{q.source} (tableaux publiés ; réponses reconstituées)"
+notes = ["Intervalle à 95 % (rapport de vraisemblance sur les trois réponses possibles), entre crochets."]
+if data.reconstructed:
+    display(HTML(render.reconstructed_notice(cb.reconstruction_rule)))
+
+# %% tags=["hide"]
+first, rest = score.split_agreement(scored, by="every_segment")
+for part, title in ((first, "score supérieur ou égal à 2 dans chaque segment"), (rest, "autres affirmations")):
+    display(HTML(render.question_table_html(
+        part, tests=tests, comparison=comparison, segment_labels=seg_labels, kind=q.kind,
+        caption=f"Question 1 — {title} (score moyen)", source=source, notes=notes)))
+display(HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]]))))
+
+# %% [markdown]
+# ### Scores moyens et intervalles, par segment
+
+# %% tags=["hide"]
+order = list(dict.fromkeys(scored.sort_values(["rank", "item"])["item"]))
+fig = dot_intervals(scored, category="item", value="value", low="ci_low", high="ci_high", segment="segment",
+                    segment_labels=seg_labels, order=order, category_labels=dict(q.items),
+                    xlabel="Score moyen (1 = pas d'accord, 3 = entièrement d'accord)", xlim=(1, 3))
+save_figure(fig, paths.figures / f"{question}_scores.png")
+display(HTML(render.figure_html(
+    paths.figures / f"{question}_scores.png", caption="Question 1 : score moyen par affirmation et par segment (intervalle à 95 %)",
+    source=source, alt="Points et intervalles : score moyen de chaque affirmation pour Tous, MDA et non-MDA")))
+
+# %% [markdown]
+# ### Répartition des réponses
+#
+# Le rapport ne publie que les moyennes. La répartition ci-dessous est celle des réponses reconstituées :
+# la répartition la plus resserrée compatible avec chaque moyenne publiée. Elle illustre les moyennes ; elle
+# n'est pas une donnée observée.
+
+# %% tags=["hide"]
+dist = answer_distribution(data.responses, codebook=cb, question=question)
+write_csv(dist, paths.processed / f"{question}_distribution.csv")
+answer_labels = {int(k): v for k, v in cb.raw["scales"]["agreement3"]["values"].items()}
+fig = diverging_agreement(dist, order=order, answer_labels=answer_labels, segment_labels=seg_labels,
+                          segments=cb.segment_codes)
+save_figure(fig, paths.figures / f"{question}_distribution.png")
+display(HTML(render.figure_html(
+    paths.figures / f"{question}_distribution.png",
+    caption="Question 1 : répartition des réponses par segment" + (" (reconstituée)" if data.reconstructed else ""),
+    source=source, alt="Barres divergentes : part de pas d'accord à gauche, d'accord et entièrement d'accord à droite",
+    notes=["Répartition reconstituée à partir des seules moyennes publiées (règle de variance minimale)."] if data.reconstructed else None)))
