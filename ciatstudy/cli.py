@@ -1,4 +1,4 @@
-"""Command line: ``ciatstudy build | validate | reconstruct``.
+"""Command line: ``ciatstudy build | audit | validate | reconstruct``.
 
 Exit code 0 on success; otherwise one clear line on stderr and a non-zero code.
 """
@@ -48,6 +48,19 @@ def _cmd_reconstruct(args) -> int:
     return 1
 
 
+def _cmd_audit(args) -> int:
+    from .audit import run_audit, summary_lines
+    from .config import Paths
+    from .io import write_csv
+
+    result = run_audit(args.wave)
+    target = write_csv(result, Paths.for_wave(args.wave).processed / "audit.csv")
+    for line in summary_lines(result):
+        print(line)
+    print(f"written: {target}")
+    return 0
+
+
 def _cmd_build(args) -> int:
     from .build import build
 
@@ -64,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel sections (default: cores)")
     p.add_argument("--force", action="store_true", help="re-run every section even if nothing changed")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("audit", help="check every published figure of a wave's report (GRIM-style)")
+    p.add_argument("--wave", default="2014")
+    p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser("validate", help="load and validate a wave (name or folder)")
     p.add_argument("wave", metavar="WAVE_OR_PATH")

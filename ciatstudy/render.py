@@ -134,3 +134,19 @@ def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int) -> str:
                  "répartitions des réponses compatibles avec cette moyenne, et un écart n'est dit distinguable "
                  "que s'il l'est pour chacune d'elles.")
     return text
+
+
+def conclusions_table_html(rows: pd.DataFrame, lines: pd.DataFrame, *, caption: str, source: str) -> str:
+    """One part of the conclusions-versus-survey table, each contribution with its linked items' figures."""
+    body = []
+    for row in rows.itertuples():
+        items = lines[(lines["part"] == row.part) & (lines["letter"] == row.letter)]["text"].tolist()
+        linked = "<br>".join(html.escape(t) for t in items) or "<em>Aucun item de l'enquête</em>"
+        letter = "" if row.letter == "preamble" else f"{row.letter}) "
+        body.append(f"<tr><td>{html.escape(letter + row.conclusion)}</td>"
+                    f"<td>{html.escape(row.survey_contribution)}</td><td>{linked}</td></tr>")
+    return (f"<figure class=\"table\"><table><caption>{html.escape(caption)}</caption>"
+            "<thead><tr><th scope=\"col\">Dans les conclusions</th><th scope=\"col\">Apports de l'enquête</th>"
+            "<th scope=\"col\">Items liés (valeurs recalculées)</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table><figcaption><span class=\"source\">"
+            f"{html.escape(labels.text('report', 'source'))} : {html.escape(source)}</span></figcaption></figure>")

@@ -70,8 +70,8 @@ def format_fr(value, decimals: int = 2, *, percent: bool = False, strip_zeros: b
 
     >>> format_fr(2.675)
     '2,68'
-    >>> format_fr(0.7857, 0, percent=True)
-    '79 %'
+    >>> format_fr(0.7857, 0, percent=True)  # with a no-break space, as French typography wants
+    '79\xa0%'
     """
     if value is None or value != value:  # None or NaN
         return "–"

@@ -55,6 +55,14 @@ SPECS: tuple[SectionSpec, ...] = (
                 per_question=("agreement3",)),
     SectionSpec("choices", "33-choices.py", "", reads=("responses", "published_tables"),
                 per_question=("multi", "single")),
+    SectionSpec("conclusions", "40-conclusions.py", "Annexe III : apport de l'enquête aux conclusions",
+                reads=("responses", "conclusions_survey", "conclusion_items"),
+                requires=("conclusions_survey", "conclusion_items")),
+    SectionSpec("audit", "90-audit.py", "Contrôle de cohérence des chiffres publiés",
+                reads=("published_tables", "narrative_claims", "respondents", "respondent_sectors", "staff_bands",
+                       "sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms",
+                       "solidages21_figures", "objets_transactionnels"),
+                requires=("published_tables",)),
 )
 
 

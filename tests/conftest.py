@@ -1,8 +1,11 @@
 import os
+
 import shutil
 from pathlib import Path
 
 import pytest
+
+collect_ignore_glob = ["fixtures/*"]  # notebooks and exports used as test data, not test modules
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_2014 = ROOT / "data" / "raw" / "2014"

@@ -1,0 +1,80 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# ## Contrôle de cohérence des chiffres publiés
+#
+# Chaque chiffre imprimé dans les tableaux de l'enquête, et chaque chiffre que le texte du rapport en
+# cite, est confronté à ce qu'il devrait être. Quatre contrôles :
+#
+# - **Granularité** : avec 12 MDA, 16 autres structures et 28 répondants, une part ne peut valoir que k/12,
+#   k/16 ou k/28, et une moyenne de scores 3/2/1 qu'une somme entière divisée par l'effectif. Une valeur
+#   imprimée qu'aucun entier ne donne, après l'arrondi du rapport (au demi supérieur), est impossible.
+# - **Recoupement** : la colonne « Tous » doit être la moyenne des segments pondérée par leurs effectifs ;
+#   pour une question à réponse unique, les choix doivent totaliser l'effectif.
+# - **Texte contre tableaux** : les chiffres et les affirmations du texte (« 69 % des MDA », « personne »,
+#   « plus pertinente pour les MDA »…) sont comparés aux tableaux.
+# - **Effectifs** : les nombres de répondants, de projets ou d'associations annoncés sont comparés aux listes
+#   et tableaux qu'ils résument.
+#
+# Pour chaque incohérence, l'explication la plus probable est calculée : cellules interverties, valeur
+# recopiée d'une autre cellule, un ou deux répondants d'écart, un chiffre mal saisi.
+
+# %% tags=["hide"]
+from IPython.display import HTML, display
+
+from ciatstudy import audit, render
+from ciatstudy.config import Paths
+from ciatstudy.io import write_csv
+
+# %% tags=["parameters"]
+wave: str = "2014"  # a folder name under data/raw/
+
+# %% tags=["hide"]
+paths = Paths.for_wave(wave)
+result = audit.run_audit(wave)
+write_csv(result, paths.processed / "audit.csv")
+verdict_labels = {"consistent": "cohérent", "inconsistent": "incohérent", "not_testable": "non vérifiable"}
+check_labels = {"granularity": "granularité", "rounding": "arrondi", "cross_footing": "recoupement",
+                "choose_one": "réponse unique", "sort_order": "ordre du tableau", "text": "texte contre tableaux",
+                "sample": "effectifs"}
+counts = (result.groupby(["check", "verdict"]).size().unstack(fill_value=0)
+          .reindex(columns=list(verdict_labels), fill_value=0).reset_index())
+display(HTML(render.table_html(
+    counts.assign(check=counts["check"].map(check_labels)),
+    caption=f"Verdicts par contrôle ({len(result)} chiffres ou affirmations contrôlés)",
+    source="Tableaux et texte du rapport de 2014 ; contrôles de ciatstudy.audit",
+    columns={"check": "Contrôle", **verdict_labels})))
+
+# %% [markdown]
+# ### Les incohérences relevées
+#
+# Dans les tableaux de cette étude reconstruite, la valeur affichée est toujours celle recalculée à partir
+# des segments ; la valeur imprimée en 2014 figure à côté (« imprimé : … ») quand elle diffère.
+
+# %% tags=["hide"]
+issues = result[result["verdict"] == "inconsistent"]
+display(HTML(render.table_html(
+    issues, caption=f"Incohérences du rapport de 2014 ({len(issues)})",
+    source="ciatstudy.audit — data/processed/<vague>/audit.csv",
+    columns={"location": "Emplacement", "figure": "Chiffre", "printed": "Imprimé", "expected": "Attendu",
+             "explanation": "Explication la plus probable"})))
+
+# %% [markdown]
+# ### Non vérifiable
+
+# %% tags=["hide"]
+untestable = result[result["verdict"] == "not_testable"]
+display(HTML(render.table_html(
+    untestable, caption=f"Affirmations non vérifiables avec les données publiées ({len(untestable)})",
+    source="ciatstudy.audit", columns={"location": "Emplacement", "figure": "Chiffre", "explanation": "Raison"})))
