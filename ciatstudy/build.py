@@ -83,7 +83,12 @@ def run_section(section: Section, root: str, wave: str) -> Result:
     os.environ["CIATSTUDY_ROOT"] = root
     os.environ["CIATSTUDY_STAGE"] = str(stage)
     started = time.perf_counter()
+    log = _ensure(paths.build_state / "logs") / f"{section.slug}.log"
+    saved_stderr = os.dup(2)
     try:
+        # The kernel inherits fd 2: its start-up chatter goes to the section's log, not the terminal.
+        with open(log, "wb") as handle:
+            os.dup2(handle.fileno(), 2)
         notebook = jupytext.read(paths.notebooks / section.notebook)
         papermill.execute_notebook(notebook, str(executed), parameters={"wave": wave, **section.parameters},
                                    kernel_name=KERNEL, language="python", progress_bar=False, cwd=str(paths.notebooks),
@@ -100,6 +105,8 @@ def run_section(section: Section, root: str, wave: str) -> Result:
         shutil.rmtree(stage, ignore_errors=True)
         return Result(section.slug, "failed", time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
     finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
         os.environ.pop("CIATSTUDY_STAGE", None)
     outputs = _promote(stage, paths, section)
     return Result(section.slug, "ok", time.perf_counter() - started, outputs=outputs)
@@ -127,7 +134,50 @@ def _promote(stage: Path, paths: Paths, section: Section) -> list[str]:
     return moved
 
 
+# --------------------------------------------------------------------------- the plan
+@dataclass
+class Plan:
+    """What a build needs to decide what to run, read without pandas (a no-op build stays fast)."""
+
+    name: str
+    folder: Path
+    codebook: object
+    files: dict[str, Path]
+
+
+def read_plan(wave: str) -> Plan:
+    import yaml
+
+    from .codebook import Codebook
+    from .errors import DataError
+
+    candidate = Path(wave)
+    folder = candidate.resolve() if (candidate / "codebook.yaml").is_file() else Paths.for_wave(str(wave)).raw
+    name = folder.name if folder != Paths.for_wave(str(wave)).raw else str(wave)
+    if not (folder / "codebook.yaml").is_file():
+        raise DataError(f"no wave {str(wave)!r}: {folder / 'codebook.yaml'} does not exist "
+                        "(bring a survey export in with `ciatstudy import`)")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        codebook = Codebook.from_dict(yaml.load((folder / "codebook.yaml").read_text(encoding="utf-8-sig"), Loader=loader),
+                                      file=str(folder / "codebook.yaml"))
+    except yaml.YAMLError as exc:
+        raise DataError(f"not valid YAML: {exc}", file=str(folder / "codebook.yaml")) from None
+    files = {"responses": folder / codebook.responses_file}
+    package = folder / "datapackage.json"
+    if package.exists():
+        for resource in json.loads(package.read_text(encoding="utf-8")).get("resources", []):
+            if resource.get("format", "csv") == "csv":
+                files.setdefault(resource["name"], folder / resource["path"])
+    return Plan(name, folder, codebook, files)
+
+
 # --------------------------------------------------------------------------- the build
+def _selects(name: str, slug: str) -> bool:
+    """``--only choices`` selects every run of the choices notebook (choices-q2, …)."""
+    return slug == name or slug.startswith(name + "-")
+
+
 def _load_state(paths: Paths) -> dict:
     state = paths.build_state / "state.json"
     return json.loads(state.read_text()) if state.exists() else {}
@@ -153,22 +203,19 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
 
     ``specs`` replaces the report's sections (tests use it to inject a failing one).
     """
-    from .io import load_wave
-    from .report import export_report
-
-    data = load_wave(wave)
-    paths = Paths.for_wave(data.name)
-    sections = plan(data.codebook, set(data.tables) | {"responses"}, **({"specs": specs} if specs else {}))
+    wave_plan = read_plan(wave)
+    paths = Paths.for_wave(wave_plan.name)
+    sections = plan(wave_plan.codebook, set(wave_plan.files), **({"specs": specs} if specs else {}))
     if only:
-        unknown = set(only) - {s.slug for s in sections} - {s.slug.split("-q")[0] for s in sections}
+        unknown = {o for o in only if not any(_selects(o, s.slug) for s in sections)}
         if unknown:
             raise ValueError(f"unknown section(s) {sorted(unknown)}; sections are {[s.slug for s in sections]}")
     lib = library_digest()
     state = _load_state(paths)
     todo, results = [], {}
     for section in sections:
-        fp = fingerprint(section, paths=paths, files=data.files, lib=lib)
-        selected = not only or section.slug in only or section.slug.split("-q")[0] in only
+        fp = fingerprint(section, paths=paths, files=wave_plan.files, lib=lib)
+        selected = not only or any(_selects(o, section.slug) for o in only)
         previous = state.get(section.slug, {})
         up_to_date = (previous.get("fingerprint") == fp and previous.get("status") == "ok"
                       and (paths.reports / "notebooks" / f"{section.slug}.ipynb").exists()
@@ -179,19 +226,22 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
             results[section.slug] = Result(section.slug, "skipped", 0.0, outputs=previous.get("outputs", []))
     width = max([len(s.slug) for s in sections] + [10])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    print(f"ciatstudy build — wave {data.name}: {len(sections)} sections, {len(todo)} to run, "
+    print(f"ciatstudy build — wave {wave_plan.name}: {len(sections)} sections, {len(todo)} to run, "
           f"{jobs} in parallel", file=out, flush=True)
     for slug, result in results.items():
         print(_line(result, width), file=out, flush=True)
     fingerprints = dict((s.slug, fp) for s, fp in todo)
     if todo:
+        from .io import load_wave
+
+        load_wave(wave_plan.folder)  # validate the inputs once, before any kernel starts
         if jobs == 1:
             for section, _ in todo:
-                results[section.slug] = run_section(section, str(paths.root), data.name)
+                results[section.slug] = run_section(section, str(paths.root), wave_plan.name)
                 print(_line(results[section.slug], width), file=out, flush=True)
         else:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(run_section, s, str(paths.root), data.name): s for s, _ in todo}
+                futures = {pool.submit(run_section, s, str(paths.root), wave_plan.name): s for s, _ in todo}
                 for future in as_completed(futures):
                     result = future.result()
                     results[result.slug] = result
@@ -207,9 +257,18 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
                                    "parameters": section.parameters}
         else:
             state.setdefault(section.slug, {})["status"] = "failed"
-    _save_state(paths, state)
     ordered = [results[s.slug] for s in sections]
-    report = export_report(data, sections, ordered, state)
+    report_key = hashlib.sha256(json.dumps(
+        [lib, wave_plan.name] + [[s.slug, s.title, state.get(s.slug, {}).get("fingerprint"), r.status]
+                                 for s, r in zip(sections, ordered)]).encode()).hexdigest()
+    report = paths.reports / "report.html"
+    if todo or force or state.get("_report") != report_key or not report.exists():
+        from .io import load_wave
+        from .report import export_report
+
+        report = export_report(load_wave(wave_plan.folder), sections, ordered, state)
+        state["_report"] = report_key if not any(r.status == "failed" for r in ordered) else None
+    _save_state(paths, state)
     counts = {k: sum(r.status == k for r in ordered) for k in ("ok", "skipped", "failed")}
     print(f"done: {counts['ok']} run, {counts['skipped']} skipped, {counts['failed']} failed — "
           f"report: {report.relative_to(paths.root) if report.is_relative_to(paths.root) else report}",

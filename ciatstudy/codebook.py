@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from .errors import DataError
 
 KINDS = {"agreement3", "multi", "single"}
@@ -130,8 +128,10 @@ class Codebook:
             return self.all_label
         return dict(self.segments)[code]
 
-    def items_frame(self) -> pd.DataFrame:
+    def items_frame(self):
         """One row per item: question, kind, item, label (tidy, codebook order)."""
+        import pandas as pd  # kept out of module import: the no-op build must not pay for pandas
+
         return pd.DataFrame(
             [{"question": q.id, "kind": q.kind, "item": code, "label": label}
              for q in self.questions for code, label in q.items]

@@ -18,6 +18,7 @@ class Section:
     title: str                     # French heading in the report and its table of contents
     parameters: dict = field(default_factory=dict)
     reads: tuple[str, ...] = ()    # raw resources it reads ("responses" = the answers file)
+    position: tuple = ()           # where it goes in the report (see SPECS)
 
 
 @dataclass(frozen=True)
@@ -28,37 +29,62 @@ class SectionSpec:
     reads: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()     # side tables without which the section does not apply
     per_question: tuple[str, ...] = ()  # question kinds to run once each for
+    per_corpus: bool = False            # run once per free-text corpus of the codebook
+    rank: int = 0                       # report order; questions and their corpora sort within it
 
     def expand(self, codebook: Codebook, available: set[str]) -> list[Section]:
         if not set(self.requires) <= available:
             return []
+        if self.per_corpus:
+            return [Section(f"{self.name}-{c['id']}", self.notebook, f"Corpus — {c['title']}",
+                            {"corpus": c["id"]}, self.reads, _corpus_position(c["id"], codebook, self.rank))
+                    for c in codebook.raw.get("free_text", []) if c["id"] in CORPORA]
         if not self.per_question:
-            return [Section(self.name, self.notebook, self.title, {}, self.reads)]
+            return [Section(self.name, self.notebook, self.title, {}, self.reads, (self.rank, 0, 0))]
         return [Section(f"{self.name}-{q.id}", self.notebook, f"Question {q.number} : {q.title}",
-                        {"question": q.id}, self.reads)
+                        {"question": q.id}, self.reads, (self.rank, q.number, 0))
                 for q in codebook.questions if q.kind in self.per_question]
+
+
+# The corpora the report rebuilds, and where each goes: before the questions (definitions, arguments),
+# right after the question it explains, or after the conclusions (the panorama of examples).
+CORPORA = {"definition": ("before", 1), "argument": ("before", 2), "q3_explanation": ("after", "q3"),
+           "q4_remark": ("after", "q4"), "panorama": ("end", 1)}
+QUESTIONS_RANK = 32
+
+
+def _corpus_position(corpus: str, codebook: Codebook, rank: int) -> tuple:
+    where, key = CORPORA[corpus]
+    if where == "before":
+        return (QUESTIONS_RANK - 1, key, 0)
+    if where == "after":
+        number = next((q.number for q in codebook.questions if q.id == key), 99)
+        return (QUESTIONS_RANK, number, 1)
+    return (rank, key, 0)
 
 
 # Report order: the study's own, survey first as the committee reads it.
 SPECS: tuple[SectionSpec, ...] = (
-    SectionSpec("solidages", "10-solidages.py", "Le programme « Solidâges 21 »",
+    SectionSpec("solidages", "10-solidages.py", "Le programme « Solidâges 21 »", rank=10,
                 reads=("solidages21_figures", "objets_transactionnels"),
                 requires=("solidages21_figures", "objets_transactionnels")),
-    SectionSpec("call", "11-call-for-projects.py", "L'appel à projets Fondation SNCF / RNMA (bilan 2012)",
+    SectionSpec("call", "11-call-for-projects.py", "L'appel à projets Fondation SNCF / RNMA (bilan 2012)", rank=11,
                 reads=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms"),
                 requires=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms")),
-    SectionSpec("persons", "20-resource-persons.py", "Annexe II : personnes ressources",
+    SectionSpec("persons", "20-resource-persons.py", "Annexe II : personnes ressources", rank=20,
                 reads=("resource_persons",), requires=("resource_persons",)),
-    SectionSpec("profile", "30-profile.py", "Annexe III : qui a répondu ?",
+    SectionSpec("profile", "30-profile.py", "Annexe III : qui a répondu ?", rank=30,
                 reads=("responses", "respondents", "respondent_sectors", "staff_bands")),
     SectionSpec("agreement", "32-agreement.py", "", reads=("responses", "published_tables"),
-                per_question=("agreement3",)),
+                per_question=("agreement3",), rank=QUESTIONS_RANK),
     SectionSpec("choices", "33-choices.py", "", reads=("responses", "published_tables"),
-                per_question=("multi", "single")),
-    SectionSpec("conclusions", "40-conclusions.py", "Annexe III : apport de l'enquête aux conclusions",
+                per_question=("multi", "single"), rank=QUESTIONS_RANK),
+    SectionSpec("corpus", "35-corpus.py", "", reads=("quotes", "respondents", "panorama_typology"),
+                requires=("quotes",), per_corpus=True, rank=41),
+    SectionSpec("conclusions", "40-conclusions.py", "Annexe III : apport de l'enquête aux conclusions", rank=40,
                 reads=("responses", "conclusions_survey", "conclusion_items"),
                 requires=("conclusions_survey", "conclusion_items")),
-    SectionSpec("audit", "90-audit.py", "Contrôle de cohérence des chiffres publiés",
+    SectionSpec("audit", "90-audit.py", "Contrôle de cohérence des chiffres publiés", rank=90,
                 reads=("published_tables", "narrative_claims", "respondents", "respondent_sectors", "staff_bands",
                        "sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms",
                        "solidages21_figures", "objets_transactionnels"),
@@ -68,4 +94,5 @@ SPECS: tuple[SectionSpec, ...] = (
 
 def plan(codebook: Codebook, available: set[str], specs=SPECS) -> list[Section]:
     """Every section that applies to a wave, in report order."""
-    return [section for spec in specs for section in spec.expand(codebook, available)]
+    sections = [section for spec in specs for section in spec.expand(codebook, available)]
+    return sorted(sections, key=lambda s: s.position)  # stable: specs order breaks ties
