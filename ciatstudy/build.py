@@ -71,45 +71,110 @@ def fingerprint(section: Section, *, paths: Paths, files: dict[str, Path], lib: 
 
 
 # --------------------------------------------------------------------------- one section
+# Each worker process keeps one kernel and runs its sections in it, one after the other: starting a
+# kernel and importing pandas and matplotlib costs more than most sections' own work. Between two
+# sections the kernel's namespace is reset and its figures closed, so sections stay independent.
+_KERNEL: dict = {}
+SETUP_TAG = "ciatstudy-setup"
+
+
+def _setup_cell(stage: Path, root: str, cwd: Path):
+    import nbformat
+
+    code = ("%reset -f\nimport os as _os\n"
+            f"_os.environ['CIATSTUDY_ROOT'] = {root!r}\n_os.environ['CIATSTUDY_STAGE'] = {str(stage)!r}\n"
+            f"_os.chdir({str(cwd)!r})\n"
+            "import sys as _sys\nif 'matplotlib.pyplot' in _sys.modules:\n    _sys.modules['matplotlib.pyplot'].close('all')\n"
+            "del _os, _sys")
+    return nbformat.v4.new_code_cell(code, metadata={"tags": [SETUP_TAG]})
+
+
+def shutdown_kernel() -> None:
+    client = _KERNEL.pop("client", None)
+    if client is not None and client.km is not None:
+        try:
+            client._cleanup_kernel()
+        except Exception:  # a dead kernel has nothing left to clean
+            pass
+
+
+def _execute(notebook, cwd: Path):
+    """Run a notebook in this process's kernel, starting it on first use."""
+    from nbclient import NotebookClient
+
+    previous = _KERNEL.get("client")
+    client = NotebookClient(notebook, km=previous.km if previous else None, kernel_name=KERNEL, timeout=900,
+                            resources={"metadata": {"path": str(cwd)}}, shutdown_kernel="immediate",
+                            allow_errors=False)
+    if previous is not None:
+        client.kc = previous.kc
+    _KERNEL["client"] = client
+    try:
+        client.execute(cleanup_kc=False)
+    except Exception:
+        if client.km is None or not client.km.is_alive():
+            _KERNEL.pop("client", None)  # dead kernel: the next section starts a fresh one
+        raise
+
+
+def _failing_cell(notebook) -> tuple[int | None, str]:
+    for cell in notebook.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return cell.get("execution_count"), f"{out.get('ename')}: {out.get('evalue')}"
+    return None, ""
+
+
 def run_section(section: Section, root: str, wave: str) -> Result:
-    """Execute one section in this process's kernel; outputs go to a staging folder."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+    """Execute one section; its outputs go to a staging folder, moved into place on success."""
     import jupytext
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
 
     paths = Paths(Path(root), wave)
     stage = Path(tempfile.mkdtemp(prefix=f"{section.slug}.", dir=_ensure(paths.build_state / "stage")))
-    executed = stage / "notebook.ipynb"
-    os.environ["CIATSTUDY_ROOT"] = root
-    os.environ["CIATSTUDY_STAGE"] = str(stage)
     started = time.perf_counter()
     log = _ensure(paths.build_state / "logs") / f"{section.slug}.log"
     saved_stderr = os.dup(2)
+    notebook = None
     try:
-        # The kernel inherits fd 2: its start-up chatter goes to the section's log, not the terminal.
+        # A starting kernel inherits fd 2: its chatter goes to the section's log, not the terminal.
         with open(log, "wb") as handle:
             os.dup2(handle.fileno(), 2)
         notebook = jupytext.read(paths.notebooks / section.notebook)
-        papermill.execute_notebook(notebook, str(executed), parameters={"wave": wave, **section.parameters},
-                                   kernel_name=KERNEL, language="python", progress_bar=False, cwd=str(paths.notebooks),
-                                   shutdown_kernel="immediate")
-    except PapermillExecutionError as exc:
-        failed = paths.build_state / "failed" / f"{section.slug}.ipynb"
-        _ensure(failed.parent)
-        if executed.exists():
-            shutil.move(executed, failed)
+        # What papermill.iorw.load_notebook_node sets up, for a notebook read by jupytext.
+        notebook.metadata.setdefault("papermill", {"default_parameters": {}, "parameters": {},
+                                                   "environment_variables": {}})
+        for cell in notebook.cells:
+            cell.metadata.setdefault("tags", [])
+            cell.metadata.setdefault("papermill", {})
+        notebook = parameterize_notebook(notebook, {"wave": wave, **section.parameters},
+                                         kernel_name=KERNEL, language="python")
+        notebook.cells.insert(0, _setup_cell(stage, root, paths.notebooks))
+        _execute(notebook, paths.notebooks)
+    except Exception as exc:
+        cell, error = _failing_cell(notebook) if notebook is not None else (None, "")
+        if notebook is not None and cell is not None:
+            notebook.cells = [c for c in notebook.cells if SETUP_TAG not in c.metadata.get("tags", [])]
+            failed = _ensure(paths.build_state / "failed") / f"{section.slug}.ipynb"
+            nbformat.write(notebook, failed)
+            cell -= 1  # the setup cell took the first execution count
         shutil.rmtree(stage, ignore_errors=True)
-        return Result(section.slug, "failed", time.perf_counter() - started, cell=exc.exec_count,
-                      error=f"{exc.ename}: {exc.evalue}")
-    except Exception as exc:  # kernel died, notebook unreadable…: the other sections go on
-        shutil.rmtree(stage, ignore_errors=True)
-        return Result(section.slug, "failed", time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
+        return Result(section.slug, "failed", time.perf_counter() - started, cell=cell,
+                      error=error or f"{type(exc).__name__}: {exc}")
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
-        os.environ.pop("CIATSTUDY_STAGE", None)
+    notebook.cells = [c for c in notebook.cells if SETUP_TAG not in c.metadata.get("tags", [])]
+    nbformat.write(notebook, stage / "notebook.ipynb")
     outputs = _promote(stage, paths, section)
     return Result(section.slug, "ok", time.perf_counter() - started, outputs=outputs)
+
+
+def _worker_init() -> None:
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, shutdown_kernel, exitpriority=100)
 
 
 def _ensure(folder: Path) -> Path:
@@ -236,11 +301,14 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
 
         load_wave(wave_plan.folder)  # validate the inputs once, before any kernel starts
         if jobs == 1:
-            for section, _ in todo:
-                results[section.slug] = run_section(section, str(paths.root), wave_plan.name)
-                print(_line(results[section.slug], width), file=out, flush=True)
+            try:
+                for section, _ in todo:
+                    results[section.slug] = run_section(section, str(paths.root), wave_plan.name)
+                    print(_line(results[section.slug], width), file=out, flush=True)
+            finally:
+                shutdown_kernel()
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
                 futures = {pool.submit(run_section, s, str(paths.root), wave_plan.name): s for s, _ in todo}
                 for future in as_completed(futures):
                     result = future.result()
