@@ -16,12 +16,16 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
+from queue import Empty
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import PACKAGE_DIR, Paths
+from .startup import skip_unused_format_checkers
 from .sections import Section, plan
+
+skip_unused_format_checkers()
 
 KERNEL = "python3"
 
@@ -177,6 +181,21 @@ def _worker_init() -> None:
     multiprocessing.util.Finalize(None, shutdown_kernel, exitpriority=100)
 
 
+def run_batch(sections: list[Section], root: str, wave: str, queue) -> None:
+    """Run sections of one notebook in this worker's kernel (its imports, e.g. spaCy's model, load once)."""
+    for section in sections:
+        queue.put(run_section(section, root, wave))
+
+
+def batches(todo: list[Section], state: dict) -> list[list[Section]]:
+    """Sections grouped by notebook, longest batch first (last run times as the estimate)."""
+    groups: dict[str, list[Section]] = {}
+    for section in todo:
+        groups.setdefault(section.notebook, []).append(section)
+    cost = lambda group: sum(state.get(s.slug, {}).get("seconds") or 3.0 for s in group)  # noqa: E731
+    return sorted(groups.values(), key=cost, reverse=True)
+
+
 def _ensure(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -308,12 +327,27 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
             finally:
                 shutdown_kernel()
         else:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
-                futures = {pool.submit(run_section, s, str(paths.root), wave_plan.name): s for s, _ in todo}
-                for future in as_completed(futures):
-                    result = future.result()
-                    results[result.slug] = result
-                    print(_line(result, width), file=out, flush=True)
+            import multiprocessing
+
+            with multiprocessing.Manager() as manager, \
+                    ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
+                queue = manager.Queue()
+                futures = {pool.submit(run_batch, batch, str(paths.root), wave_plan.name, queue): batch
+                           for batch in batches([s for s, _ in todo], state)}
+                waiting = {s.slug for s, _ in todo}
+                while waiting:  # one result per section, printed as each finishes
+                    try:
+                        done = [queue.get(timeout=0.5)]
+                    except Empty:
+                        done = []
+                        for future, batch in futures.items():
+                            if future.done() and future.exception() is not None:  # the worker itself died
+                                done += [Result(s.slug, "failed", error=f"worker process failed: {future.exception()!r}")
+                                         for s in batch if s.slug in waiting]
+                    for result in done:
+                        waiting.discard(result.slug)
+                        results[result.slug] = result
+                        print(_line(result, width), file=out, flush=True)
     for section, _ in todo:
         result = results[section.slug]
         if result.status == "ok":

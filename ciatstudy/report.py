@@ -22,6 +22,9 @@ import pandas as pd
 from . import labels
 from .config import PACKAGE_DIR, Paths
 from .io import Wave, atomic_path, write_text
+from .startup import skip_unused_format_checkers
+
+skip_unused_format_checkers()
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 PACKAGES = ("ciatstudy", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
@@ -324,3 +325,93 @@ def test_segment_tests_bad_groups(tiny):
         segment_tests(responses, codebook=codebook, question="q2", groups=("a", "tous"))
     with pytest.raises(ValueError, match="alpha must be"):
         segment_tests(responses, codebook=codebook, question="q2", alpha=1.5)
+
+
+# --------------------------------------------------------------------------- tallies against lists
+def _list_reference(responses, codebook, question):
+    """The tables as first written: one Python list of answers per item and segment."""
+    from ciatstudy.stats import gap_verdict, mean_interval, wilson_interval
+    q = codebook.question(question)
+    seg = responses[codebook.segment_variable].astype(str)
+    rows, tests = [], []
+    for item, _ in q.items:
+        answers = {code: [int(v) for v in (responses[item] if code == codebook.all_code
+                                           else responses.loc[seg == code, item]).dropna()]
+                   for code in [codebook.all_code, *codebook.segment_codes]}
+        for code, values in answers.items():
+            low, high = (mean_interval(values) if q.kind == "agreement3"
+                         else wilson_interval(sum(values), len(values)))
+            rows.append((item, code, len(values), sum(values), low, high))
+        a, b = (answers[g] for g in codebook.segment_codes)
+        tests.append(gap_verdict(a, b, kind="mean" if q.kind == "agreement3" else "proportion",
+                                 labels=tuple(codebook.segment_label(g) for g in codebook.segment_codes)))
+    return rows, tests
+
+
+def _random_responses(codebook, n, seed, dtype="Int8", segment_dtype="category"):
+    rng = np.random.default_rng(seed)
+    data = {"segment": pd.Series(rng.choice(codebook.segment_codes, size=n), dtype=segment_dtype)}
+    for q in codebook.questions:
+        allowed = sorted(q.allowed_values)
+        for code in q.codes:
+            values = pd.Series(rng.choice(allowed, size=n), dtype="float64")
+            values[rng.random(n) < 0.2] = np.nan
+            data[code] = values.astype(dtype) if dtype != "object" else values.astype(object).where(
+                values.notna(), None)
+    return pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tallies_give_the_list_results(tiny, seed):
+    codebook, _ = tiny
+    responses = _random_responses(codebook, int(np.random.default_rng(seed).integers(2, 40)), seed)
+    for question in ("q1", "q2"):
+        table = score_question(responses, codebook=codebook, question=question).sort_values(["item", "segment"])
+        rows, verdicts = _list_reference(responses, codebook, question)
+        expected = pd.DataFrame(rows, columns=["item", "segment", "n", "count", "ci_low", "ci_high"]).sort_values(
+            ["item", "segment"])
+        for column in ["n", "count", "ci_low", "ci_high"]:
+            assert table[column].tolist() == pytest.approx(expected[column].tolist(), nan_ok=True, rel=0, abs=0)
+        tests = segment_tests(responses, codebook=codebook, question=question)
+        got = tests[["n_a", "n_b", "value_a", "value_b", "difference", *TEST_COLUMNS]]
+        want = pd.DataFrame([v._asdict() for v in verdicts])[got.columns]
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_exact=True, check_dtype=False)
+
+
+@pytest.mark.parametrize("dtype, segment_dtype", [
+    ("Int8", "object"), ("float64", "category"), ("object", "object"), ("Int64", "string"),
+])
+def test_any_column_dtype_gives_the_same_table(tiny, dtype, segment_dtype):
+    codebook, _ = tiny
+    reference = _random_responses(codebook, 50, 7)
+    other = _random_responses(codebook, 50, 7, dtype=dtype, segment_dtype=segment_dtype)
+    for question in ("q1", "q2"):
+        pd.testing.assert_frame_equal(score_question(other, codebook=codebook, question=question),
+                                      score_question(reference, codebook=codebook, question=question))
+        pd.testing.assert_frame_equal(segment_tests(other, codebook=codebook, question=question),
+                                      segment_tests(reference, codebook=codebook, question=question))
+
+
+def test_bad_values_found_in_integer_columns(tiny):
+    codebook, responses = tiny
+    # 4 is where the tallies put missing answers for a 3/2/1 item: it must still be refused.
+    for values, bad in [([3, 4, None, 1, 1], r"\[4\]"), ([3, 0, None, 1, 1], r"\[0\]"),
+                        ([3, -1, None, 1, 1], r"\[-1\]"), ([3, 100, 2, 1, 1], r"\[100\]")]:
+        with pytest.raises(ValueError, match=rf"item 1A: values {bad} are not allowed"):
+            agreement_scores(responses.assign(**{"1A": pd.array(values, dtype="Int8")}), codebook=codebook,
+                             question="q1")
+    with pytest.raises(ValueError, match=r"item 2A: values \[2\]"):
+        selection_rates(responses.assign(**{"2A": pd.array([1, 2, None, 0, 0], dtype="Int16")}),
+                        codebook=codebook, question="q2")
+
+
+def test_large_segments_switch_to_the_normal_approximation(tiny):
+    codebook, _ = tiny
+    large = _random_responses(codebook, 700, 11)        # about 280 answers per segment and item
+    tests = segment_tests(large, codebook=codebook, question="q1")
+    assert (tests[["n_a", "n_b"]].min(axis=1) > 200).all()
+    assert (tests["test"] == "permutation_normal").all()
+    assert tests["sentence"].str.contains("test de permutation, approximation normale").all()
+    assert (segment_tests(large, codebook=codebook, question="q2")["test"] == "fisher_exact").all()
+    small_b = pd.concat([large[large["segment"] == "a"], large[large["segment"] == "b"].head(150)])
+    assert (segment_tests(small_b, codebook=codebook, question="q1")["test"] == "permutation_exact").all()

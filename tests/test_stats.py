@@ -11,8 +11,9 @@ import pytest
 from scipy import stats as sps
 
 from ciatstudy.stats import (
-    cliffs_delta, cohens_h, fisher_exact_test, gap_verdict, mean_interval, permutation_p_range,
-    permutation_test_means, score_distributions, wilson_interval,
+    EXACT_PERMUTATION_MAX_N, cliffs_delta, cliffs_delta_from_counts, cohens_h, fisher_exact_test, gap_verdict,
+    gap_verdict_from_counts, mean_interval, mean_interval_from_counts, permutation_p_range,
+    permutation_test_from_counts, permutation_test_means, score_distributions, wilson_interval,
 )
 
 CHI2_95 = 3.841458820694124  # qchisq(0.95, 1)
@@ -313,3 +314,141 @@ def test_gap_verdict_bad_arguments(kwargs, message):
 def test_gap_verdict_proportion_needs_zero_one_answers():
     with pytest.raises(ValueError, match="0/1 answers"):
         gap_verdict([1, 2], [0, 1], kind="proportion")
+
+
+# --------------------------------------------------------------------------- tally-based entry points
+def _random_tallies(rng, n_max=14, levels=3):
+    return tuple(int(k) for k in rng.integers(0, n_max, size=levels))
+
+
+def _answers(counts, levels=(1, 2, 3)):
+    return [level for level, k in zip(levels, counts) for _ in range(k)]
+
+
+def test_counts_and_lists_give_identical_results():
+    rng = np.random.default_rng(2014)
+    for _ in range(60):
+        ca, cb = _random_tallies(rng), _random_tallies(rng)
+        a, b = _answers(ca), _answers(cb)
+        assert mean_interval_from_counts(ca) == mean_interval(a) or math.isnan(mean_interval(a)[0])
+        if a and b:
+            assert cliffs_delta_from_counts(ca, cb) == cliffs_delta(a, b)
+            for alternative in ("two-sided", "greater", "less"):
+                assert permutation_test_from_counts(ca, cb, alternative=alternative) == permutation_test_means(
+                    a, b, alternative=alternative)
+        assert gap_verdict_from_counts(ca, cb, kind="mean") == gap_verdict(a, b, kind="mean")
+        if a and b and sum(ca) <= 8 and sum(cb) <= 8:
+            assert gap_verdict_from_counts(ca, cb, kind="mean", means_only=True) == gap_verdict(
+                a, b, kind="mean", means_only=True)
+        pa, pb = _random_tallies(rng, levels=2), _random_tallies(rng, levels=2)
+        assert gap_verdict_from_counts(pa, pb, kind="proportion") == gap_verdict(
+            _answers(pa, (0, 1)), _answers(pb, (0, 1)), kind="proportion")
+
+
+def test_counts_on_other_levels():
+    # Any distinct levels: here half points and a level absent from one group.
+    levels = (0.5, 1, 2.5, 4)
+    ca, cb = (2, 0, 3, 1), (1, 4, 0, 2)
+    a, b = _answers(ca, levels), _answers(cb, levels)
+    assert permutation_test_from_counts(ca, cb, levels=levels) == permutation_test_means(a, b)
+    assert cliffs_delta_from_counts(ca, cb, levels=levels) == cliffs_delta(a, b)
+    assert mean_interval_from_counts((1, 2, 3), levels=(0, 5, 10)) == mean_interval([0, 5, 5, 10, 10, 10],
+                                                                                     levels=(0, 5, 10))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: mean_interval_from_counts((1, 2)), "one count per level"),
+    (lambda: mean_interval_from_counts((1, -2, 3)), "non-negative integer"),
+    (lambda: mean_interval_from_counts((1, 2.5, 3)), "non-negative integer"),
+    (lambda: mean_interval_from_counts("123"), "sequence of counts"),
+    (lambda: permutation_test_from_counts((0, 0, 0), (1, 1, 1)), "both groups"),
+    (lambda: permutation_test_from_counts((1, 1), (1, 1), levels=(1, 1)), "distinct"),
+    (lambda: permutation_test_from_counts((1, 1, 1), (1, 1, 1), method="bootstrap"), "method must be"),
+    (lambda: cliffs_delta_from_counts((1, 1, 1), (0, 0, 0)), "both groups"),
+    (lambda: gap_verdict_from_counts((1, 1, 1), (1, 1, 1), kind="proportion"), "one count per level"),
+    (lambda: gap_verdict_from_counts((1, 1), (1, 1), kind="proportion", levels=(1, 2)), "0/1 answers"),
+])
+def test_counts_bad_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_exact_enumeration_stays_fast_when_one_group_is_small():
+    # 150 answers against a million: exact (tallies of the small group only), p as from the hypergeometric.
+    result = permutation_test_from_counts((0, 100, 50), (0, 600_000, 400_000))
+    v = gap_verdict_from_counts((0, 100, 50), (0, 600_000, 400_000), kind="mean")
+    assert v.test == "permutation_exact" and v.p_value == result.p_value
+    # On two levels the test is the hypergeometric test of the count of 3s (two-sided by the gap of means).
+    k, big = 50, 1_000_150
+    greater = permutation_test_from_counts((0, 100, 50), (0, 600_000, 400_000), alternative="greater").p_value
+    assert greater == pytest.approx(sps.hypergeom.sf(k - 1, big, 400_050, 150), rel=1e-9)
+
+
+def test_switch_to_the_normal_approximation_above_the_threshold():
+    n = EXACT_PERMUTATION_MAX_N
+    assert n == 200
+    at, above = (50, 80, 70), (50, 81, 70)   # 200 and 201 answers in each group
+    exact = gap_verdict_from_counts(at, (60, 80, 60), kind="mean")
+    normal = gap_verdict_from_counts(above, (60, 81, 60), kind="mean")
+    assert exact.test == "permutation_exact" and "(test exact de permutation" in exact.sentence
+    assert normal.test == "permutation_normal"
+    assert "(test de permutation, approximation normale, p = " in normal.sentence
+    # One group at the threshold is enough to stay exact.
+    assert gap_verdict_from_counts(at, (600, 810, 600), kind="mean").test == "permutation_exact"
+    # method forces either computation.
+    assert permutation_test_from_counts(above, (60, 81, 60)) == permutation_test_from_counts(
+        above, (60, 81, 60), method="normal")
+    assert permutation_test_means([1, 2, 3], [3, 3], method="normal").p_value != permutation_test_means(
+        [1, 2, 3], [3, 3]).p_value
+
+
+def test_normal_approximation_is_the_permutation_distribution_moments():
+    # Without continuity correction, z = D / sqrt(S^2 (1/n_a + 1/n_b)); with binary answers the lattice
+    # step of S is 1, corrected by 0.5 towards the mean: the same as a hand computation.
+    ca, cb = (400, 600), (460, 540)
+    n_a = n_b = 1000
+    pooled = [0] * 860 + [1] * 1140
+    s2 = np.var(pooled, ddof=1)
+    mean_s, sd_s = 1140 * n_a / 2000, math.sqrt(s2 * n_a * n_b / 2000)
+    observed_s = 600
+    upper = sps.norm.sf((observed_s - 0.5 - mean_s) / sd_s)
+    lower = sps.norm.cdf((2 * mean_s - observed_s + 0.5 - mean_s) / sd_s)
+    result = permutation_test_from_counts(ca, cb, levels=(0, 1))
+    assert result.p_value == pytest.approx(upper + lower, rel=1e-9)
+    assert permutation_test_from_counts(ca, cb, levels=(0, 1), alternative="greater").p_value == pytest.approx(
+        upper, rel=1e-9)
+    assert permutation_test_from_counts((100, 0, 0), (300, 0, 0), method="normal").p_value == 1.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_normal_approximation_close_to_exact_just_above_the_threshold(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(4):
+        n_a, n_b = (int(x) for x in rng.integers(201, 240, size=2))
+        ca = tuple(int(k) for k in rng.multinomial(n_a, rng.dirichlet((2, 2, 2))))
+        cb = tuple(int(k) for k in rng.multinomial(n_b, rng.dirichlet((2, 2, 2))))
+        for alternative in ("two-sided", "greater", "less"):
+            exact = permutation_test_from_counts(ca, cb, alternative=alternative, method="exact").p_value
+            normal = permutation_test_from_counts(ca, cb, alternative=alternative).p_value
+            assert normal == pytest.approx(exact, abs=5e-3), (ca, cb, alternative)
+
+
+def test_score_distributions_match_brute_force():
+    def brute(total, n, levels):
+        a, b, c = levels
+        return sorted((n - n2 - n3, n2, n3) for n3 in range(n + 1) for n2 in range(n + 1 - n3)
+                      if math.isclose(a * (n - n2 - n3) + b * n2 + c * n3, total))
+    for levels in [(1, 2, 3), (0, 1, 3), (1, 2.5, 4)]:
+        for n in (0, 1, 5, 12):
+            for total in range(0, 4 * n + 2):
+                assert score_distributions(total, n, levels=levels) == brute(total, n, levels), (levels, n, total)
+
+
+def test_permutation_p_range_large_groups_uses_the_extreme_spreads():
+    # Both groups above the threshold: the normal p grows with the pooled spread, so the extremes of the
+    # scan over every compatible pair are those of the first and of the last distributions.
+    sum_a, n_a, sum_b, n_b = 240, 210, 262, 220   # 16 and 22 compatible spreads
+    spreads_a, spreads_b = score_distributions(sum_a, n_a), score_distributions(sum_b, n_b)
+    levels = (1, 2, 3)
+    every = [permutation_test_from_counts(ta, tb, levels=levels).p_value for ta in spreads_a for tb in spreads_b]
+    assert permutation_p_range(sum_a, n_a, sum_b, n_b) == (min(every), max(every))
