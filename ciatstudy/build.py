@@ -61,12 +61,17 @@ def input_files(section: Section, files: dict[str, Path], raw: Path) -> list[Pat
     return [p for p in always if p.exists()] + [files[r] for r in section.reads if r in files]
 
 
+def _relative(path: Path, root: Path) -> str:
+    path = Path(path).resolve()
+    return path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+
+
 def fingerprint(section: Section, *, paths: Paths, files: dict[str, Path], lib: str) -> str:
     lock = paths.root / "requirements.lock"
     parts = {
         "notebook": _sha256(paths.notebooks / section.notebook),
         "parameters": json.dumps(section.parameters, sort_keys=True),
-        "inputs": {p.name: _sha256(p) for p in input_files(section, files, paths.raw)},
+        "inputs": {_relative(p, paths.root): _sha256(p) for p in input_files(section, files, paths.raw)},
         "library": lib,
         "lock": _sha256(lock) if lock.exists() else "",
         "wave": paths.wave,
@@ -268,9 +273,12 @@ def _load_state(paths: Paths) -> dict:
 
 
 def _save_state(paths: Paths, state: dict) -> None:
-    from .io import write_text
-
-    write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", _ensure(paths.build_state) / "state.json")
+    # Written here rather than through ciatstudy.io, which imports pandas: a no-op build must stay light.
+    target = _ensure(paths.build_state) / "state.json"
+    fd, tmp = tempfile.mkstemp(prefix=".state.", dir=target.parent)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps(state, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp, target)
 
 
 def _line(result: Result, width: int) -> str:
@@ -282,14 +290,19 @@ def _line(result: Result, width: int) -> str:
 
 
 def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None = None,
-          force: bool = False, out=sys.stdout, specs=None) -> int:
+          force: bool = False, out=sys.stdout, specs=None, baseline: str | None = None) -> int:
     """Build a wave's sections and report; return the process exit code.
 
     ``specs`` replaces the report's sections (tests use it to inject a failing one).
     """
     wave_plan = read_plan(wave)
     paths = Paths.for_wave(wave_plan.name)
-    sections = plan(wave_plan.codebook, set(wave_plan.files), **({"specs": specs} if specs else {}))
+    files = dict(wave_plan.files)
+    if baseline:
+        base = read_plan(baseline)
+        files["baseline:codebook"] = base.folder / "codebook.yaml"
+        files["baseline:responses"] = base.files["responses"]
+    sections = plan(wave_plan.codebook, set(wave_plan.files), baseline=baseline, **({"specs": specs} if specs else {}))
     if only:
         unknown = {o for o in only if not any(_selects(o, s.slug) for s in sections)}
         if unknown:
@@ -298,7 +311,7 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
     state = _load_state(paths)
     todo, results = [], {}
     for section in sections:
-        fp = fingerprint(section, paths=paths, files=wave_plan.files, lib=lib)
+        fp = fingerprint(section, paths=paths, files=files, lib=lib)
         selected = not only or any(_selects(o, section.slug) for o in only)
         previous = state.get(section.slug, {})
         up_to_date = (previous.get("fingerprint") == fp and previous.get("status") == "ok"

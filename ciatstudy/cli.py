@@ -1,4 +1,4 @@
-"""Command line: ``ciatstudy build | audit | validate | reconstruct``.
+"""Command line: ``ciatstudy build | audit | validate | import | synth | reconstruct``.
 
 Exit code 0 on success; otherwise one clear line on stderr and a non-zero code.
 """
@@ -64,7 +64,7 @@ def _cmd_audit(args) -> int:
 def _cmd_build(args) -> int:
     from .build import build
 
-    return build(args.wave, only=args.only, jobs=args.jobs, force=args.force)
+    return build(args.wave, only=args.only, jobs=args.jobs, force=args.force, baseline=args.baseline)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", nargs="+", metavar="SECTION", help="run only these sections")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel sections (default: cores)")
     p.add_argument("--force", action="store_true", help="re-run every section even if nothing changed")
+    p.add_argument("--baseline", metavar="WAVE", help="add a section comparing the wave with this baseline wave")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("audit", help="check every published figure of a wave's report (GRIM-style)")
@@ -85,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("validate", help="load and validate a wave (name or folder)")
     p.add_argument("wave", metavar="WAVE_OR_PATH")
     p.set_defaults(func=_cmd_validate)
+
+    from . import importers, synth
+
+    p = sub.add_parser("import", help="bring a survey-tool export in as a new wave")
+    importers.configure_parser(p)  # FILE --format --wave [--mapping] [--key-file]
+    p = sub.add_parser("synth", help="write a synthetic survey export (tests, benchmarks)")
+    synth.configure_parser(p)  # --n --seed --format --output
 
     p = sub.add_parser("reconstruct", help="check (or --write) wave 2014's reconstructed answers")
     p.add_argument("--wave", default="2014")

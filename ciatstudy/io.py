@@ -9,6 +9,7 @@ failure never leaves a half-written output.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io as _io
 import json
 import os
@@ -124,20 +125,48 @@ def _fast_responses(path: Path, codebook: Codebook) -> pd.DataFrame | None:
     return frame
 
 
+CACHE_MIN_BYTES = 1_000_000
+
+
+def _cache_file(path: Path, codebook: Codebook) -> Path:
+    """Where the validated answers of a large file are kept, keyed by everything that shapes them."""
+    stat = path.stat()
+    key = hashlib.sha256(json.dumps([str(path.resolve()), stat.st_size, stat.st_mtime_ns,
+                                     json.dumps(codebook.raw, sort_keys=True, default=str),
+                                     hashlib.sha256((Path(__file__).parent / "validate.py").read_bytes()).hexdigest(),
+                                     pd.__version__]).encode()).hexdigest()[:20]
+    return project_root() / ".build" / "cache" / f"responses-{key}.parquet"
+
+
 def read_responses(path: Path, codebook: Codebook) -> pd.DataFrame:
     """A wave's answers, validated against its codebook.
 
-    Large well-formed files take a columnar fast path (pyarrow, int8 answers);
-    anything it cannot read goes through :func:`read_csv`, whose checks name
-    the file, row and column of the problem.
+    Large files are read once: their validated answers are cached as Parquet
+    under ``.build/cache`` (keyed by the file's size and modification time,
+    the codebook and the validation code), so every later section reads
+    columns of int8 instead of re-parsing text. A large well-formed file is
+    first parsed by pyarrow; anything it cannot read goes through
+    :func:`read_csv`, whose checks name the file, row and column of the problem.
     """
     path = Path(path)
-    frame = None
-    if path.exists() and path.stat().st_size > 1_000_000:
-        frame = _fast_responses(path, codebook)
+    # Only a project's own waves are cached (not, e.g., an import being checked in a temporary folder).
+    large = (path.exists() and path.stat().st_size > CACHE_MIN_BYTES
+             and path.resolve().is_relative_to(project_root() / "data" / "raw"))
+    if large:
+        cache = _cache_file(path, codebook)
+        if cache.exists():
+            try:
+                return pd.read_parquet(cache)
+            except Exception:  # a damaged cache is rebuilt, never trusted
+                cache.unlink(missing_ok=True)
+    frame = _fast_responses(path, codebook) if large else None
     if frame is None:
         frame = read_csv(path)
-    return validate_responses(frame, codebook, file=_display(path))
+    validated = validate_responses(frame, codebook, file=_display(path))
+    if large:
+        with atomic_path(cache) as tmp:
+            validated.to_parquet(tmp, index=True)
+    return validated
 
 
 def load_codebook(path: Path) -> Codebook:

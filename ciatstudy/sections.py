@@ -92,7 +92,15 @@ SPECS: tuple[SectionSpec, ...] = (
 )
 
 
-def plan(codebook: Codebook, available: set[str], specs=SPECS) -> list[Section]:
+def comparison_section(baseline: str) -> Section:
+    """The section comparing a wave with a baseline wave (``build --baseline``)."""
+    return Section("comparison", "60-comparison.py", f"Évolutions depuis la vague {baseline}",
+                   {"baseline": baseline}, ("responses", "baseline:codebook", "baseline:responses"), (60, 0, 0))
+
+
+def plan(codebook: Codebook, available: set[str], specs=SPECS, baseline: str | None = None) -> list[Section]:
     """Every section that applies to a wave, in report order."""
     sections = [section for spec in specs for section in spec.expand(codebook, available)]
+    if baseline:
+        sections.append(comparison_section(baseline))
     return sorted(sections, key=lambda s: s.position)  # stable: specs order breaks ties

@@ -45,34 +45,39 @@ if "segment" in selected.columns:
 else:
     segments = data.table("respondents")[[respondent, "segment"]]
 segments = segments[segments[respondent].isin(selected[respondent])]
-summary = text.corpus_summary(selected, respondent=respondent, total=None)
-freqs = text.word_frequencies(selected, respondent=respondent, top=top)
-write_csv(freqs, paths.processed / f"words_{corpus}.csv")
-source = meta.get("source", "")
-row = summary.iloc[0]
-display(HTML(render.notice_html(
-    f"{meta['title']} : {int(row['quotes'])} réponse(s) de {int(row['respondents'])} répondant(s), "
-    f"{int(row['words'])} mots dont {int(row['words_kept'])} retenus après filtrage ({int(row['lemmas'])} lemmes distincts).")))
-if int(row["respondents"]) < 5:
+has_text = not selected.empty
+if has_text:
+    summary = text.corpus_summary(selected, respondent=respondent, total=None)
+    freqs = text.word_frequencies(selected, respondent=respondent, top=top)
+    write_csv(freqs, paths.processed / f"words_{corpus}.csv")
+    row = summary.iloc[0]
     display(HTML(render.notice_html(
-        "Corpus très court : le nuage et le classement sont une simple liste de mots, pas une tendance.", "reconstructed")))
+        f"{meta['title']} : {int(row['quotes'])} réponse(s) de {int(row['respondents'])} répondant(s), "
+        f"{int(row['words'])} mots dont {int(row['words_kept'])} retenus après filtrage ({int(row['lemmas'])} lemmes distincts).")))
+    if int(row["respondents"]) < 5:
+        display(HTML(render.notice_html(
+            "Corpus très court : le nuage et le classement sont une simple liste de mots, pas une tendance.", "reconstructed")))
+else:
+    display(HTML(render.notice_html(f"{meta['title']} : aucune réponse libre dans cette vague.")))
+source = meta.get("source", "")
 
 # %% [markdown]
 # ### Les mots les plus utilisés
 
 # %% tags=["hide"]
-display(HTML(render.table_html(
-    freqs.assign(share_respondents=[format_fr(s, 0, percent=True) for s in freqs["share_respondents"]]),
-    caption=f"{meta['title']} : les {len(freqs)} mots les plus utilisés",
-    source=source, columns={"rank": "Rang", "lemma": "Mot (lemme)", "count": "Occurrences",
-                            "respondents": "Répondants", "share_respondents": "Part des répondants"},
-    numeric={"rank", "count", "respondents", "share_respondents"},
-    notes=["À égalité d'occurrences, classement par nombre de répondants puis par ordre alphabétique."])))
-cloud = text.word_cloud(freqs, path=paths.figures / f"cloud_{corpus}.png")
-display(HTML(render.figure_html(
-    cloud, caption=f"Nuage des mots les plus utilisés — {meta['title']}", source=source,
-    alt=f"Nuage de mots : {', '.join(freqs['lemma'].head(10))}",
-    notes=["Taille des mots proportionnelle au nombre d'occurrences."])))
+if has_text:
+    display(HTML(render.table_html(
+        freqs.assign(share_respondents=[format_fr(s, 0, percent=True) for s in freqs["share_respondents"]]),
+        caption=f"{meta['title']} : les {len(freqs)} mots les plus utilisés",
+        source=source, columns={"rank": "Rang", "lemma": "Mot (lemme)", "count": "Occurrences",
+                                "respondents": "Répondants", "share_respondents": "Part des répondants"},
+        numeric={"rank", "count", "respondents", "share_respondents"},
+        notes=["À égalité d'occurrences, classement par nombre de répondants puis par ordre alphabétique."])))
+    cloud = text.word_cloud(freqs, path=paths.figures / f"cloud_{corpus}.png")
+    display(HTML(render.figure_html(
+        cloud, caption=f"Nuage des mots les plus utilisés — {meta['title']}", source=source,
+        alt=f"Nuage de mots : {', '.join(freqs['lemma'].head(10))}",
+        notes=["Taille des mots proportionnelle au nombre d'occurrences."])))
 
 # %% [markdown]
 # ### Les mots dans leur contexte
@@ -80,11 +85,12 @@ display(HTML(render.figure_html(
 # Chaque mot du haut du classement, avec les phrases où il apparaît et le numéro du répondant.
 
 # %% tags=["hide"]
-kwic = text.keyword_in_context(selected, freqs["lemma"].head(5), respondent=respondent)
-write_csv(kwic, paths.processed / f"kwic_{corpus}.csv")
-display(HTML(render.table_html(
-    kwic, caption=f"Phrases où apparaissent les 5 premiers mots — {meta['title']}", source=source,
-    columns={"lemma": "Mot", respondent: "N°", "sentence": "Phrase (telle que citée)"})))
+if has_text:
+    kwic = text.keyword_in_context(selected, freqs["lemma"].head(5), respondent=respondent)
+    write_csv(kwic, paths.processed / f"kwic_{corpus}.csv")
+    display(HTML(render.table_html(
+        kwic, caption=f"Phrases où apparaissent les 5 premiers mots — {meta['title']}", source=source,
+        columns={"lemma": "Mot", respondent: "N°", "sentence": "Phrase (telle que citée)"})))
 
 # %% [markdown]
 # ### Mots distinctifs des MDA et des autres structures
@@ -93,28 +99,29 @@ display(HTML(render.table_html(
 # 1,96 en valeur absolue signalerait un mot nettement plus fréquent dans un segment que dans l'autre.
 
 # %% tags=["hide"]
-if segments["segment"].nunique() > 1:
-    distinct = text.distinctive_words(selected, segments, respondent=respondent, top=8)
-    write_csv(distinct, paths.processed / f"distinctive_{corpus}.csv")
-    seg_labels = dict(cb.segments)
-    strong = distinct[distinct["z"].abs() >= 1.96]
-    display(HTML(render.table_html(
-        distinct.assign(segment=distinct["segment"].map(seg_labels), z=[format_fr(z, 2) for z in distinct["z"]]),
-        caption=f"Mots les plus propres à chaque segment — {meta['title']}", source=source,
-        columns={"segment": "Segment", "lemma": "Mot", "count": "Occurrences dans le segment",
-                 "count_rest": "Dans l'autre segment", "z": "Score z"}, numeric={"count", "count_rest", "z"},
-        notes=[("Aucun mot n'atteint |z| ≥ 1,96 : avec si peu de texte, aucun vocabulaire ne distingue "
-                "nettement les segments.") if strong.empty else
-               f"{len(strong)} mot(s) atteignent |z| ≥ 1,96."])))
-else:
-    display(HTML(render.notice_html("Un seul segment dans ce corpus : pas de comparaison possible.")))
-
+if has_text:
+    if segments["segment"].nunique() > 1:
+        distinct = text.distinctive_words(selected, segments, respondent=respondent, top=8)
+        write_csv(distinct, paths.processed / f"distinctive_{corpus}.csv")
+        seg_labels = dict(cb.segments)
+        strong = distinct[distinct["z"].abs() >= 1.96]
+        display(HTML(render.table_html(
+            distinct.assign(segment=distinct["segment"].map(seg_labels), z=[format_fr(z, 2) for z in distinct["z"]]),
+            caption=f"Mots les plus propres à chaque segment — {meta['title']}", source=source,
+            columns={"segment": "Segment", "lemma": "Mot", "count": "Occurrences dans le segment",
+                     "count_rest": "Dans l'autre segment", "z": "Score z"}, numeric={"count", "count_rest", "z"},
+            notes=[("Aucun mot n'atteint |z| ≥ 1,96 : avec si peu de texte, aucun vocabulaire ne distingue "
+                    "nettement les segments.") if strong.empty else
+                   f"{len(strong)} mot(s) atteignent |z| ≥ 1,96."])))
+    else:
+        display(HTML(render.notice_html("Un seul segment dans ce corpus : pas de comparaison possible.")))
 # %% tags=["hide"]
-if corpus == "panorama" and data.has("panorama_typology"):
-    typology = data.table("panorama_typology")
-    write_csv(typology[["type", "examples_as_printed"]], paths.processed / "panorama_typology.csv")
-    display(HTML(render.table_html(
-        typology, caption="Typologie des exemples de CIAT présentés par les répondants",
-        source="Annexe III, Panorama des exemples de CIAT — tableau final",
-        columns={"type": "Type", "examples_as_printed": "Exemples (tels qu'imprimés)"},
-        notes=["Seules deux lignes de ce tableau figurent dans notre copie du rapport."])))
+if has_text:
+    if corpus == "panorama" and data.has("panorama_typology"):
+        typology = data.table("panorama_typology")
+        write_csv(typology[["type", "examples_as_printed"]], paths.processed / "panorama_typology.csv")
+        display(HTML(render.table_html(
+            typology, caption="Typologie des exemples de CIAT présentés par les répondants",
+            source="Annexe III, Panorama des exemples de CIAT — tableau final",
+            columns={"type": "Type", "examples_as_printed": "Exemples (tels qu'imprimés)"},
+            notes=["Seules deux lignes de ce tableau figurent dans notre copie du rapport."])))

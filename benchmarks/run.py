@@ -1,0 +1,254 @@
+"""Speed and memory of ciatstudy, measured (``make bench``; not part of ``make test``).
+
+Prints a table and writes benchmarks/results.json. Every figure is the median of
+several runs; every comparison is a ratio of figures measured in this same run,
+on a throw-away copy of the project (data/raw/2014, notebooks, lock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+
+
+def project_copy(base: Path) -> Path:
+    for rel in ("data/raw/2014", "notebooks"):
+        shutil.copytree(ROOT / rel, base / rel)
+    shutil.copy(ROOT / "requirements.lock", base / "requirements.lock")
+    return base
+
+
+def run(cmd: list[str], env: dict, cwd: Path | None = None) -> tuple[float, int]:
+    """Wall time (s) and peak resident memory (MB) of one command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, _, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(_) != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def clean_outputs(root: Path) -> None:
+    for rel in ("data/processed", "figures", "reports", ".build"):
+        shutil.rmtree(root / rel, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- the measures
+def cold_build(root: Path, env: dict, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        clean_outputs(root)
+        times.append(run([str(BIN / "ciatstudy"), "build", "--force"], env)[0])
+    return times
+
+
+def naive_build(root: Path, env: dict, repeat: int) -> list[float]:
+    """One papermill CLI call per section run, then one nbconvert CLI call per executed notebook."""
+    sys.path.insert(0, str(ROOT))
+    from ciatstudy.build import read_plan
+    from ciatstudy.sections import plan
+
+    wave = read_plan("2014")
+    sections = plan(wave.codebook, set(wave.files))
+    ipynb = root / "naive" / "in"
+    ipynb.mkdir(parents=True, exist_ok=True)
+    for notebook in {s.notebook for s in sections}:  # the naive way starts from .ipynb files
+        subprocess.run([str(BIN / "jupytext"), "--to", "ipynb", "-o", str(ipynb / notebook.replace(".py", ".ipynb")),
+                        str(root / "notebooks" / notebook)], check=True, capture_output=True, env=env)
+    times = []
+    for _ in range(repeat):
+        clean_outputs(root)
+        out = root / "naive" / "out"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        started = time.perf_counter()
+        for s in sections:
+            cmd = [str(BIN / "papermill"), str(ipynb / s.notebook.replace(".py", ".ipynb")), str(out / f"{s.slug}.ipynb"),
+                   "-k", "python3", "--cwd", str(root / "notebooks"), "-r", "wave", "2014"]
+            for key, value in s.parameters.items():
+                cmd += ["-r", key, str(value)]
+            run(cmd, env)
+        for s in sections:
+            run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / f"{s.slug}.ipynb")], env)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def noop_and_import(root: Path, env: dict, repeat: int) -> tuple[list[float], list[float]]:
+    run([str(BIN / "ciatstudy"), "build"], env)  # make sure everything is up to date
+    noop = [run([str(BIN / "ciatstudy"), "build"], env)[0] for _ in range(repeat)]
+    imp = [run([str(BIN / "python"), "-c", "import ciatstudy"], env)[0] for _ in range(repeat)]
+    return noop, imp
+
+
+def touch_one_raw_file(root: Path, env: dict, repeat: int) -> list[float]:
+    """Annexe II's table is read by one section only: change a cell, rebuild, repeat."""
+    path = root / "data/raw/2014/resource_persons.csv"
+    original = path.read_text(encoding="utf-8")
+    run([str(BIN / "ciatstudy"), "build"], env)
+    times = []
+    for i in range(repeat):
+        path.write_text(original.replace("Economiste", "Economiste" + " " * (i + 1), 1), encoding="utf-8")
+        times.append(run([str(BIN / "ciatstudy"), "build"], env)[0])
+    path.write_text(original, encoding="utf-8")
+    return times
+
+
+SCALE_SNIPPET = """
+import sys, time
+from ciatstudy.io import load_wave
+from ciatstudy import score
+t = time.perf_counter()
+wave = load_wave(sys.argv[1])
+for q in wave.codebook.questions:
+    score.add_segment_tests(score.score_question(wave.responses, codebook=wave.codebook, question=q.id),
+                            wave.responses, codebook=wave.codebook)
+"""
+
+
+def synthetic_wave(root: Path, n: int, seed: int = 2014) -> Path:
+    """A wave of n respondents in codebook codes (the plain wide import format), answers drawn at random."""
+    import numpy as np
+    import pandas as pd
+    import yaml
+
+    folder = root / "data" / "raw" / f"synth{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    codebook = yaml.safe_load((ROOT / "data/raw/2014/codebook.yaml").read_text(encoding="utf-8"))
+    codebook["wave"] = folder.name
+    codebook["responses"] = {"file": "responses.csv", "id_column": "respondent_id", "reconstructed": False}
+    (folder / "codebook.yaml").write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rng = np.random.default_rng(seed)
+    columns = {"respondent_id": [f"s{i:07d}" for i in range(n)],
+               "segment": np.where(rng.random(n) < 0.43, "mda", "non_mda")}
+    for q in codebook["questions"]:
+        codes = [item["code"] for item in q["items"]]
+        if q["kind"] == "agreement3":
+            for code in codes:
+                columns[code] = rng.integers(1, 4, n, dtype=np.int8)
+        elif q["kind"] == "single":
+            pick = rng.integers(0, len(codes), n)
+            for j, code in enumerate(codes):
+                columns[code] = (pick == j).astype(np.int8)
+        else:
+            for code in codes:
+                columns[code] = (rng.random(n) < 0.4).astype(np.int8)
+    pd.DataFrame(columns).to_csv(folder / "responses.csv", index=False)
+    return folder
+
+
+def scale(root: Path, env: dict, sizes: list[int], repeat: int) -> dict:
+    """First run parses and validates the CSV (and fills the Parquet cache); later runs read the cache."""
+    out = {}
+    for n in sizes:
+        synthetic_wave(root, n)
+        command = [str(BIN / "python"), "-c", SCALE_SNIPPET, f"synth{n}"]
+        first = run(command, env)
+        warm = [run(command, env) for _ in range(max(repeat - 1, 1))]
+        out[n] = {"first_seconds": round(first[0], 3), "first_peak_mb": first[1],
+                  "seconds": median([r[0] for r in warm]), "peak_mb": max(r[1] for r in warm), "runs": 1 + len(warm)}
+        shutil.rmtree(root / "data" / "raw" / f"synth{n}")
+        shutil.rmtree(root / ".build" / "cache", ignore_errors=True)
+    return out
+
+
+def environment_creation(repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            venv = Path(tmp) / ".venv"
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv"],
+                           check=True, capture_output=True)
+            subprocess.run([str(venv / "bin/uv"), "pip", "install", "--quiet", "--python", str(venv / "bin/python"),
+                            "-r", str(ROOT / "requirements.lock")], check=True, capture_output=True)
+            subprocess.run([str(venv / "bin/uv"), "pip", "install", "--quiet", "--python", str(venv / "bin/python"),
+                            "--no-deps", "-e", str(ROOT)], check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+    return times
+
+
+# ----------------------------------------------------------------------------- main
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--build-repeat", type=int, default=3, help="runs of the cold full build")
+    parser.add_argument("--naive-repeat", type=int, default=1,
+                        help="runs of the naive build (about 19 × 4 s each: one run keeps `make bench` under 5 minutes)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[28, 10_000, 100_000, 1_500_000])
+    args = parser.parse_args()
+    started = time.perf_counter()
+    results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                                 "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")}}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = project_copy(Path(tmp))
+        env = {**os.environ, "CIATSTUDY_ROOT": str(root)}
+        env.pop("CIATSTUDY_STAGE", None)
+        print("cold full build…", flush=True)
+        cold = cold_build(root, env, args.build_repeat)
+        print("naive build (papermill + nbconvert CLI per section)…", flush=True)
+        naive = naive_build(root, env, args.naive_repeat)
+        print("no-op rebuild and import…", flush=True)
+        noop, imp = noop_and_import(root, env, max(args.repeat, 5))
+        print("one raw file touched…", flush=True)
+        touched = touch_one_raw_file(root, env, args.repeat)
+        print("scale…", flush=True)
+        results["scale"] = scale(root, env, args.sizes, args.repeat)
+    print("environment creation…", flush=True)
+    setup = environment_creation(1)
+    results.update({
+        "cold_build_s": median(cold), "naive_build_s": median(naive),
+        "cold_over_naive": round(median(cold) / median(naive), 3),
+        "noop_build_s": median(noop), "import_ciatstudy_s": median(imp),
+        "noop_over_import": round(median(noop) / median(imp), 2),
+        "touch_one_raw_file_s": median(touched),
+        "environment_creation_s": median(setup),
+        "runs": {"cold": len(cold), "naive": len(naive), "noop": len(noop), "touch": len(touched), "setup": len(setup)},
+        "total_bench_s": round(time.perf_counter() - started, 1),
+    })
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    rows = [
+        ("cold full build (build --force)", f"{results['cold_build_s']:.1f} s", "≤ 0.3 × naive", f"{results['cold_over_naive']:.2f} × naive"),
+        ("naive: papermill + nbconvert CLI per section", f"{results['naive_build_s']:.1f} s", "", ""),
+        ("no-op rebuild", f"{results['noop_build_s']:.2f} s", "≤ 2 × import", f"{results['noop_over_import']:.2f} × import"),
+        ("python -c 'import ciatstudy'", f"{results['import_ciatstudy_s']:.2f} s", "", ""),
+        ("rebuild after touching one raw file", f"{results['touch_one_raw_file_s']:.1f} s", "", ""),
+        ("environment creation (empty .venv)", f"{results['environment_creation_s']:.1f} s", "≤ 60 s", ""),
+    ]
+    for n, v in results["scale"].items():
+        label = f"{n:,}".replace(",", " ")
+        rows.append((f"load + validate + score, {label} (first: CSV)", f"{v['first_seconds']:.2f} s", "",
+                     f"{v['first_peak_mb']} MB peak"))
+        rows.append((f"load + validate + score, {label} (cached)", f"{v['seconds']:.2f} s",
+                     "≤ 5 s, ≤ 2 GB" if n >= 1_500_000 else "", f"{v['peak_mb']} MB peak"))
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}}  {'median':>10}  {'target':<14}  measured")
+    for name, value, target, ratio in rows:
+        print(f"{name:<{width}}  {value:>10}  {target:<14}  {ratio}")
+    print(f"\n{os.cpu_count()} cores, Python {platform.python_version()}; written {RESULTS.relative_to(ROOT)} "
+          f"in {results['total_bench_s']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

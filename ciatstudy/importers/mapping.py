@@ -1,0 +1,305 @@
+"""Mapping files: how an export's questions, rows, options and answers map to the codebook.
+
+A mapping is a small YAML file. Every format has a default one
+(``ciatstudy/importers/mappings/<format>.yaml``) written for the CIAT
+questionnaire as it is set up in that tool; an analyst's ``--mapping`` file is
+laid over it (a question entry replaces the default one; lists are added).
+Whatever a mapping does not name is matched against the codebook itself:
+question wordings, item labels and codes, agreement labels, segment codes and
+labels, free-text wordings. Matching ignores case, accents, typographic
+quotes, extra spaces and closing punctuation.
+
+Keys (all optional)::
+
+    format: surveymonkey              # checked against --format
+    respondent_id: [Respondent ID]    # column(s) holding the tool's response id
+    segment:
+      question: [Votre structure est-elle une Maison des associations (MDA) ?]
+      values: {Oui: mda, Non: non_mda}
+    questions:
+      q1:
+        question: [Êtes-vous d'accord avec les affirmations suivantes ... ?]
+        items: {SQ001: 1A}            # export row / option / answer name -> item code
+        answers: {A1: 3, A2: 2, A3: 1}   # agreement answers -> score
+        other: {match: [other], item: 8C, corpus: q8_comment}
+      q5: null                        # not asked in this wave: imported as "no answer"
+    free_text:
+      definition: [DEFINITION]        # export column(s) -> free-text corpus of the codebook
+    identifiers:
+      email: [Email Address]          # dropped (or pseudonymised) personal data
+    ignore: [Collector ID, Start Date]   # metadata deliberately not imported
+    joined: labels                    # one-cell multiple choice: labels (", "), names (spaces) or single
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..codebook import Codebook
+from ..errors import DataError
+from ..privacy import IDENTIFIER_KINDS
+from .layouts import FORMATS, match_key
+
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+_TOP_KEYS = {"format", "respondent_id", "segment", "questions", "free_text", "identifiers", "ignore", "joined",
+             "description"}
+_QUESTION_KEYS = {"question", "items", "answers", "other"}
+_JOINED = ("labels", "names", "single")
+
+
+@dataclass
+class OtherMap:
+    match: set[str]
+    item: str | None = None
+    corpus: str | None = None
+
+
+@dataclass
+class QuestionMap:
+    id: str
+    kind: str
+    absent: bool = False
+    question: set[str] = field(default_factory=set)
+    items: dict[str, str] = field(default_factory=dict)       # match key -> item code
+    answers: dict[str, int] = field(default_factory=dict)     # match key -> score (agreement3)
+    other: OtherMap | None = None
+    wording: str = ""
+
+
+@dataclass
+class Mapping:
+    files: list[str]
+    format: str
+    respondent_id: list[str]
+    segment_question: list[str]
+    segment_values: dict[str, str]
+    questions: dict[str, QuestionMap]
+    free_text: dict[str, list[str]]
+    identifiers: dict[str, str]               # match key -> identifier kind
+    ignore: set[str]
+    joined: str
+    sha256: dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- YAML with line numbers
+def _load_yaml(path: Path, display: str) -> tuple[dict, dict]:
+    """The YAML document and the line of each key path (tuple of keys) in it."""
+    from ..io import read_text
+
+    text = read_text(path)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", file=display,
+                        row=mark.line + 1 if mark else 1, column=f"character {mark.column + 1}" if mark else "A") from None
+    lines: dict[tuple, int] = {}
+
+    def walk(n, path):
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                key = (*path, k.value)
+                lines[key] = k.start_mark.line + 1
+                walk(v, key)
+
+    walk(node, ())
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise DataError("a mapping file must be a YAML mapping (key: value)", file=display, row=1, column="A")
+    return data, lines
+
+
+def _as_list(value, where, display, line) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)):
+        return [str(value)]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    raise DataError(f"{where} must be a text or a list of texts", file=display, row=line, column=where)
+
+
+# --------------------------------------------------------------------------- building
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        if key in ("questions", "free_text") and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        elif key == "identifiers" and isinstance(value, dict) and isinstance(out.get(key), dict):
+            merged = {k: list(v or []) for k, v in out[key].items()}
+            for kind, entries in value.items():
+                merged[kind] = merged.get(kind, []) + (entries if isinstance(entries, list) else [entries])
+            out[key] = merged
+        elif key == "ignore" and isinstance(value, list):
+            out[key] = list(out.get(key) or []) + value
+        elif key == "segment" and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _default_items(question, codebook: Codebook) -> dict[str, str]:
+    items = {}
+    for code, label in question.items:
+        items[match_key(code)] = code
+        items[match_key(label)] = code
+    return items
+
+
+def _scale_answers(codebook: Codebook) -> dict[str, int]:
+    values = ((codebook.raw.get("scales") or {}).get("agreement3") or {}).get("values") or {}
+    answers = {match_key(str(label)): int(score) for score, label in values.items()}
+    answers.update({str(s): s for s in (1, 2, 3)})
+    return answers
+
+
+def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None) -> Mapping:
+    """The default mapping of ``fmt``, overlaid with the analyst's ``mapping`` file, checked against the codebook.
+
+    Raises
+    ------
+    DataError
+        Unreadable YAML, unknown keys, a question or item code the codebook
+        does not have, an agreement score off the scale, a free-text corpus the
+        codebook does not list; the message names the mapping file and line.
+    """
+    if fmt not in FORMATS:
+        raise DataError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    import hashlib
+
+    default_path = MAPPINGS_DIR / f"{fmt}.yaml"
+    data, lines = _load_yaml(default_path, f"ciatstudy/importers/mappings/{fmt}.yaml")
+    display = f"ciatstudy/importers/mappings/{fmt}.yaml"
+    files, digests = [display], {display: hashlib.sha256(default_path.read_bytes()).hexdigest()}
+    if mapping is not None:
+        mpath = Path(mapping)
+        display = mpath.name
+        user, lines = _load_yaml(mpath, display)
+        files.append(display)
+        digests[display] = hashlib.sha256(mpath.read_bytes()).hexdigest()
+        unknown = sorted(set(user) - _TOP_KEYS)
+        if unknown:
+            raise DataError(f"unknown key {unknown[0]!r} (expected some of {sorted(_TOP_KEYS)})", file=display,
+                            row=lines.get((unknown[0],)), column=unknown[0])
+        if user.get("format") not in (None, fmt):
+            raise DataError(f"this mapping is for format {user['format']!r}, not {fmt!r}", file=display,
+                            row=lines.get(("format",)), column="format")
+        data = _merge(data, user)
+
+    def line(*path):
+        return lines.get(tuple(path), 1)
+
+    # questions
+    questions: dict[str, QuestionMap] = {}
+    entries = data.get("questions") or {}
+    if not isinstance(entries, dict):
+        raise DataError("questions must map question ids (q1, q2...) to entries", file=display,
+                        row=line("questions"), column="questions")
+    known_ids = [q.id for q in codebook.questions]
+    for qid in entries:
+        if qid not in known_ids:
+            raise DataError(f"question {qid!r} is not in the codebook (it has {', '.join(known_ids)})",
+                            file=display, row=line("questions", qid), column=str(qid))
+    corpora = [str(f.get("id")) for f in (codebook.raw.get("free_text") or [])]
+    for q in codebook.questions:
+        entry = entries.get(q.id, {})
+        qmap = QuestionMap(q.id, q.kind, wording=q.wording)
+        qmap.question = {match_key(q.wording)} if q.wording else set()
+        qmap.items = _default_items(q, codebook)
+        qmap.answers = _scale_answers(codebook) if q.kind == "agreement3" else {}
+        if q.id in entries and entry is None:
+            qmap.absent = True
+            questions[q.id] = qmap
+            continue
+        if not isinstance(entry, dict):
+            raise DataError(f"the entry of {q.id} must be a mapping (question, items, answers, other) or null",
+                            file=display, row=line("questions", q.id), column=q.id)
+        unknown = sorted(set(entry) - _QUESTION_KEYS)
+        if unknown:
+            raise DataError(f"unknown key {unknown[0]!r} in {q.id} (expected some of {sorted(_QUESTION_KEYS)})",
+                            file=display, row=line("questions", q.id, unknown[0]), column=unknown[0])
+        qmap.question |= {match_key(v) for v in _as_list(entry.get("question"), f"{q.id}.question", display,
+                                                         line("questions", q.id, "question"))}
+        for raw, code in (entry.get("items") or {}).items():
+            if str(code) not in q.codes:
+                raise DataError(f"item {code!r} is not an item of {q.id} ({', '.join(q.codes)})", file=display,
+                                row=line("questions", q.id, "items", raw), column=str(raw))
+            qmap.items[match_key(str(raw))] = str(code)
+        for raw, score in (entry.get("answers") or {}).items():
+            if q.kind != "agreement3":
+                raise DataError(f"{q.id} is a {q.kind} question: answers map only agreement scales; "
+                                "map options with items", file=display, row=line("questions", q.id, "answers"),
+                                column="answers")
+            if score not in (1, 2, 3):
+                raise DataError(f"score {score!r} is off the 3/2/1 scale", file=display,
+                                row=line("questions", q.id, "answers", raw), column=str(raw))
+            qmap.answers[match_key(str(raw))] = int(score)
+        other = entry.get("other")
+        if other is not None:
+            if not isinstance(other, dict) or "match" not in other:
+                raise DataError(f"{q.id}.other needs match (the 'other' column or option) and item and/or corpus",
+                                file=display, row=line("questions", q.id, "other"), column="other")
+            item, corpus = other.get("item"), other.get("corpus")
+            if item is not None and str(item) not in q.codes:
+                raise DataError(f"item {item!r} is not an item of {q.id}", file=display,
+                                row=line("questions", q.id, "other", "item"), column="item")
+            if corpus is not None and str(corpus) not in corpora:
+                raise DataError(f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
+                                file=display, row=line("questions", q.id, "other", "corpus"), column="corpus")
+            qmap.other = OtherMap({match_key(v) for v in _as_list(other["match"], f"{q.id}.other.match", display,
+                                                                 line("questions", q.id, "other", "match"))},
+                                  None if item is None else str(item), None if corpus is None else str(corpus))
+        questions[q.id] = qmap
+
+    # free text
+    free_text: dict[str, list[str]] = {}
+    entries = data.get("free_text") or {}
+    for corpus in entries:
+        if str(corpus) not in corpora:
+            raise DataError(f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
+                            file=display, row=line("free_text", corpus), column=str(corpus))
+    for spec in codebook.raw.get("free_text") or []:
+        cid = str(spec.get("id"))
+        candidates = _as_list(entries.get(cid), f"free_text.{cid}", display, line("free_text", cid))
+        free_text[cid] = [match_key(v) for v in [*candidates, cid, str(spec.get("wording", ""))] if str(v).strip()]
+
+    # identifiers
+    identifiers: dict[str, str] = {}
+    for kind, names in (data.get("identifiers") or {}).items():
+        if kind not in IDENTIFIER_KINDS:
+            raise DataError(f"unknown identifier kind {kind!r} (expected one of {sorted(IDENTIFIER_KINDS)})",
+                            file=display, row=line("identifiers", kind), column=str(kind))
+        for name in _as_list(names, f"identifiers.{kind}", display, line("identifiers", kind)):
+            identifiers[match_key(name)] = kind
+
+    segment = data.get("segment") or {}
+    values = {}
+    for level in codebook.raw["segments"]["levels"]:
+        for text in (level.get("code"), level.get("label"), level.get("description")):
+            if text:
+                values[match_key(str(text))] = str(level["code"])
+    for raw, code in (segment.get("values") or {}).items():
+        if str(code) not in codebook.segment_codes:
+            raise DataError(f"segment {code!r} is not in the codebook ({', '.join(codebook.segment_codes)})",
+                            file=display, row=line("segment", "values", raw), column=str(raw))
+        values[match_key(str(raw))] = str(code)
+    joined = str(data.get("joined") or "single")
+    if joined not in _JOINED:
+        raise DataError(f"joined must be one of {_JOINED}", file=display, row=line("joined"), column="joined")
+    return Mapping(
+        files=files, format=fmt,
+        respondent_id=[match_key(v) for v in _as_list(data.get("respondent_id"), "respondent_id", display,
+                                                      line("respondent_id"))],
+        segment_question=[match_key(v) for v in _as_list(segment.get("question"), "segment.question", display,
+                                                         line("segment", "question"))]
+        + [match_key(codebook.segment_variable)],
+        segment_values=values, questions=questions, free_text=free_text, identifiers=identifiers,
+        ignore={match_key(v) for v in _as_list(data.get("ignore"), "ignore", display, line("ignore"))},
+        joined=joined, sha256=digests,
+    )

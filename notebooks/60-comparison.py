@@ -1,0 +1,134 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# ## Évolutions depuis la vague de référence
+#
+# Pour chaque item des questions 1 à 8 et pour chaque segment, cette section compare la vague étudiée à
+# la vague de référence (en principe l'enquête de 2014) : part des répondants qui choisissent l'option,
+# ou score moyen d'accord (3 = entièrement d'accord, 2 = d'accord, 1 = pas d'accord), l'écart entre les
+# deux vagues avec son intervalle de confiance à 95 %, et un test exact qui dit si cet écart se distingue
+# du simple hasard de l'échantillonnage.
+#
+# **Comment lire ces résultats.** Les effectifs sont petits (en 2014 : 12 Maisons des associations et
+# 16 autres structures) : un écart de 20 points peut n'être que du hasard, et l'intervalle le montre.
+# « Non distinguable du hasard » ne veut pas dire « stable » : les données ne permettent simplement pas
+# de conclure. Comme de nombreux items sont testés, quelques écarts « distinguables » au seuil de 5 %
+# apparaîtraient même sans aucune évolution réelle : un écart isolé se confirme avant d'être commenté.
+#
+# **Méthodes.** Parts : intervalle du score hybride de Newcombe (1998) pour la différence de deux
+# proportions, test exact de Fisher. Scores moyens : intervalle MOVER (Zou et Donner, 2008) construit sur
+# l'intervalle de vraisemblance profilée de chaque moyenne, test exact de permutation.
+
+# %% tags=["hide"]
+import html
+
+import matplotlib.pyplot as plt
+from IPython.display import HTML, display
+
+from ciatstudy import compare, render
+from ciatstudy.config import Paths
+from ciatstudy.io import load_wave, save_figure, write_csv
+from ciatstudy.rounding import format_fr
+
+# %% tags=["parameters"]
+wave: str = "2014"  # the wave to compare: a folder name under data/raw/
+baseline: str = "2014"  # the reference wave, usually 2014
+
+# %% tags=["hide"]
+data, reference = load_wave(wave), load_wave(baseline)
+paths = Paths.for_wave(wave)
+cb, ref_cb = data.codebook, reference.codebook
+seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
+comparison = compare.compare_waves(data.responses, reference.responses, codebook=cb, baseline_codebook=ref_cb)
+write_csv(comparison.assign(wave=wave, baseline=baseline), paths.processed / "comparison.csv")
+source = (f"vague {wave} ({cb.raw.get('import', {}).get('file') or cb.responses_file}) ; vague {baseline} "
+          + ("(réponses reconstituées à partir des tableaux publiés en 2014)" if ref_cb.reconstructed
+             else f"({ref_cb.raw.get('import', {}).get('file') or ref_cb.responses_file})"))
+if wave == baseline:
+    display(HTML(render.notice_html(
+        f"La vague comparée est la vague de référence ({wave}) : les écarts sont nuls par construction. "
+        "Lancez la construction avec une autre vague pour lire des évolutions.")))
+if ref_cb.reconstructed:
+    display(HTML(render.reconstructed_notice(ref_cb.reconstruction_rule)))
+    display(HTML(render.notice_html(
+        f"Référence {baseline} reconstituée : pour les parts, les effectifs de {baseline} sont les seuls entiers "
+        "qui redonnent les valeurs publiées ; pour les scores d'accord, seule la moyenne par segment est "
+        "publiée, et l'intervalle comme le test couvrent toutes les répartitions de réponses compatibles avec "
+        "elle.", "reconstructed")))
+
+# %% [markdown]
+# ### Vue d'ensemble
+
+# %% tags=["hide"]
+sizes = {code: n for code, n in data.segment_sizes().items()}
+ref_sizes = reference.segment_sizes()
+overview = (comparison[comparison["test"] != "none"]
+            .groupby("question", sort=False)
+            .agg(compared=("item", "size"), distinguishable=("distinguishable", "sum"))
+            .reset_index())
+overview["title"] = overview["question"].map(lambda q: cb.question(q).title)
+tested = int(overview["compared"].sum())
+display(HTML(render.table_html(
+    overview[["question", "title", "compared", "distinguishable"]],
+    caption=(f"Écarts testés entre {baseline} (n = {sum(ref_sizes.values())}) et {wave} "
+             f"(n = {sum(sizes.values())}), par question"),
+    source=source,
+    columns={"question": "Question", "title": "Thème", "compared": "Comparaisons (items × segments)",
+             "distinguishable": "Écarts distinguables du hasard (5 %)"},
+    notes=[f"Sur {tested} comparaisons, environ {format_fr(tested * 0.05, 0)} écarts apparaîtraient "
+           "« distinguables » au seuil de 5 % par le seul hasard, même sans aucune évolution réelle."])))
+
+# %% [markdown]
+# ### Question par question
+#
+# Chaque tableau donne, pour chaque item et chaque segment, la valeur de la vague de référence, celle de la
+# vague étudiée, l'écart (en points de pourcentage pour les parts, en points de score pour les moyennes)
+# avec son intervalle à 95 %, le p du test exact et la lecture qui en découle. Le graphique montre les
+# mêmes écarts : un intervalle qui traverse la ligne verticale du zéro est compatible avec l'absence
+# d'évolution.
+
+# %% tags=["hide"]
+for question in cb.questions:
+    part = comparison[comparison["question"] == question.id]
+    kind = "mean" if question.kind == "agreement3" else "proportion"
+    display(HTML(f"<h4>Question {question.number} : {html.escape(question.title)}</h4>"))
+    table = compare.comparison_display(comparison, question=question.id, segment_labels=seg_labels,
+                                       names=(wave, baseline))
+    unit = "points de pourcentage" if kind == "proportion" else "points de score (échelle 1 à 3)"
+    method = ("intervalle de Newcombe, test exact de Fisher" if kind == "proportion"
+              else "intervalle MOVER (vraisemblance profilée), test exact de permutation")
+    notes = [f"Écart {wave} moins {baseline}, en {unit} ; {method}."]
+    if ref_cb.reconstructed:
+        notes.append(f"Référence {baseline} reconstituée à partir des tableaux publiés"
+                     + (" : seule la moyenne par segment est connue ; intervalle et p couvrent toutes les "
+                        "répartitions compatibles (p le plus élevé retenu)." if kind == "mean" else "."))
+    display(HTML(render.table_html(
+        table, caption=f"Question {question.number} : évolution {baseline} → {wave}, par item et par segment",
+        source=source,
+        columns={"item": "Code", "label": "Libellé", "segment": "Segment", "reference": baseline,
+                 "current": wave, "change": "Écart [IC à 95 %]", "p": "p", "verdict": "Lecture"},
+        numeric={"reference", "current", "change", "p"},
+        notes=notes + part.loc[part["distinguishable"], "sentence"].tolist())))
+    if part["change"].notna().any():
+        fig = compare.plot_changes(comparison, question=question.id, segment_labels=seg_labels,
+                                   names=(wave, baseline))
+        target = save_figure(fig, paths.figures / f"comparison_{question.id}.png")
+        plt.close(fig)
+        display(HTML(render.figure_html(
+            target, caption=f"Question {question.number} : écarts {baseline} → {wave} et intervalles à 95 %",
+            source=source,
+            alt=(f"Pour chaque item de la question {question.number}, un point par segment (Tous, MDA, Non-MDA) "
+                 "donne l'écart entre les deux vagues, un trait horizontal son intervalle à 95 % ; la ligne "
+                 "verticale marque l'absence d'écart."),
+            notes=notes)))
