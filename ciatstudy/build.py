@@ -12,13 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from queue import Empty
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .config import PACKAGE_DIR, Paths
@@ -41,8 +37,15 @@ class Result:
 
 
 # --------------------------------------------------------------------------- fingerprints
+_HASHES: dict[str, str] = {}
+
+
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    # Several sections read the same raw files: hash each once per build.
+    key = str(path)
+    if key not in _HASHES:
+        _HASHES[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _HASHES[key]
 
 
 def library_digest() -> str:
@@ -62,8 +65,8 @@ def input_files(section: Section, files: dict[str, Path], raw: Path) -> list[Pat
 
 
 def _relative(path: Path, root: Path) -> str:
-    path = Path(path).resolve()
-    return path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else str(path)
+    path, root = os.path.abspath(path), os.path.abspath(root)
+    return os.path.relpath(path, root) if path.startswith(root + os.sep) else path
 
 
 def fingerprint(section: Section, *, paths: Paths, files: dict[str, Path], lib: str) -> str:
@@ -136,6 +139,9 @@ def _failing_cell(notebook) -> tuple[int | None, str]:
 
 def run_section(section: Section, root: str, wave: str) -> Result:
     """Execute one section; its outputs go to a staging folder, moved into place on success."""
+    import shutil
+    import tempfile
+
     import jupytext
     import nbformat
     from papermill.parameterize import parameterize_notebook
@@ -208,6 +214,8 @@ def _ensure(folder: Path) -> Path:
 
 def _promote(stage: Path, paths: Paths, section: Section) -> list[str]:
     """Move a successful section's staged files into place (each move is atomic)."""
+    import shutil
+
     moved = []
     for staged in sorted(p for p in stage.rglob("*") if p.is_file() and p.name != "notebook.ipynb"):
         rel = staged.relative_to(stage)
@@ -262,6 +270,54 @@ def read_plan(wave: str) -> Plan:
 
 
 # --------------------------------------------------------------------------- the build
+def _plan_key(wave: str, baseline: str | None, lib: str) -> str | None:
+    """What the section plan depends on: the codebook and datapackage of the wave (and baseline), the code."""
+    h = hashlib.sha256(lib.encode())
+    for w in (wave, baseline):
+        if w is None:
+            continue
+        candidate = Path(w)
+        folder = candidate if (candidate / "codebook.yaml").is_file() else Paths.for_wave(str(w)).raw
+        for name in ("codebook.yaml", "datapackage.json"):
+            path = folder / name
+            if name == "codebook.yaml" and not path.is_file():
+                return None
+            h.update(f"{folder.resolve()}/{name}".encode())
+            h.update(path.read_bytes() if path.is_file() else b"-")
+    return h.hexdigest()
+
+
+def _plan_file(wave: str) -> Path:
+    return Paths.for_wave("_plans").build_state.parent / "plans" / f"{hashlib.sha256(str(wave).encode()).hexdigest()[:16]}.json"
+
+
+def _cached_plan(wave: str, baseline: str | None, lib: str):
+    """The section plan of the last build with the same codebook, datapackage and code (no YAML to parse)."""
+    key = _plan_key(wave, baseline, lib)
+    path = _plan_file(wave)
+    if key is None or not path.exists():
+        return None, None, None
+    try:
+        cached = json.loads(path.read_text())
+    except ValueError:
+        return None, None, None
+    if cached.get("key") != key or cached.get("baseline") != baseline:
+        return None, None, None
+    sections = [Section(**{**s, "reads": tuple(s["reads"]), "position": tuple(s["position"])}) for s in cached["sections"]]
+    return cached["name"], sections, {k: Path(v) for k, v in cached["files"].items()}
+
+
+def _store_plan(wave: str, baseline: str | None, lib: str, name: str, sections, files) -> None:
+    key = _plan_key(wave, baseline, lib)
+    if key is None:
+        return
+    path = _plan_file(wave)
+    _ensure(path.parent)
+    path.write_text(json.dumps({"key": key, "baseline": baseline, "name": name,
+                                "sections": [asdict(s) for s in sections],
+                                "files": {k: str(v) for k, v in files.items()}}))
+
+
 def _selects(name: str, slug: str) -> bool:
     """``--only choices`` selects every run of the choices notebook (choices-q2, …)."""
     return slug == name or slug.startswith(name + "-")
@@ -274,6 +330,8 @@ def _load_state(paths: Paths) -> dict:
 
 def _save_state(paths: Paths, state: dict) -> None:
     # Written here rather than through ciatstudy.io, which imports pandas: a no-op build must stay light.
+    import tempfile
+
     target = _ensure(paths.build_state) / "state.json"
     fd, tmp = tempfile.mkstemp(prefix=".state.", dir=target.parent)
     with os.fdopen(fd, "w") as handle:
@@ -295,19 +353,26 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
 
     ``specs`` replaces the report's sections (tests use it to inject a failing one).
     """
-    wave_plan = read_plan(wave)
-    paths = Paths.for_wave(wave_plan.name)
-    files = dict(wave_plan.files)
-    if baseline:
-        base = read_plan(baseline)
-        files["baseline:codebook"] = base.folder / "codebook.yaml"
-        files["baseline:responses"] = base.files["responses"]
-    sections = plan(wave_plan.codebook, set(wave_plan.files), baseline=baseline, **({"specs": specs} if specs else {}))
+    _HASHES.clear()
+    lib = library_digest()
+    name, sections, files = _cached_plan(wave, baseline, lib) if specs is None else (None, None, None)
+    if sections is None:
+        wave_plan = read_plan(wave)
+        name, files = wave_plan.name, dict(wave_plan.files)
+        if baseline:
+            base = read_plan(baseline)
+            files["baseline:codebook"] = base.folder / "codebook.yaml"
+            files["baseline:responses"] = base.files["responses"]
+        sections = plan(wave_plan.codebook, set(wave_plan.files), baseline=baseline,
+                        **({"specs": specs} if specs else {}))
+        if specs is None:
+            _store_plan(wave, baseline, lib, name, sections, files)
+    paths = Paths.for_wave(name)
+    folder = files["responses"].parent
     if only:
         unknown = {o for o in only if not any(_selects(o, s.slug) for s in sections)}
         if unknown:
             raise ValueError(f"unknown section(s) {sorted(unknown)}; sections are {[s.slug for s in sections]}")
-    lib = library_digest()
     state = _load_state(paths)
     todo, results = [], {}
     for section in sections:
@@ -323,7 +388,7 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
             results[section.slug] = Result(section.slug, "skipped", 0.0, outputs=previous.get("outputs", []))
     width = max([len(s.slug) for s in sections] + [10])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    print(f"ciatstudy build — wave {wave_plan.name}: {len(sections)} sections, {len(todo)} to run, "
+    print(f"ciatstudy build — wave {name}: {len(sections)} sections, {len(todo)} to run, "
           f"{jobs} in parallel", file=out, flush=True)
     for slug, result in results.items():
         print(_line(result, width), file=out, flush=True)
@@ -331,21 +396,23 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
     if todo:
         from .io import load_wave
 
-        load_wave(wave_plan.folder)  # validate the inputs once, before any kernel starts
+        load_wave(folder)  # validate the inputs once, before any kernel starts
         if jobs == 1:
             try:
                 for section, _ in todo:
-                    results[section.slug] = run_section(section, str(paths.root), wave_plan.name)
+                    results[section.slug] = run_section(section, str(paths.root), name)
                     print(_line(results[section.slug], width), file=out, flush=True)
             finally:
                 shutdown_kernel()
         else:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            from queue import Empty
 
             with multiprocessing.Manager() as manager, \
                     ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
                 queue = manager.Queue()
-                futures = {pool.submit(run_batch, batch, str(paths.root), wave_plan.name, queue): batch
+                futures = {pool.submit(run_batch, batch, str(paths.root), name, queue): batch
                            for batch in batches([s for s, _ in todo], state)}
                 waiting = {s.slug for s, _ in todo}
                 while waiting:  # one result per section, printed as each finishes
@@ -374,14 +441,14 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
             state.setdefault(section.slug, {})["status"] = "failed"
     ordered = [results[s.slug] for s in sections]
     report_key = hashlib.sha256(json.dumps(
-        [lib, wave_plan.name] + [[s.slug, s.title, state.get(s.slug, {}).get("fingerprint"), r.status]
+        [lib, name] + [[s.slug, s.title, state.get(s.slug, {}).get("fingerprint"), r.status]
                                  for s, r in zip(sections, ordered)]).encode()).hexdigest()
     report = paths.reports / "report.html"
     if todo or force or state.get("_report") != report_key or not report.exists():
         from .io import load_wave
         from .report import export_report
 
-        report = export_report(load_wave(wave_plan.folder), sections, ordered, state)
+        report = export_report(load_wave(folder), sections, ordered, state)
         state["_report"] = report_key if not any(r.status == "failed" for r in ordered) else None
     _save_state(paths, state)
     counts = {k: sum(r.status == k for r in ordered) for k in ("ok", "skipped", "failed")}

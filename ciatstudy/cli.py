@@ -87,12 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("wave", metavar="WAVE_OR_PATH")
     p.set_defaults(func=_cmd_validate)
 
-    from . import importers, synth
+    argv = sys.argv[1:] if argv is None else argv
+    p_import = sub.add_parser("import", help="bring a survey-tool export in as a new wave")
+    p_synth = sub.add_parser("synth", help="write a synthetic survey export (tests, benchmarks)")
+    if not argv or argv[0] in {"import", "synth", "-h", "--help"}:
+        # The importers need pandas; other commands (a no-op build above all) must not pay for it.
+        from . import importers, synth
 
-    p = sub.add_parser("import", help="bring a survey-tool export in as a new wave")
-    importers.configure_parser(p)  # FILE --format --wave [--mapping] [--key-file]
-    p = sub.add_parser("synth", help="write a synthetic survey export (tests, benchmarks)")
-    synth.configure_parser(p)  # --n --seed --format --output
+        importers.configure_parser(p_import)  # FILE --format --wave [--mapping] [--key-file]
+        synth.configure_parser(p_synth)  # --n --seed --format --output
 
     p = sub.add_parser("reconstruct", help="check (or --write) wave 2014's reconstructed answers")
     p.add_argument("--wave", default="2014")
