@@ -49,13 +49,34 @@ def _sha256(path: Path) -> str:
 
 
 def library_digest() -> str:
-    """One hash for the package's code and data files (a change re-runs every section)."""
+    """One hash for the package's code and data files (a change re-runs every section).
+
+    Files are listed with their size and modification time first; their contents are hashed
+    only when that listing changed since the last build (as make trusts timestamps).
+    """
+    files = sorted(p for p in PACKAGE_DIR.rglob("*")
+                   if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".css", ".html", ".ttf"}
+                   and "__pycache__" not in p.parts)
+    listing = hashlib.sha256()
+    for path in files:
+        st = path.stat()
+        listing.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}:{st.st_size}:{st.st_mtime_ns};".encode())
+    memo = Paths.for_wave("_").build_state.parent / "library-digest.json"
+    try:
+        cached = json.loads(memo.read_text())
+        if cached.get("listing") == listing.hexdigest():
+            return cached["digest"]
+    except (OSError, ValueError):
+        pass
     h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".yaml", ".yml", ".css", ".html", ".ttf"} \
-                and "__pycache__" not in path.parts:
-            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-            h.update(path.read_bytes())
+    for path in files:
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(path.read_bytes())
+    try:
+        _ensure(memo.parent)
+        memo.write_text(json.dumps({"listing": listing.hexdigest(), "digest": h.hexdigest()}))
+    except OSError:
+        pass
     return h.hexdigest()
 
 
