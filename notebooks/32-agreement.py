@@ -27,6 +27,7 @@ from ciatstudy.config import Paths
 from ciatstudy.distribution import answer_distribution
 from ciatstudy.io import load_wave, save_figure, write_csv
 from ciatstudy.plots import diverging_agreement, dot_intervals
+from ciatstudy.question_results import question_results
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/
@@ -37,16 +38,11 @@ data = load_wave(wave)
 paths = Paths.for_wave(wave)
 cb = data.codebook
 q = cb.question(question)
-seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
-sizes = data.segment_sizes()
-scored = score.agreement_scores(data.responses, codebook=cb, question=question)
-tests = score.segment_tests(data.responses, codebook=cb, question=question)
-published = data.table("published_tables") if data.has("published_tables") else None
-comparison = score.published_comparison(scored, published) if published is not None else None
-write_csv(score.add_segment_tests(scored, data.responses, codebook=cb), paths.processed / f"{question}_scores.csv")
-if comparison is not None:
-    write_csv(comparison, paths.processed / f"{question}_published_comparison.csv")
-source = f"{q.source} — {cb.source}" if not data.reconstructed else f"{q.source} (tableaux publiés ; réponses reconstituées)"
+results = question_results(data, question)
+for name, table in results.tables().items():
+    write_csv(table, paths.processed / name)
+scored, tests, comparison, source = results.scored, results.tests, results.comparison, results.source
+seg_labels, sizes = results.segment_labels, results.sizes
 notes = ["Intervalle à 95 % (rapport de vraisemblance sur les trois réponses possibles), entre crochets."]
 if data.reconstructed:
     display(HTML(render.reconstructed_notice(cb.reconstruction_rule)))

@@ -21,10 +21,11 @@
 # %% tags=["hide"]
 from IPython.display import HTML, Markdown, display
 
-from ciatstudy import render, score
+from ciatstudy import render
 from ciatstudy.config import Paths
 from ciatstudy.io import load_wave, save_figure, write_csv
 from ciatstudy.plots import grouped_barh
+from ciatstudy.question_results import question_results
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/
@@ -35,16 +36,11 @@ data = load_wave(wave)
 paths = Paths.for_wave(wave)
 cb = data.codebook
 q = cb.question(question)
-seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
-sizes = data.segment_sizes()
-scored = score.selection_rates(data.responses, codebook=cb, question=question)
-tests = score.segment_tests(data.responses, codebook=cb, question=question)
-published = data.table("published_tables") if data.has("published_tables") else None
-comparison = score.published_comparison(scored, published) if published is not None else None
-write_csv(score.add_segment_tests(scored, data.responses, codebook=cb), paths.processed / f"{question}_rates.csv")
-if comparison is not None:
-    write_csv(comparison, paths.processed / f"{question}_published_comparison.csv")
-source = f"{q.source} (tableaux publiés ; réponses reconstituées)" if data.reconstructed else f"{q.source} — {cb.source}"
+results = question_results(data, question)
+for name, table in results.tables().items():
+    write_csv(table, paths.processed / name)
+scored, tests, comparison, source = results.scored, results.tests, results.comparison, results.source
+seg_labels, sizes = results.segment_labels, results.sizes
 kind_note = {"multi": "Plusieurs réponses possibles : les parts ne totalisent pas 100 %.",
              "single": "Une seule réponse possible."}[q.kind]
 notes = [kind_note, "Intervalle de Wilson à 95 % entre crochets."]
