@@ -62,3 +62,21 @@ def counts_by_segment(frame: pd.DataFrame, *, category: str, segment: str, categ
             rows.append({category: cat, "segment": seg, "n": n, "count": count,
                          "share": count / n if n else float("nan")})
     return pd.DataFrame(rows)
+
+
+def counts_wide(counts: pd.DataFrame, *, category: str, categories: list[str], segments: list[str]) -> pd.DataFrame:
+    """A tidy count table laid out for reading: one row per category, one column per segment.
+
+    >>> tidy = pd.DataFrame({"band": ["x", "x"], "segment": ["tous", "a"], "count": [2, 1]})
+    >>> counts_wide(tidy, category="band", categories=["x"], segments=["tous", "a"]).to_dict("list")
+    {'band': ['x'], 'tous': [2], 'a': [1]}
+    """
+    _check(counts, {"category": category, "segment": "segment", "count": "count"})
+    wide = counts.pivot(index=category, columns="segment", values="count").reindex(index=categories, columns=segments)
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def segment_headers(sizes: dict[str, int], labels: dict[str, str]) -> dict[str, str]:
+    """Column headers naming each segment with its size: {"mda": "MDA (n = 12)", …}."""
+    return {code: f"{labels.get(code, code)} (n = {n})" for code, n in sizes.items()}

@@ -51,6 +51,7 @@ else:
                                        all_code=cb.all_code)
     source_seg = f"{cb.source} (fichier {cb.responses_file})"
 write_csv(by_segment, paths.processed / "profile_segments.csv")
+seg_sizes = by_segment.set_index("segment")["n"].to_dict()
 display(HTML(render.table_html(
     by_segment.assign(segment=by_segment["segment"].map(seg_labels)),
     caption=f"Répondants par segment (n = {int(by_segment['n'].iloc[0])})",
@@ -66,8 +67,7 @@ if data.has("respondents"):
                                        categories=bands, segments=segments, all_code=cb.all_code)
     write_csv(budget, paths.processed / "profile_budget.csv")
     band_labels = labels.vocabulary()["budget_bands"]
-    wide = (budget.pivot(index="budget_band", columns="segment", values="count")
-            .reindex(index=bands, columns=[cb.all_code, *segments]).reset_index())
+    wide = profile.counts_wide(budget, category="budget_band", categories=bands, segments=[cb.all_code, *segments])
     wide["budget_band"] = wide["budget_band"].map(band_labels)
     uncertain = respondents.loc[respondents["budget_uncertain"].fillna(False), "respondent_no"].tolist()
     notes = [f"Tranche imprimée « 50 à 1000 000 euros », lue 50 000 à 100 000 €."]
@@ -76,8 +76,7 @@ if data.has("respondents"):
     display(HTML(render.table_html(
         wide, caption="Nombre de structures par tranche de budget annuel",
         source="Annexe III, Résultats analytiques de l'enquête — Budget",
-        columns={"budget_band": labels.column("budget_band"),
-                 **{s: f"{seg_labels[s]} (n = {int(by_segment.set_index('segment').loc[s, 'n'])})" for s in [cb.all_code, *segments]}},
+        columns={"budget_band": labels.column("budget_band"), **profile.segment_headers(seg_sizes, seg_labels)},
         notes=notes)))
     fig = grouped_barh(budget[budget["segment"] != cb.all_code], category="budget_band", value="count",
                        segment="segment", segment_labels=seg_labels, category_labels=band_labels,
@@ -115,12 +114,10 @@ if data.has("staff_bands"):
 if data.has("respondent_sectors"):
     sectors = data.table("respondent_sectors").merge(respondents[["respondent_no", "segment"]], on="respondent_no")
     sector_order = list(dict.fromkeys(data.table("respondent_sectors")["sector"]))
-    seg_sizes = by_segment.set_index("segment")["n"].to_dict()
     by_sector = profile.counts_by_segment(sectors, category="sector", segment="segment", categories=sector_order,
                                           segments=segments, sizes=seg_sizes, all_code=cb.all_code)
     write_csv(by_sector, paths.processed / "profile_sectors.csv")
-    wide = by_sector.pivot(index="sector", columns="segment", values="count").reindex(
-        index=sector_order, columns=[cb.all_code, *segments]).reset_index()
+    wide = profile.counts_wide(by_sector, category="sector", categories=sector_order, segments=[cb.all_code, *segments])
     missing = sorted(set(respondents["respondent_no"]) - set(sectors["respondent_no"]))
     notes = ["Liste des n° imprimée dans la ligne d'en-tête du tableau ; attribuée à « Accueil/Accompagnement »."]
     if missing:
@@ -128,6 +125,5 @@ if data.has("respondent_sectors"):
     display(HTML(render.table_html(
         wide, caption="Secteurs représentés (nombre de structures)",
         source="Annexe III, Résultats analytiques de l'enquête — Secteurs représentés",
-        columns={"sector": labels.column("sector"),
-                 **{s: f"{seg_labels[s]} (n = {seg_sizes[s]})" for s in [cb.all_code, *segments]}},
+        columns={"sector": labels.column("sector"), **profile.segment_headers(seg_sizes, seg_labels)},
         notes=notes)))
