@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from collections import namedtuple
 from pathlib import Path
 
 from .config import PACKAGE_DIR, Paths
@@ -26,14 +26,9 @@ skip_unused_format_checkers()
 KERNEL = "python3"
 
 
-@dataclass
-class Result:
-    slug: str
-    status: str                  # "ok", "skipped", "failed"
-    seconds: float = 0.0
-    cell: int | None = None      # execution count of the failing cell
-    error: str = ""
-    outputs: list[str] = field(default_factory=list)
+# What one section's run gave: status "ok", "skipped" or "failed"; cell = execution count of the
+# failing cell; outputs = files it wrote, relative to the project root.
+Result = namedtuple("Result", "slug status seconds cell error outputs", defaults=(0.0, None, "", ()))
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -253,14 +248,8 @@ def _promote(stage: Path, paths: Paths, section: Section) -> list[str]:
 
 
 # --------------------------------------------------------------------------- the plan
-@dataclass
-class Plan:
-    """What a build needs to decide what to run, read without pandas (a no-op build stays fast)."""
-
-    name: str
-    folder: Path
-    codebook: object
-    files: dict[str, Path]
+# What a build needs to decide what to run, read without pandas (a no-op build stays fast).
+Plan = namedtuple("Plan", "name folder codebook files")
 
 
 def read_plan(wave: str) -> Plan:
@@ -335,7 +324,7 @@ def _store_plan(wave: str, baseline: str | None, lib: str, name: str, sections, 
     path = _plan_file(wave)
     _ensure(path.parent)
     path.write_text(json.dumps({"key": key, "baseline": baseline, "name": name,
-                                "sections": [asdict(s) for s in sections],
+                                "sections": [s._asdict() for s in sections],
                                 "files": {k: str(v) for k, v in files.items()}}))
 
 
@@ -395,6 +384,7 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
         if unknown:
             raise ValueError(f"unknown section(s) {sorted(unknown)}; sections are {[s.slug for s in sections]}")
     state = _load_state(paths)
+    state_before = json.dumps(state, sort_keys=True)
     todo, results = [], {}
     for section in sections:
         fp = fingerprint(section, paths=paths, files=files, lib=lib)
@@ -471,7 +461,8 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
 
         report = export_report(load_wave(folder), sections, ordered, state)
         state["_report"] = report_key if not any(r.status == "failed" for r in ordered) else None
-    _save_state(paths, state)
+    if json.dumps(state, sort_keys=True) != state_before:
+        _save_state(paths, state)
     counts = {k: sum(r.status == k for r in ordered) for k in ("ok", "skipped", "failed")}
     print(f"done: {counts['ok']} run, {counts['skipped']} skipped, {counts['failed']} failed — "
           f"report: {report.relative_to(paths.root) if report.is_relative_to(paths.root) else report}",

@@ -7,7 +7,7 @@ projects that way); notebooks never build paths themselves.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -29,13 +29,13 @@ def stage_root() -> Path | None:
     return Path(env) if env else None
 
 
-@dataclass(frozen=True)
-class Paths:
-    """Where one wave's inputs and outputs live."""
+class Paths(namedtuple("_Paths", "root wave output_root", defaults=(None,))):
+    """Where one wave's inputs and outputs live; ``output_root`` stages outputs during a build.
 
-    root: Path
-    wave: str
-    output_root: Path | None = None  # staged outputs during a build
+    A named tuple rather than a dataclass: the no-op build imports this and must start fast.
+    """
+
+    __slots__ = ()
 
     @classmethod
     def for_wave(cls, wave: str, root: Path | None = None) -> "Paths":

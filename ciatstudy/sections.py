@@ -6,33 +6,32 @@ notebook runs once per choice question of the wave's codebook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 
-from .codebook import Codebook
-
-
-@dataclass(frozen=True)
-class Section:
-    slug: str                      # unique name of the run: output notebook, --only, progress lines
-    notebook: str                  # file under notebooks/ (jupytext py:percent)
-    title: str                     # French heading in the report and its table of contents
-    parameters: dict = field(default_factory=dict)
-    reads: tuple[str, ...] = ()    # raw resources it reads ("responses" = the answers file)
-    position: tuple = ()           # where it goes in the report (see SPECS)
+# One run of one notebook. A plain named tuple — not a dataclass, not typing.NamedTuple — because a
+# no-op build imports this module and must cost little more than starting Python.
+#   slug: unique name of the run (output notebook, --only, progress lines)
+#   notebook: file under notebooks/ (jupytext py:percent)
+#   title: French heading in the report and its table of contents
+#   parameters: papermill parameters besides the wave (never mutated)
+#   reads: raw resources it reads ("responses" = the answers file)
+#   position: where it goes in the report (see SPECS)
+Section = namedtuple("Section", "slug notebook title parameters reads position", defaults=({}, (), ()))
 
 
-@dataclass(frozen=True)
 class SectionSpec:
-    name: str
-    notebook: str
-    title: str
-    reads: tuple[str, ...] = ()
-    requires: tuple[str, ...] = ()     # side tables without which the section does not apply
-    per_question: tuple[str, ...] = ()  # question kinds to run once each for
-    per_corpus: bool = False            # run once per free-text corpus of the codebook
-    rank: int = 0                       # report order; questions and their corpora sort within it
+    """A notebook of the report, expanded into one or more sections for a given wave."""
 
-    def expand(self, codebook: Codebook, available: set[str]) -> list[Section]:
+    def __init__(self, name: str, notebook: str, title: str, *, reads: tuple[str, ...] = (),
+                 requires: tuple[str, ...] = (), per_question: tuple[str, ...] = (), per_corpus: bool = False,
+                 rank: int = 0):
+        self.name, self.notebook, self.title, self.reads = name, notebook, title, reads
+        self.requires = requires          # side tables without which the section does not apply
+        self.per_question = per_question  # question kinds to run once each for
+        self.per_corpus = per_corpus      # run once per free-text corpus of the codebook
+        self.rank = rank                  # report order; questions and their corpora sort within it
+
+    def expand(self, codebook, available: set[str]) -> list[Section]:
         if not set(self.requires) <= available:
             return []
         if self.per_corpus:
@@ -53,7 +52,7 @@ CORPORA = {"definition": ("before", 1), "argument": ("before", 2), "q3_explanati
 QUESTIONS_RANK = 32
 
 
-def _corpus_position(corpus: str, codebook: Codebook, rank: int) -> tuple:
+def _corpus_position(corpus: str, codebook, rank: int) -> tuple:
     where, key = CORPORA[corpus]
     if where == "before":
         return (QUESTIONS_RANK - 1, key, 0)
@@ -98,7 +97,7 @@ def comparison_section(baseline: str) -> Section:
                    {"baseline": baseline}, ("responses", "baseline:codebook", "baseline:responses"), (60, 0, 0))
 
 
-def plan(codebook: Codebook, available: set[str], specs=SPECS, baseline: str | None = None) -> list[Section]:
+def plan(codebook, available: set[str], specs=SPECS, baseline: str | None = None) -> list[Section]:
     """Every section that applies to a wave, in report order."""
     sections = [section for spec in specs for section in spec.expand(codebook, available)]
     if baseline:
