@@ -908,7 +908,7 @@ def check_sort_order(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             text = (f"tableau trié par {spec.label(spec.all_code)} {direction} sauf {a.item} ({a.printed}) imprimé "
                     f"avant {b.item} ({b.printed}) : échanger ces deux lignes voisines rétablit l'ordre")
             if feet_ok:
-                text += f" ; les deux valeurs se recoupent avec les segments, c'est donc l'ordre qui est faux, pas les valeurs"
+                text += " ; les deux valeurs se recoupent avec les segments, c'est donc l'ordre qui est faux, pas les valeurs"
             rows.append(_row(location=f"{location}, lignes {a.pos}–{b.pos}", figure=f"{a.item} avant {b.item}",
                              printed=f"{a.printed} puis {b.printed}", expected=f"{b.item} avant {a.item}",
                              verdict="inconsistent", cause="out_of_order", check="sort_order",
@@ -1231,7 +1231,7 @@ def _level_claim(c, t, spec, flagged):
 
 def _chose_claim(c, t, spec, flagged):
     claimed = int(c["claimed"])
-    fails, details, ok_all = [], [], True
+    fails, details = [], []
     for seg in _segments_of(c, spec):
         cell = _cell_or_fail(t, c["item"], seg)
         if not cell.counts:

@@ -17,7 +17,7 @@ import time
 from collections import namedtuple
 from pathlib import Path
 
-from .config import PACKAGE_DIR, Paths
+from .config import PACKAGE_DIR, Paths, wave_folder
 from .startup import skip_unused_format_checkers
 from .sections import Section, plan
 
@@ -258,9 +258,7 @@ def read_plan(wave: str) -> Plan:
     from .codebook import Codebook
     from .errors import DataError
 
-    candidate = Path(wave)
-    folder = candidate.resolve() if (candidate / "codebook.yaml").is_file() else Paths.for_wave(str(wave)).raw
-    name = folder.name if folder != Paths.for_wave(str(wave)).raw else str(wave)
+    name, folder = wave_folder(wave)
     if not (folder / "codebook.yaml").is_file():
         raise DataError(f"no wave {str(wave)!r}: {folder / 'codebook.yaml'} does not exist "
                         "(bring a survey export in with `ciatstudy import`)")
@@ -286,8 +284,7 @@ def _plan_key(wave: str, baseline: str | None, lib: str) -> str | None:
     for w in (wave, baseline):
         if w is None:
             continue
-        candidate = Path(w)
-        folder = candidate if (candidate / "codebook.yaml").is_file() else Paths.for_wave(str(w)).raw
+        _, folder = wave_folder(w)
         for name in ("codebook.yaml", "datapackage.json"):
             path = folder / name
             if name == "codebook.yaml" and not path.is_file():

@@ -68,3 +68,15 @@ class Paths(namedtuple("_Paths", "root wave output_root", defaults=(None,))):
     @property
     def build_state(self) -> Path:
         return self.root / ".build" / self.wave
+
+
+def wave_folder(wave) -> tuple[str, Path]:
+    """(name, folder) of a wave given by name ("2014") or by the path of a folder holding a codebook.
+
+    Says nothing about whether the folder exists: callers decide how to report that.
+    """
+    candidate = Path(wave)
+    if (candidate / "codebook.yaml").is_file():
+        folder = candidate.resolve()
+        return folder.name, folder
+    return str(wave), Paths.for_wave(str(wave)).raw

@@ -23,7 +23,8 @@ import pandas as pd
 import yaml
 
 from .codebook import Codebook
-from .config import Paths, project_root
+from .config import project_root
+from .config import wave_folder as config_wave_folder
 from .errors import DataError
 from .validate import check_table_schema, validate_responses
 
@@ -221,17 +222,14 @@ class Wave:
 
 
 def wave_folder(wave_or_path: str | os.PathLike) -> tuple[str, Path]:
-    """Resolve ``"2014"`` or a folder path to (wave name, folder)."""
-    candidate = Path(wave_or_path)
-    if candidate.is_dir() and (candidate / "codebook.yaml").exists():
-        return candidate.resolve().name, candidate.resolve()
-    folder = Paths.for_wave(str(wave_or_path)).raw
+    """Resolve ``"2014"`` or a folder path to (wave name, folder), or say why it is not a wave."""
+    name, folder = config_wave_folder(wave_or_path)
     if not folder.is_dir():
         raise DataError(f"no wave {str(wave_or_path)!r}: {folder} does not exist "
                         "(bring a survey export in with `ciatstudy import`)")
     if not (folder / "codebook.yaml").exists():
         raise DataError("file not found: every wave needs a codebook", file=_display(folder / "codebook.yaml"))
-    return str(wave_or_path), folder
+    return name, folder
 
 
 def load_wave(wave_or_path: str | os.PathLike = "2014") -> Wave:

@@ -26,6 +26,18 @@ def _cell(value, fmt) -> str:
     return html.escape(str(value))
 
 
+def _source_and_notes(source: str, notes: list[str] | None) -> str:
+    return (f"<span class=\"source\">{html.escape(labels.text('report', 'source'))} : {html.escape(source)}</span>"
+            + "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in (notes or [])))
+
+
+def _table_figure(caption: str, head: str, rows: list[str], *, source: str, notes: list[str] | None = None) -> str:
+    """A captioned table with its source and notes (``head`` and ``rows`` are already escaped HTML)."""
+    return (f"<figure class=\"table\"><table><caption>{html.escape(caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<figcaption>{_source_and_notes(source, notes)}</figcaption></figure>")
+
+
 def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[str, str] | None = None,
                formats: dict | None = None, notes: list[str] | None = None, numeric: set[str] | None = None) -> str:
     """A captioned, escaped HTML table.
@@ -44,20 +56,14 @@ def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[
         cells = "".join(f"<td{num if c in numeric else ''}>{_cell(row[c], formats.get(c))}</td>"
                         for c in columns)
         body.append(f"<tr>{cells}</tr>")
-    foot = "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in (notes or []))
-    return (f"<figure class=\"table\"><table><caption>{html.escape(caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            f"<figcaption><span class=\"source\">{html.escape(labels.text('report', 'source'))} : "
-            f"{html.escape(source)}</span>{foot}</figcaption></figure>")
+    return _table_figure(caption, head, body, source=source, notes=notes)
 
 
 def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[str] | None = None) -> str:
     """A PNG inlined as a data URI, with its caption: the report stays one offline file."""
     data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    foot = "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in (notes or []))
     return (f"<figure class=\"chart\"><img src=\"data:image/png;base64,{data}\" alt=\"{html.escape(alt, quote=True)}\">"
-            f"<figcaption><strong>{html.escape(caption)}</strong><br><span class=\"source\">"
-            f"{html.escape(labels.text('report', 'source'))} : {html.escape(source)}</span>{foot}</figcaption></figure>")
+            f"<figcaption><strong>{html.escape(caption)}</strong><br>{_source_and_notes(source, notes)}</figcaption></figure>")
 
 
 def notice_html(text: str, kind: str = "info") -> str:
@@ -114,11 +120,7 @@ def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison
             cells.append(f"<td class=\"num\">{text}<br><small>{html.escape(interval)}</small>{extra}</td>")
         cells.append(f"<td>{html.escape(_gap_text(tests.loc[item], kind)) if item in tests.index else '–'}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    foot = "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in (notes or []))
-    return (f"<figure class=\"table\"><table><caption>{html.escape(caption)}</caption>"
-            f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            f"<figcaption><span class=\"source\">{html.escape(labels.text('report', 'source'))} : "
-            f"{html.escape(source)}</span>{foot}</figcaption></figure>")
+    return _table_figure(caption, "".join(head), body, source=source, notes=notes)
 
 
 def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int) -> str:
@@ -145,8 +147,6 @@ def conclusions_table_html(rows: pd.DataFrame, lines: pd.DataFrame, *, caption: 
         letter = "" if row.letter == "preamble" else f"{row.letter}) "
         body.append(f"<tr><td>{html.escape(letter + row.conclusion)}</td>"
                     f"<td>{html.escape(row.survey_contribution)}</td><td>{linked}</td></tr>")
-    return (f"<figure class=\"table\"><table><caption>{html.escape(caption)}</caption>"
-            "<thead><tr><th scope=\"col\">Dans les conclusions</th><th scope=\"col\">Apports de l'enquête</th>"
-            "<th scope=\"col\">Items liés (valeurs recalculées)</th></tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table><figcaption><span class=\"source\">"
-            f"{html.escape(labels.text('report', 'source'))} : {html.escape(source)}</span></figcaption></figure>")
+    head = ("<th scope=\"col\">Dans les conclusions</th><th scope=\"col\">Apports de l'enquête</th>"
+            "<th scope=\"col\">Items liés (valeurs recalculées)</th>")
+    return _table_figure(caption, head, body, source=source)

@@ -52,20 +52,11 @@ def _exporter():
                         exclude_output_prompt=True)
 
 
-def _failure_html(slug: str, result, paths: Paths) -> str:
-    failed = paths.build_state / "failed" / f"{slug}.ipynb"
-    trace = ""
-    if failed.exists():
-        import nbformat
-
-        nb = nbformat.read(failed, as_version=4)
-        for cell in nb.cells:
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    trace = f"{out.get('ename')}: {out.get('evalue')}"
+def _failure_html(result) -> str:
+    """The failing cell and its error, as the build recorded them (the notebook stays in .build/<wave>/failed)."""
     cell = result.cell if result.cell is not None else "?"
     return (f"<div class=\"failure\" role=\"alert\"><p>{html.escape(labels.text('report', 'failed_section', cell=cell))}</p>"
-            f"<pre>{html.escape(trace or result.error)}</pre></div>")
+            f"<pre>{html.escape(result.error)}</pre></div>")
 
 
 def _git_commit(root: Path) -> str:
@@ -154,7 +145,7 @@ def render_html(data: Wave, sections, results, prov: dict) -> str:
         title = html.escape(section.title)
         toc.append(f"<li><a href=\"#{_anchor(section.slug)}\">{title}</a></li>")
         if result.status == "failed" or not executed.exists():
-            content = _failure_html(section.slug, result, paths)
+            content = _failure_html(result)
         else:
             nb = _clean(nbformat.read(executed, as_version=4))
             content, _ = exporter.from_notebook_node(nb)

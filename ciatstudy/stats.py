@@ -431,7 +431,7 @@ def _fisher_p(count_a: int, n_a: int, count_b: int, n_b: int, alternative: str) 
     every process that scores a wave. Two-sided: the tables no more likely than the observed
     one, with scipy's relative tolerance of 1e-7.
     """
-    n, k_total = n_a + n_b, count_a + count_b
+    k_total = count_a + count_b
     low, high = max(0, k_total - n_b), min(n_a, k_total)
     if low == high:
         return 1.0

@@ -702,13 +702,10 @@ def run_synth(args: argparse.Namespace) -> int:
 
 
 def main_synth(argv: list[str] | None = None) -> int:
-    parser = configure_parser(argparse.ArgumentParser(prog="ciatstudy synth", description=__doc__.splitlines()[0]))
-    args = parser.parse_args(argv)
-    try:
-        return run_synth(args)
-    except DataError as exc:
-        print(f"ciatstudy: error: {exc}", file=sys.stderr)
-        return 2
+    """``ciatstudy synth`` as a function: exit code 0, or 2 with one line on stderr."""
+    from .cli import main
+
+    return main(["synth", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

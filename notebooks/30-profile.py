@@ -24,7 +24,6 @@ from ciatstudy import labels, profile, render
 from ciatstudy.config import Paths
 from ciatstudy.io import load_wave, save_figure, write_csv
 from ciatstudy.plots import grouped_barh
-from ciatstudy.rounding import format_fr
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/
@@ -35,7 +34,6 @@ paths = Paths.for_wave(wave)
 cb = data.codebook
 segments = cb.segment_codes
 seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
-sizes = data.segment_sizes()
 source_profile = "Annexe III, Résultats analytiques de l'enquête — Qui a répondu ?"
 
 # %% [markdown]
@@ -70,7 +68,7 @@ if data.has("respondents"):
     wide = profile.counts_wide(budget, category="budget_band", categories=bands, segments=[cb.all_code, *segments])
     wide["budget_band"] = wide["budget_band"].map(band_labels)
     uncertain = respondents.loc[respondents["budget_uncertain"].fillna(False), "respondent_no"].tolist()
-    notes = [f"Tranche imprimée « 50 à 1000 000 euros », lue 50 000 à 100 000 €."]
+    notes = ["Tranche imprimée « 50 à 1000 000 euros », lue 50 000 à 100 000 €."]
     if uncertain:
         notes.append("Tranche suivie d'un « (?) » dans le rapport pour le(s) n° " + ", ".join(map(str, uncertain)) + ".")
     display(HTML(render.table_html(

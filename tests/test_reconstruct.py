@@ -4,7 +4,6 @@ import subprocess
 import sys
 from fractions import Fraction
 
-import pandas as pd
 import pytest
 
 from ciatstudy.errors import DataError
@@ -29,7 +28,7 @@ def test_committed_file_is_what_the_rule_gives(inputs):
 
 
 def test_reconstruction_reproduces_every_segment_value(wave2014):
-    responses, codebook = wave2014.responses, wave2014.codebook
+    responses = wave2014.responses
     published = wave2014.table("published_tables")
     checked = 0
     for row in published[published["segment"] != "tous"].itertuples():

@@ -120,7 +120,7 @@ class ImportSummary:
         if self.unmapped:
             lines.append(f"  WARNING unmapped columns, NOT imported ({len(self.unmapped)}): " + "; ".join(self.unmapped))
         if self.skipped_rows:
-            lines.append(f"  empty responses skipped (no segment, no answer): rows "
+            lines.append("  empty responses skipped (no segment, no answer): rows "
                          + ", ".join(map(str, self.skipped_rows)))
         if self.other_texts_dropped:
             lines.append(f"  WARNING {self.other_texts_dropped} 'other' texts have no corpus in the mapping and were "
@@ -542,14 +542,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def main_import(argv: list[str] | None = None) -> int:
     """``ciatstudy import`` as a function: exit code 0, or 2 with one line on stderr."""
-    parser = configure_parser(argparse.ArgumentParser(prog="ciatstudy import",
-                                                      description="import a survey-tool export as a new wave"))
-    args = parser.parse_args(argv)
-    try:
-        return run_import(args)
-    except DataError as exc:
-        print(f"ciatstudy: error: {exc}", file=sys.stderr)
-        return 2
+    from ..cli import main
+
+    return main(["import", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

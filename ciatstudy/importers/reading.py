@@ -17,7 +17,6 @@ import datetime as _dt
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
