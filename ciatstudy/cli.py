@@ -9,8 +9,6 @@ import argparse
 import os
 import sys
 
-from .errors import DataError
-
 
 def _cmd_validate(args) -> int:
     from .io import load_wave
@@ -104,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except DataError as exc:
+    except ValueError as exc:  # DataError (bad input) or a bad argument, e.g. --only naming no section
         print(f"ciatstudy: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -32,7 +32,7 @@ PACKAGES = ("ciatstudy", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "p
 
 
 def _clean(notebook):
-    """Drop what the committee should not see: parameter cells, code, warnings on stderr."""
+    """Drop what the committee should not see: parameter cells, code, warnings on stderr, stray reprs."""
     notebook.cells = [c for c in notebook.cells if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
     # The report prints each section's title itself; drop the notebook's own leading title.
     first = next((c for c in notebook.cells if c.cell_type == "markdown"), None)
@@ -41,7 +41,10 @@ def _clean(notebook):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                            # a bare value left at the end of a cell (e.g. a written file's path) is not content:
+                            # everything meant for the committee is shown with display(HTML(...))
+                            and not (o.get("output_type") == "execute_result" and set(o.get("data", {})) <= {"text/plain"})]
     return notebook
 
 

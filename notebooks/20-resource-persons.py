@@ -34,7 +34,7 @@ source = "Annexe II — Personnes ressources interviewées ou associés"
 status_labels = labels.vocabulary()["interview_status"]
 by_status = (persons["interview_status"].value_counts().rename_axis("interview_status").reset_index(name="count"))
 write_csv(persons[["person", "structure", "interview_status"]], paths.processed / "resource_persons.csv")
-write_csv(by_status, paths.processed / "resource_persons_status.csv")
+_ = write_csv(by_status, paths.processed / "resource_persons_status.csv")
 
 # %%
 display(HTML(render.table_html(

@@ -28,6 +28,7 @@ def test_build_writes_tables_figures_and_a_report_without_code(project):
     assert '<html lang="fr">' in html and "Qui a répondu ?" in html
     assert "load_wave" not in html and "import " not in html          # no code
     assert 'wave: str = "2014"' not in html and "injected-parameters" not in html
+    assert "PosixPath(" not in html and "output_execute_result" not in html  # no stray value reprs
     assert "<script" not in html and "http://" not in html.split("<main>")[0]
     assert re.search(r'<img[^>]+src="data:image/png;base64,', html)
     manifest = json.loads((project / "reports/2014/manifest.json").read_text())

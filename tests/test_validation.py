@@ -136,3 +136,10 @@ def test_cli_validate_says_one_line_and_exits_non_zero(raw_copy):
 def test_cli_validate_ok():
     done = subprocess.run([sys.executable, "-m", "ciatstudy.cli", "validate", "2014"], capture_output=True, text=True)
     assert done.returncode == 0 and "valid" in done.stdout
+
+
+def test_cli_build_with_an_unknown_section_says_one_line():
+    done = subprocess.run([sys.executable, "-m", "ciatstudy.cli", "build", "--only", "nosuch"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "unknown section" in done.stderr
