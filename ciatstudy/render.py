@@ -128,9 +128,15 @@ def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int) -> str:
     total, yes = len(tests), int(tests["distinguishable"].sum())
     ranged = bool((tests["p_value_min"] < tests["p_value"] - 1e-12).any())
     where = "" if not yes else " : " + ", ".join(tests.loc[tests["distinguishable"], "item"])
-    text = (f"Avec {n_a} MDA et {n_b} autres structures, {yes} écart(s) sur {total} entre MDA et non-MDA "
-            f"se distingue(nt) du hasard au seuil de 5 %{where}. Les autres écarts, même de plusieurs points, "
-            "peuvent s'expliquer par le seul hasard de l'échantillon : ils ne doivent pas être sur-interprétés.")
+    if yes == 0:
+        head = f"aucun des {total} écarts entre MDA et non-MDA ne se distingue du hasard au seuil de 5\u00a0%"
+        rest = "Même de plusieurs points, ces écarts"
+    else:
+        head = (f"{yes} écart(s) sur {total} entre MDA et non-MDA se distingue(nt) du hasard au seuil de "
+                f"5\u00a0%{where}")
+        rest = "Les autres écarts, même de plusieurs points,"
+    text = (f"Avec {n_a} MDA et {n_b} autres structures, {head}. {rest} peuvent s'expliquer par le seul "
+            "hasard de l'échantillon : ils ne doivent pas être sur-interprétés.")
     if ranged:
         text += (" Pour les scores d'accord, seule la moyenne est publiée : la valeur p est donnée pour toutes les "
                  "répartitions des réponses compatibles avec cette moyenne, et un écart n'est dit distinguable "

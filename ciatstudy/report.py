@@ -22,6 +22,7 @@ import pandas as pd
 from . import labels
 from .config import PACKAGE_DIR, Paths
 from .io import Wave, atomic_path, write_text
+from .rounding import format_fr
 from .startup import skip_unused_format_checkers
 
 skip_unused_format_checkers()
@@ -112,9 +113,9 @@ def provenance(data: Wave, sections, results, state: dict) -> dict:
 
 def _provenance_html(prov: dict) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(s['title'])}</td><td>{html.escape(json.dumps(s['parameters'], ensure_ascii=False))}</td>"
+        f"<tr><td>{html.escape(s['title'])}</td><td>{html.escape(', '.join(f'{k} : {v}' for k, v in s['parameters'].items()) or '–')}</td>"
         f"<td>{html.escape({'ok': 'exécutée', 'skipped': 'inchangée (non réexécutée)', 'failed': 'en échec'}[s['status']])}</td>"
-        f"<td class=\"num\">{'' if s['seconds_last_run'] is None else str(s['seconds_last_run']).replace('.', ',')} s</td></tr>"
+        f"<td class=\"num\">{'–' if s['seconds_last_run'] is None else format_fr(s['seconds_last_run'], 1) + ' s'}</td></tr>"
         for s in prov["sections"])
     inputs = "".join(f"<tr><td>{html.escape(k)}</td><td><code>{v}</code></td></tr>" for k, v in prov["inputs_sha256"].items())
     versions = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in prov["packages"].items())
