@@ -2,10 +2,14 @@
 # Everything runs inside .venv, created from the pinned requirements.lock when missing or stale.
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WAVE   ?= 2014
+# rfc3987-syntax (and its lark grammar) is an optional format checker of jsonschema, pulled in by
+# jupyter-events; nothing here validates IRIs, and importing it costs 1-3 s in every Jupyter process
+# (papermill, nbconvert, JupyterLab). Measured in benchmarks/: see README "Performance".
+LOCK_EXCLUDE := --no-emit-package rfc3987-syntax --no-emit-package lark
 
 .DEFAULT_GOAL := help
 .PHONY: help report test test-fast bench lock lab clean venv
@@ -17,8 +21,12 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "==> Creating $(VENV) from requirements.lock"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	@# --no-deps: the lock is complete by construction (it deliberately leaves out LOCK_EXCLUDE).
+	@# --compile-bytecode: uv writes no .pyc by default, and where PYTHONDONTWRITEBYTECODE is set (as on
+	@# our machines) every process would recompile pandas & co. from source: 2.2 s instead of 0.8 s.
+	@$(BIN)/uv pip install --quiet --no-deps --compile-bytecode --python $(BIN)/python -r requirements.lock
 	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@$(BIN)/python -m compileall -q ciatstudy
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create or update the virtual environment only
@@ -40,7 +48,7 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab
 
 lock: ## Re-compile requirements.lock from requirements.in (needs network)
 	@test -x $(BIN)/uv || (test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)) && $(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile requirements.in --python-version 3.11 --generate-hashes $(LOCK_EXCLUDE) -o requirements.lock
 	$(BIN)/python tools/sync_environment.py
 
 clean: ## Remove generated outputs (data/processed, figures, reports)

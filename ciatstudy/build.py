@@ -402,9 +402,10 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
         print(_line(result, width), file=out, flush=True)
     fingerprints = dict((s.slug, fp) for s, fp in todo)
     if todo:
-        from .io import load_wave
+        from .io import load_wave, wait_for_cache
 
         load_wave(folder)  # validate the inputs once, before any kernel starts
+        wait_for_cache()   # then every section reads the columnar cache instead of the CSV
         if jobs == 1:
             try:
                 for section, _ in todo:
@@ -449,7 +450,7 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
             state.setdefault(section.slug, {})["status"] = "failed"
     ordered = [results[s.slug] for s in sections]
     report_key = hashlib.sha256(json.dumps(
-        [lib, name] + [[s.slug, s.title, state.get(s.slug, {}).get("fingerprint"), r.status]
+        [lib, name] + [[s.slug, s.title, state.get(s.slug, {}).get("fingerprint"), r.status == "failed"]
                                  for s, r in zip(sections, ordered)]).encode()).hexdigest()
     report = paths.reports / "report.html"
     if todo or force or state.get("_report") != report_key or not report.exists():

@@ -5,9 +5,9 @@ Exit code 0 on success; otherwise one clear line on stderr and a non-zero code.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from types import SimpleNamespace
 
 
 def _cmd_validate(args) -> int:
@@ -64,7 +64,45 @@ def _cmd_build(args) -> int:
     return build(args.wave, only=args.only, jobs=args.jobs, force=args.force, baseline=args.baseline)
 
 
+def _plain_build(argv: list[str]) -> SimpleNamespace | None:
+    """``build`` alone or with ``--wave W`` / ``--force``, read without argparse.
+
+    Building argparse's parsers costs more than checking that nothing changed,
+    and a no-op rebuild is what analysts run most; any other form goes through argparse.
+    """
+    if not argv or argv[0] != "build":
+        return None
+    args = SimpleNamespace(command="build", func=_cmd_build, wave="2014", only=None, jobs=os.cpu_count() or 1, force=False,
+                           baseline=None)
+    rest = argv[1:]
+    while rest:
+        if rest[0] == "--force":
+            args.force, rest = True, rest[1:]
+        elif rest[0] == "--wave" and len(rest) > 1 and not rest[1].startswith("-"):
+            args.wave, rest = rest[1], rest[2:]
+        else:
+            return None
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = _plain_build(argv)
+    if args is None:
+        args = _parse(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ValueError as exc:  # DataError (bad input) or a bad argument, e.g. --only naming no section
+        print(f"ciatstudy: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ciatstudy: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parse(argv: list[str]):
+    import argparse
+
     parser = argparse.ArgumentParser(prog="ciatstudy", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -84,7 +122,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("wave", metavar="WAVE_OR_PATH")
     p.set_defaults(func=_cmd_validate)
 
-    argv = sys.argv[1:] if argv is None else argv
     p_import = sub.add_parser("import", help="bring a survey-tool export in as a new wave")
     p_synth = sub.add_parser("synth", help="write a synthetic survey export (tests, benchmarks)")
     if not argv or argv[0] in {"import", "synth", "-h", "--help"}:
@@ -99,15 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--write", action="store_true", help="regenerate the raw file (developer action)")
     p.set_defaults(func=_cmd_reconstruct)
 
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except ValueError as exc:  # DataError (bad input) or a bad argument, e.g. --only naming no section
-        print(f"ciatstudy: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("ciatstudy: interrupted", file=sys.stderr)
-        return 130
+    return parser.parse_args(argv)
 
 
 if __name__ == "__main__":

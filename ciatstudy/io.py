@@ -165,9 +165,46 @@ def read_responses(path: Path, codebook: Codebook) -> pd.DataFrame:
         frame = read_csv(path)
     validated = validate_responses(frame, codebook, file=_display(path))
     if large:
-        with atomic_path(cache) as tmp:
-            validated.to_parquet(tmp, index=True)
+        _write_cache_in_background(validated, cache)
+        # pandas copies on write while the writer still holds `validated`: a caller's edit cannot reach the cache
+        return validated.copy(deep=False)
     return validated
+
+
+_CACHE_WRITES: list = []
+
+
+def _write_cache_in_background(frame: pd.DataFrame, cache: Path) -> None:
+    """Write the Parquet cache while the caller goes on scoring (1.5 M rows: ~1 s saved of ~5).
+
+    pyarrow releases the GIL while it encodes, so on two cores the write overlaps the
+    caller's own work; the interpreter waits for the thread before it exits, and
+    :func:`wait_for_cache` lets a caller that starts other processes wait for it.
+    """
+    import threading
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(table, source: pd.DataFrame) -> None:
+        # `source` is held until the file is written: the table may share its buffers, and pandas
+        # copies a frame on write while another reference to its data is alive.
+        try:
+            with atomic_path(cache) as tmp:
+                pq.write_table(table, tmp)
+        except OSError:  # no room or no right to write: the next read parses the CSV again, nothing is lost
+            pass
+
+    thread = threading.Thread(target=write, args=(pa.Table.from_pandas(frame), frame),
+                              name=f"ciatstudy-cache-{cache.name}")
+    thread.start()
+    _CACHE_WRITES.append(thread)
+
+
+def wait_for_cache() -> None:
+    """Block until every cache file this process started writing is in place."""
+    while _CACHE_WRITES:
+        _CACHE_WRITES.pop().join()
 
 
 def load_codebook(path: Path) -> Codebook:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
@@ -104,9 +105,8 @@ def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) ->
 
     ids = frame[id_col].astype("string").str.strip()
     _first_bad(ids == "", "empty respondent id", file=file, column=id_col)
-    dup = ids.duplicated()
-    if dup.any():
-        row = dup.idxmax()
+    if not pd.Index(ids).is_unique:  # a hash check; finding the row costs five times more (1.5 M ids: 0.1 s)
+        row = ids.duplicated().idxmax()
         raise DataError(f"duplicate respondent id {ids[row]!r}", file=file, row=int(row), column=id_col)
 
     segments = frame[seg_col].astype("string").fillna("").str.strip()
@@ -123,14 +123,16 @@ def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) ->
         for code in question.codes:
             out[code] = _coded_answers(frame[code], question, file=file, name=code)
         if question.kind == "single":
-            chosen = pd.DataFrame({c: out[c] for c in question.codes}, index=frame.index)
-            answered = chosen.notna().any(axis=1)
-            totals = chosen.fillna(0).sum(axis=1)
+            answered = np.zeros(len(frame), dtype=bool)
+            totals = np.zeros(len(frame), dtype=np.int16)
+            for code in question.codes:
+                answered |= ~out[code].isna()
+                totals += out[code].to_numpy(dtype=np.int16, na_value=0)
             bad = answered & (totals != 1)
             if bad.any():
-                row = int(bad.idxmax())
-                raise DataError(f"{question.id} is choose-one but {int(totals[row])} options are chosen",
-                                file=file, row=row, column=question.codes[0])
+                at = int(bad.argmax())
+                raise DataError(f"{question.id} is choose-one but {int(totals[at])} options are chosen",
+                                file=file, row=int(frame.index[at]), column=question.codes[0])
     return pd.DataFrame(out, index=frame.index)
 
 

@@ -50,8 +50,11 @@ def test_incremental_skip_and_rerun(fixture_project):
     root = fixture_project
     code, log = _build(specs=(ECHO, OTHER), jobs=1)
     assert code == 0 and _states(log) == {"echo": "ran", "persons": "ran"}
+    report = root / "reports/2014/report.html"
+    written = report.stat().st_mtime_ns
     code, log = _build(specs=(ECHO, OTHER), jobs=1)
     assert _states(log) == {"echo": "skipped", "persons": "skipped"}
+    assert report.stat().st_mtime_ns == written, "a build with nothing to run re-exported the report"
 
     # a raw file that only the echo section reads
     staff = root / "data/raw/2014/staff_bands.csv"

@@ -1,0 +1,114 @@
+"""Large waves: the columnar read and the Parquet cache give exactly what the careful CSV reader gives."""
+
+import pandas as pd
+import pytest
+
+from ciatstudy import io
+from ciatstudy.errors import DataError
+
+ROWS = 3000
+
+
+@pytest.fixture
+def big_wave(project, monkeypatch):
+    """Wave 2014's raw folder with a responses file of ROWS respondents, treated as large."""
+    monkeypatch.setattr(io, "CACHE_MIN_BYTES", 0)
+    path = project / "data/raw/2014/responses_reconstructed.csv"
+    small = pd.read_csv(path, dtype=str, keep_default_na=False)
+    big = pd.concat([small] * (ROWS // len(small) + 1), ignore_index=True).head(ROWS)
+    big["respondent_id"] = [f"rec-{i:05d}" for i in range(ROWS)]
+    big.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def _cache_files(project):
+    return sorted((project / ".build" / "cache").glob("responses-*.parquet"))
+
+
+def test_columnar_read_equals_careful_read(big_wave):
+    codebook = io.load_wave("2014").codebook
+    fast = io._fast_responses(big_wave, codebook)
+    assert fast is not None, "a well-formed file takes the columnar path"
+    careful = io.read_csv(big_wave)
+    pd.testing.assert_frame_equal(io.validate_responses(fast, codebook, file="f"),
+                                  io.validate_responses(careful, codebook, file="f"))
+
+
+def test_second_read_comes_from_the_cache_and_equals_the_first(big_wave, project, monkeypatch):
+    first = io.load_wave("2014").responses
+    io.wait_for_cache()
+    assert len(_cache_files(project)) == 1
+
+    careful = io.read_csv
+
+    def no_parse(path, *args):
+        if path == big_wave:
+            raise AssertionError("the responses CSV was parsed again")
+        return careful(path, *args)
+
+    monkeypatch.setattr(io, "_fast_responses", no_parse)
+    monkeypatch.setattr(io, "read_csv", no_parse)
+    second = io.load_wave("2014").responses
+    pd.testing.assert_frame_equal(first, second)
+    assert len(second) == ROWS and second["1A"].dtype == "Int8"
+
+
+def test_a_changed_file_is_read_again(big_wave, project):
+    io.load_wave("2014")
+    io.wait_for_cache()
+    text = big_wave.read_text(encoding="utf-8").splitlines()
+    fields = text[5].split(",")
+    fields[2] = "1" if fields[2] != "1" else "3"  # respondent of file row 6, item 1A
+    text[5] = ",".join(fields)
+    big_wave.write_text("\n".join(text) + "\n", encoding="utf-8")
+    again = io.load_wave("2014").responses.set_index("respondent_id")
+    assert int(again.loc[fields[0], "1A"]) == int(fields[2])
+    io.wait_for_cache()
+    assert len(_cache_files(project)) == 2  # keyed by size and modification time: a new entry
+
+
+def test_a_damaged_cache_is_rebuilt_not_trusted(big_wave, project):
+    first = io.load_wave("2014").responses
+    io.wait_for_cache()
+    (cache,) = _cache_files(project)
+    cache.write_bytes(b"not parquet")
+    pd.testing.assert_frame_equal(io.load_wave("2014").responses, first)
+    io.wait_for_cache()
+    assert len(pd.read_parquet(cache)) == ROWS
+
+
+@pytest.mark.parametrize("value, message", [("7", "outside the scale of q1"), ("x", "outside the scale of q1")])
+def test_bad_cell_in_a_large_file_is_named_and_nothing_is_cached(big_wave, project, value, message):
+    lines = big_wave.read_text(encoding="utf-8").splitlines()
+    fields = lines[2999].split(",")
+    fields[2] = value
+    lines[2999] = ",".join(fields)
+    big_wave.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        io.load_wave("2014")
+    assert err.value.row == 3000 and err.value.column == "1A" and message in str(err.value)
+    assert "responses_reconstructed.csv" in str(err.value)
+    io.wait_for_cache()
+    assert _cache_files(project) == []
+
+
+def test_an_edit_of_the_loaded_answers_never_reaches_the_cache(big_wave, project, monkeypatch):
+    import threading
+
+    import pyarrow.parquet as pq
+
+    go, write = threading.Event(), pq.write_table
+
+    def held_write(*args, **kwargs):  # the cache is written only after the caller's edit
+        go.wait(10)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", held_write)
+    codebook = io.load_codebook(big_wave.parent / "codebook.yaml")
+    answers = io.read_responses(big_wave, codebook)
+    before = int(answers["1A"].iloc[0])
+    answers.loc[answers.index[0], "1A"] = 1 if before != 1 else 3
+    go.set()
+    io.wait_for_cache()
+    (cache,) = _cache_files(project)
+    assert int(pd.read_parquet(cache)["1A"].iloc[0]) == before
