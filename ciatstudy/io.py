@@ -26,7 +26,7 @@ from .codebook import Codebook
 from .config import project_root
 from .config import wave_folder as config_wave_folder
 from .errors import DataError
-from .validate import check_table_schema, validate_responses
+from .validate import check_response_columns, check_table_schema, validate_responses
 
 
 # --------------------------------------------------------------------------- reading
@@ -103,12 +103,24 @@ def read_csv(path: Path) -> pd.DataFrame:
 
 
 def _fast_responses(path: Path, codebook: Codebook) -> pd.DataFrame | None:
-    """Columnar read of a large, well-formed responses file (None: let the careful reader explain)."""
+    """Columnar read of a large, well-formed responses file (None: let the careful reader explain).
+
+    The header is checked first, so a wrong column is named at once rather than
+    after the careful reader has gone through every row.
+    """
     try:
         import pyarrow as pa
         from pyarrow import csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow is pinned
         return None
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader([handle.readline()]), [])  # quoted names too ("1A" as pyarrow writes it)
+    except UnicodeDecodeError:
+        return None
+    if len(set(header)) != len(header):
+        return None  # a repeated name: the careful reader says which
+    check_response_columns(header, codebook, file=_display(path))
     types = {codebook.id_column: pa.string(), codebook.segment_variable: pa.string(),
              **{code: pa.int8() for code in codebook.item_codes}}
     try:
@@ -116,10 +128,7 @@ def _fast_responses(path: Path, codebook: Codebook) -> pd.DataFrame | None:
             column_types=types, null_values=[""], strings_can_be_null=False, include_columns=list(types)))
     except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, OSError):
         return None
-    if table.num_columns != len(types) or table.num_rows == 0:
-        return None
-    header = Path(path).open("rb").readline().decode("utf-8-sig", "replace").rstrip("\r\n").split(",")
-    if header != table.column_names:  # unknown or reordered columns: the careful path names them
+    if table.num_rows == 0:
         return None
     frame = table.to_pandas(types_mapper={pa.int8(): pd.Int8Dtype()}.get)
     frame.index = pd.RangeIndex(2, 2 + len(frame))

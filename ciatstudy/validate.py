@@ -88,6 +88,17 @@ def check_table_schema(frame: pd.DataFrame, schema: dict, *, file: str) -> pd.Da
     return typed
 
 
+def check_response_columns(columns: list[str], codebook: Codebook, *, file: str) -> None:
+    """The header of a responses file: the id, the segment and every item code, nothing else (any order)."""
+    expected = (codebook.id_column, codebook.segment_variable, *codebook.item_codes)
+    for column in columns:
+        if column not in expected:
+            raise DataError("unknown column: not an item code of the codebook", file=file, row=1, column=column)
+    for name in expected:
+        if name not in columns:
+            raise DataError("missing required column", file=file, row=1, column=name)
+
+
 def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) -> pd.DataFrame:
     """Check a wave's responses against its codebook; return them typed.
 
@@ -96,12 +107,7 @@ def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) ->
     agreement items, 1/0 for choices; empty = no answer).
     """
     id_col, seg_col = codebook.id_column, codebook.segment_variable
-    for column in frame.columns:
-        if column not in (id_col, seg_col, *codebook.item_codes):
-            raise DataError("unknown column: not an item code of the codebook", file=file, row=1, column=column)
-    for name in (id_col, seg_col, *codebook.item_codes):
-        if name not in frame.columns:
-            raise DataError("missing required column", file=file, row=1, column=name)
+    check_response_columns(list(frame.columns), codebook, file=file)
 
     ids = frame[id_col].astype("string").str.strip()
     _first_bad(ids == "", "empty respondent id", file=file, column=id_col)

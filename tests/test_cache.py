@@ -112,3 +112,30 @@ def test_an_edit_of_the_loaded_answers_never_reaches_the_cache(big_wave, project
     io.wait_for_cache()
     (cache,) = _cache_files(project)
     assert int(pd.read_parquet(cache)["1A"].iloc[0]) == before
+
+
+def test_a_quoted_header_still_takes_the_columnar_path(big_wave):
+    lines = big_wave.read_text(encoding="utf-8").split("\n", 1)
+    big_wave.write_text(",".join(f'"{name}"' for name in lines[0].split(",")) + "\n" + lines[1], encoding="utf-8")
+    codebook = io.load_codebook(big_wave.parent / "codebook.yaml")
+    fast = io._fast_responses(big_wave, codebook)
+    assert fast is not None and list(fast.columns[:3]) == ["respondent_id", "segment", "1A"]
+
+
+def test_columns_in_another_order_give_the_same_answers(big_wave):
+    codebook = io.load_codebook(big_wave.parent / "codebook.yaml")
+    expected = io.validate_responses(io.read_csv(big_wave), codebook, file="f")
+    frame = pd.read_csv(big_wave, dtype=str, keep_default_na=False)
+    frame[list(reversed(frame.columns))].to_csv(big_wave, index=False, lineterminator="\n")
+    fast = io._fast_responses(big_wave, codebook)
+    assert fast is not None
+    pd.testing.assert_frame_equal(io.validate_responses(fast, codebook, file="f"), expected)
+
+
+def test_a_wrong_header_is_named_before_any_row_is_read(big_wave, monkeypatch):
+    text = big_wave.read_text(encoding="utf-8")
+    big_wave.write_text(text.replace(",1B,", ",1Z,", 1), encoding="utf-8")
+    monkeypatch.setattr(io, "read_csv", lambda *a: pytest.fail("the careful reader was needed"))
+    with pytest.raises(DataError) as err:
+        io.read_responses(big_wave, io.load_codebook(big_wave.parent / "codebook.yaml"))
+    assert (err.value.row, err.value.column) == (1, "1Z") and "unknown column" in str(err.value)
