@@ -88,6 +88,7 @@ def test_bad_cell_in_a_large_file_is_named_and_nothing_is_cached(big_wave, proje
         io.load_wave("2014")
     assert err.value.row == 3000 and err.value.column == "1A" and message in str(err.value)
     assert "responses_reconstructed.csv" in str(err.value)
+    assert f": {value} is outside" in str(err.value) or f": '{value}' is outside" in str(err.value)
     io.wait_for_cache()
     assert _cache_files(project) == []
 
