@@ -160,10 +160,12 @@ def _coded_answers(values: pd.Series, question, *, file: str, name: str):
         values = column
         shown = column
     else:
+        # An answer is an integer written in ASCII digits, spaces around allowed, e.g. "2" or " 02":
+        # the rule the columnar reader of large files applies too, so that both read a file alike.
         raw = column.fillna("").astype(str).str.strip()
         empty = raw == ""
-        bad = ~empty & ~raw.isin([str(v) for v in allowed])
         values = pd.to_numeric(raw.where(~empty, None), errors="coerce")
+        bad = ~empty & ~(raw.str.fullmatch(r"-?[0-9]+").fillna(False).astype(bool) & values.isin(allowed))
         shown = raw
     if bad.any():
         row = bad.idxmax()

@@ -140,3 +140,26 @@ def test_a_wrong_header_is_named_before_any_row_is_read(big_wave, monkeypatch):
     with pytest.raises(DataError) as err:
         io.read_responses(big_wave, io.load_codebook(big_wave.parent / "codebook.yaml"))
     assert (err.value.row, err.value.column) == (1, "1Z") and "unknown column" in str(err.value)
+
+
+def _outcome(read):
+    try:
+        return read().reset_index(drop=True)
+    except DataError as err:
+        return (err.row, err.column)
+
+
+@pytest.mark.parametrize("cell", ["02", "-0", "00", " 2 ", "+2", "2.0", "\u0662", "300", "x", ""])
+@pytest.mark.parametrize("column", ["1A", "2A"])
+def test_large_and_small_files_are_read_alike(big_wave, cell, column):
+    """The columnar reader (large files) and the careful reader (any file) accept and refuse the same cells."""
+    frame = pd.read_csv(big_wave, dtype=str, keep_default_na=False)
+    frame.loc[1500, column] = cell
+    frame.to_csv(big_wave, index=False, lineterminator="\n")
+    codebook = io.load_codebook(big_wave.parent / "codebook.yaml")
+    large = _outcome(lambda: io.read_responses(big_wave, codebook))
+    careful = _outcome(lambda: io.validate_responses(io.read_csv(big_wave), codebook, file="f"))
+    if isinstance(careful, tuple):
+        assert large == careful == (1502, column)
+    else:
+        pd.testing.assert_frame_equal(large, careful)
