@@ -184,8 +184,8 @@ def _cache_file(path: Path, codebook: Codebook) -> Path:
     return project_root() / ".build" / "cache" / f"responses-{key}.parquet"
 
 
-def read_responses(path: Path, codebook: Codebook) -> pd.DataFrame:
-    """A wave's answers, validated against its codebook.
+def read_responses(path: Path, codebook: Codebook, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """A wave's answers, validated against its codebook (only ``columns`` of them when given).
 
     Large files are read once: their validated answers are cached as Parquet
     under ``.build/cache`` (keyed by the file's size and modification time,
@@ -202,18 +202,18 @@ def read_responses(path: Path, codebook: Codebook) -> pd.DataFrame:
         cache = _cache_file(path, codebook)
         if cache.exists():
             try:
-                return pd.read_parquet(cache)
+                return pd.read_parquet(cache, columns=columns)
             except Exception:  # a damaged cache is rebuilt, never trusted
                 cache.unlink(missing_ok=True)
     frame = _fast_responses(path, codebook) if large else None
     if frame is None:
         frame = read_csv(path)
-    validated = validate_responses(frame, codebook, file=_display(path))
+    validated = validate_responses(frame, codebook, file=_display(path))  # every column, whatever is kept
     if large:
         _write_cache_in_background(validated, cache)
-        # pandas copies on write while the writer still holds `validated`: a caller's edit cannot reach the cache
-        return validated.copy(deep=False)
-    return validated
+    # a new frame: pandas copies on write while the cache writer still holds `validated`,
+    # so a caller's edit cannot reach the cache
+    return validated.copy(deep=False) if columns is None else validated[columns]
 
 
 _CACHE_WRITES: list = []
@@ -314,21 +314,31 @@ def wave_folder(wave_or_path: str | os.PathLike) -> tuple[str, Path]:
     return name, folder
 
 
-def load_wave(wave_or_path: str | os.PathLike = "2014") -> Wave:
+def load_wave(wave_or_path: str | os.PathLike = "2014", *, questions: list[str] | None = None) -> Wave:
     """Load and validate a wave: codebook, responses and every described table.
+
+    ``questions`` keeps only those questions' answers (with the id and the segment):
+    a section about one question of a 1.5-million-respondent wave then holds a
+    tenth of it. The whole file is still validated, or read from its validated cache.
 
     Examples
     --------
     >>> wave = load_wave("2014")
     >>> wave.segment_sizes()
     {'mda': 12, 'non_mda': 16}
+    >>> list(load_wave("2014", questions=["q8"]).responses.columns)
+    ['respondent_id', 'segment', '8A', '8B', '8C']
     """
     name, folder = wave_folder(wave_or_path)
     codebook = load_codebook(folder / "codebook.yaml")
     package = load_datapackage(folder)
     resources = {r["name"]: r for r in (package or {}).get("resources", [])}
     responses_path = folder / codebook.responses_file
-    responses = read_responses(responses_path, codebook)
+    columns = None
+    if questions is not None:
+        columns = [codebook.id_column, codebook.segment_variable,
+                   *(code for q in questions for code in codebook.question(q).codes)]  # ValueError if unknown
+    responses = read_responses(responses_path, codebook, columns=columns)
     tables, files = {}, {"responses": responses_path}
     for rname, resource in resources.items():
         path = folder / resource["path"]

@@ -42,6 +42,6 @@ def question_results(wave: Wave, question: str) -> QuestionResults:
                   if wave.has("published_tables") else None)
     source = (f"{q.source} (tableaux publiés ; réponses reconstituées)" if wave.reconstructed
               else f"{q.source} — {cb.source}")
-    with_tests = score.add_segment_tests(scored, wave.responses, codebook=cb)
+    with_tests = score.add_segment_tests(scored, wave.responses, codebook=cb, tests=tests)
     return QuestionResults(question, q.kind, scored, with_tests, tests, comparison, source,
                            {cb.all_code: cb.all_label, **dict(cb.segments)}, wave.segment_sizes())

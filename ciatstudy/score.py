@@ -316,8 +316,12 @@ def segment_tests(responses: pd.DataFrame, *, codebook: Codebook, question: str,
 
 
 def add_segment_tests(scored: pd.DataFrame, responses: pd.DataFrame, *, codebook: Codebook,
-                      segment: str | None = None, alpha: float = 0.05) -> pd.DataFrame:
+                      segment: str | None = None, alpha: float = 0.05,
+                      tests: pd.DataFrame | None = None) -> pd.DataFrame:
     """The scored table with the item's segment test (``TEST_COLUMNS``) on each of its rows.
+
+    ``tests``: the :func:`segment_tests` of these questions when the caller has them already
+    (they are not computed twice).
 
     Examples
     --------
@@ -329,8 +333,14 @@ def add_segment_tests(scored: pd.DataFrame, responses: pd.DataFrame, *, codebook
     """
     _require_columns(scored, TIDY_COLUMNS, "scored")
     questions = scored["question"].unique().tolist()
-    tests = pd.concat([segment_tests(responses, codebook=codebook, question=q, segment=segment, alpha=alpha)
-                       for q in questions], ignore_index=True)
+    if tests is None:
+        tests = pd.concat([segment_tests(responses, codebook=codebook, question=q, segment=segment, alpha=alpha)
+                           for q in questions], ignore_index=True)
+    else:
+        _require_columns(tests, ["question", "item", *TEST_COLUMNS], "tests")
+        missing = sorted(set(questions) - set(tests["question"]))
+        if missing:
+            raise ValueError(f"tests has no rows for question(s) {missing}")
     clash = [c for c in TEST_COLUMNS if c in scored.columns]
     if clash:
         raise ValueError(f"scored already has test columns {clash}")

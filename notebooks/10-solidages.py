@@ -29,7 +29,7 @@ from ciatstudy.plots import grouped_barh
 wave: str = "2014"  # a folder name under data/raw/
 
 # %% tags=["hide"]
-data = load_wave(wave)
+data = load_wave(wave, questions=[])  # the answers are not used here
 paths = Paths.for_wave(wave)
 source = "Rapport, section VI 1) Le programme « Solidâges 21 » ®"
 qualifiers = {"exact": "", "more_than": "plus de ", "about": "environ ", "up_to": "jusqu'à "}

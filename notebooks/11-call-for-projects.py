@@ -31,7 +31,7 @@ from ciatstudy.rounding import format_fr
 wave: str = "2014"  # a folder name under data/raw/
 
 # %% tags=["hide"]
-data = load_wave(wave)
+data = load_wave(wave, questions=[])  # the answers are not used here
 paths = Paths.for_wave(wave)
 source = "Rapport, section VI 2) L'appel à projets Fondation SNCF/RNMA — Bilan 2012"
 figures = data.table("sncf_call_2012")

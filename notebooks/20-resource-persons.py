@@ -27,7 +27,7 @@ from ciatstudy.io import load_wave, write_csv
 wave: str = "2014"  # a folder name under data/raw/
 
 # %% tags=["hide"]
-data = load_wave(wave)
+data = load_wave(wave, questions=[])  # the answers are not used here
 paths = Paths.for_wave(wave)
 persons = data.table("resource_persons")
 source = "Annexe II — Personnes ressources interviewées ou associés"

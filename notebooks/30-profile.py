@@ -29,7 +29,7 @@ from ciatstudy.plots import grouped_barh
 wave: str = "2014"  # a folder name under data/raw/
 
 # %% tags=["hide"]
-data = load_wave(wave)
+data = load_wave(wave, questions=[])  # answers: only the id and the segment are used here
 paths = Paths.for_wave(wave)
 cb = data.codebook
 segments = cb.segment_codes

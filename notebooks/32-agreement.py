@@ -34,7 +34,7 @@ wave: str = "2014"  # a folder name under data/raw/
 question: str = "q1"  # the 3-point agreement question
 
 # %% tags=["hide"]
-data = load_wave(wave)
+data = load_wave(wave, questions=[question])  # only this question's answers
 paths = Paths.for_wave(wave)
 cb = data.codebook
 q = cb.question(question)

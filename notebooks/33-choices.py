@@ -32,7 +32,7 @@ wave: str = "2014"  # a folder name under data/raw/
 question: str = "q2"  # q2..q8
 
 # %% tags=["hide"]
-data = load_wave(wave)
+data = load_wave(wave, questions=[question])  # only this question's answers
 paths = Paths.for_wave(wave)
 cb = data.codebook
 q = cb.question(question)

@@ -33,7 +33,7 @@ corpus: str = "definition"  # a free-text id of the codebook (definition, argume
 top: int = 20  # number of words in the table and the cloud
 
 # %% tags=["hide"]
-data = load_wave(wave)
+data = load_wave(wave, questions=[])  # the answers are not used here
 paths = Paths.for_wave(wave)
 cb = data.codebook
 meta = next(f for f in cb.raw.get("free_text", []) if f["id"] == corpus)

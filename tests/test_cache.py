@@ -165,3 +165,13 @@ def test_large_and_small_files_are_read_alike(big_wave, cell, column):
         assert large == careful == (1502, column)
     else:
         pd.testing.assert_frame_equal(large, careful)
+
+
+def test_one_question_of_a_large_wave_comes_from_the_cache_alone(big_wave):
+    whole = io.load_wave("2014").responses
+    io.wait_for_cache()
+    part = io.load_wave("2014", questions=["q8"]).responses
+    assert list(part.columns) == ["respondent_id", "segment", "8A", "8B", "8C"]
+    pd.testing.assert_frame_equal(part, whole[list(part.columns)])
+    with pytest.raises(ValueError, match="unknown question 'q9'"):
+        io.load_wave("2014", questions=["q9"])

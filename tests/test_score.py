@@ -277,6 +277,15 @@ def test_add_segment_tests_keeps_rows(wave, scored):
         add_segment_tests(out, wave.responses, codebook=wave.codebook)
 
 
+def test_add_segment_tests_reuses_given_tests(wave, scored):
+    tests = segment_tests(wave.responses, codebook=wave.codebook, question="q1")
+    given = add_segment_tests(scored["q1"], wave.responses, codebook=wave.codebook, tests=tests)
+    pd.testing.assert_frame_equal(given, add_segment_tests(scored["q1"], wave.responses, codebook=wave.codebook))
+    with pytest.raises(ValueError, match=r"no rows for question\(s\) \['q1'\]"):
+        add_segment_tests(scored["q1"], wave.responses, codebook=wave.codebook,
+                          tests=segment_tests(wave.responses, codebook=wave.codebook, question="q2"))
+
+
 def test_segment_tests_on_observed_answers_uses_given_spread(tiny):
     codebook, responses = tiny  # not reconstructed: the p-value is the observed one
     tests = segment_tests(responses, codebook=codebook, question="q1").set_index("item")
