@@ -181,6 +181,8 @@ def run_section(section: Section, root: str, wave: str) -> Result:
             cell.metadata.setdefault("papermill", {})
         notebook = parameterize_notebook(notebook, {"wave": wave, **section.parameters},
                                          kernel_name=KERNEL, language="python")
+        for i, cell in enumerate(notebook.cells):  # jupytext and papermill draw random ids; the report shows them
+            cell.id = f"{section.slug}-{i}"
         notebook.cells.insert(0, _setup_cell(stage, root, paths.notebooks))
         _execute(notebook, paths.notebooks)
     except Exception as exc:
