@@ -21,4 +21,15 @@ def column(name: str) -> str:
 
 
 def text(section: str, key: str, **fields) -> str:
+    """One sentence or caption of the report, its ``{fields}`` filled in."""
     return vocabulary()[section][key].format(**fields)
+
+
+def texts(section: str, key: str, **fields) -> list[str]:
+    """A list of sentences (a table's notes), each with its ``{fields}`` filled in."""
+    return [line.format(**fields) for line in vocabulary()[section][key]]
+
+
+def mapping(section: str, key: str) -> dict:
+    """A mapping of codes to French words (e.g. a qualifier or a column header per column)."""
+    return dict(vocabulary()[section][key])

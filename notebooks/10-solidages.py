@@ -31,8 +31,8 @@ wave: str = "2014"  # a folder name under data/raw/
 # %% tags=["hide"]
 data = load_wave(wave, questions=[])  # the answers are not used here
 paths = Paths.for_wave(wave)
-source = "Rapport, section VI 1) Le programme « Solidâges 21 » ®"
-qualifiers = {"exact": "", "more_than": "plus de ", "about": "environ ", "up_to": "jusqu'à "}
+source = labels.text("solidages", "source")
+qualifiers = labels.mapping("solidages", "qualifiers")
 
 # %% [markdown]
 # ### Le programme en chiffres
@@ -42,9 +42,9 @@ figures = data.table("solidages21_figures")
 write_csv(figures[["indicator", "value", "qualifier", "unit"]], paths.processed / "solidages_figures.csv")
 shown = figures.assign(value=[f"{qualifiers[q]}{int(v)}" for q, v in zip(figures["qualifier"], figures["value"])])
 display(HTML(render.table_html(
-    shown.assign(indicator=shown["indicator"].map(labels.vocabulary()["indicators"])), caption="Solidâges 21 : chiffres clés (fin 2014, et proposition d'étude pour le dernier)",
+    shown.assign(indicator=shown["indicator"].map(labels.vocabulary()["indicators"])), caption=labels.text("solidages", "figures_caption"),
     source=source, columns={"indicator": labels.column("indicator"), "value": labels.column("value")},
-    notes=["64 territoires = 51 « AIRE 21 » + 13 sur d'autres thèmes. Les 40 territoires cités en annexe I datent de la proposition d'étude (fin 2013)."],
+    notes=labels.texts("solidages", "figures_notes"),
     numeric={"value"})))
 
 # %% [markdown]
@@ -57,16 +57,15 @@ display(HTML(render.table_html(
 summary = solidages.objects_summary(data.table("objets_transactionnels"))
 write_csv(summary, paths.processed / "solidages_objets_transactionnels.csv")
 display(HTML(render.table_html(
-    summary, caption=f"Objets transactionnels : projets et territoires ({len(summary)} objets)",
-    source=source + " — tableau des objets transactionnels",
-    notes=["« Logement : 15 projets (voir www.solidages21.org) » compte pour 15 projets.",
-           "Le découpage d'une cellule en projets ou territoires est parfois une lecture (voir data/raw/2014/objets_transactionnels.csv)."])))
+    summary, caption=labels.text("solidages", "objects_caption", n=len(summary)),
+    source=labels.text("solidages", "objects_source", source=source),
+    notes=labels.texts("solidages", "objects_notes"))))
 long = summary.melt(id_vars="objet", value_vars=["projects", "territories"], var_name="kind", value_name="count")
 fig = grouped_barh(long, category="objet", value="count", segment="kind",
                    segment_labels={"projects": labels.column("projects"), "territories": labels.column("territories")},
-                   xlabel="Nombre", order=list(summary["objet"]), width=8)
+                   xlabel=labels.text("solidages", "objects_xlabel"), order=list(summary["objet"]), width=8)
 save_figure(fig, paths.figures / "solidages_objets_transactionnels.png")
 display(HTML(render.figure_html(
     paths.figures / "solidages_objets_transactionnels.png",
-    caption="Objets transactionnels : projets innovants et territoires Solidâges 21", source=source,
-    alt="Barres horizontales : nombre de projets et de territoires par objet transactionnel")))
+    caption=labels.text("solidages", "objects_chart_caption"), source=source,
+    alt=labels.text("solidages", "objects_chart_alt"))))
