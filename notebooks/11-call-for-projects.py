@@ -33,7 +33,7 @@ wave: str = "2014"  # a folder name under data/raw/
 # %% tags=["hide"]
 data = load_wave(wave, questions=[])  # the answers are not used here
 paths = Paths.for_wave(wave)
-source = "Rapport, section VI 2) L'appel à projets Fondation SNCF/RNMA — Bilan 2012"
+source = labels.text("call", "source")
 figures = data.table("sncf_call_2012")
 
 # %% [markdown]
@@ -45,10 +45,10 @@ profile_ids = ["projects_selected", "projects_submitted", "associations_engaged"
 profile = figures.set_index("indicator").loc[profile_ids].reset_index()
 write_csv(profile[["indicator", "value", "base", "unit"]], paths.processed / "call_profile.csv")
 display(HTML(render.table_html(
-    profile.assign(indicator=profile["indicator"].map(labels.vocabulary()["indicators"]), value=[format_fr(v, 0) + (" €" if u == "eur" else "") for v, u in zip(profile["value"], profile["unit"])]),
-    caption="Appel à projets 2012 : profil des projets et des associations", source=source + " — Profil des associations",
+    profile.assign(indicator=profile["indicator"].map(labels.vocabulary()["indicators"]), value=[format_fr(v, 0) + (labels.text("call", "euro_suffix") if u == "eur" else "") for v, u in zip(profile["value"], profile["unit"])]),
+    caption=labels.text("call", "profile_caption"), source=labels.text("call", "profile_source", source=source),
     columns={"indicator": labels.column("indicator"), "value": labels.column("value")}, numeric={"value"},
-    notes=["Le rapport écrit « parmi les 77 associations répondant » là où 77 est le nombre de projets présentés."])))
+    notes=labels.texts("call", "profile_notes"))))
 
 # %% [markdown]
 # ### Secteur d'activité des associations candidates
@@ -59,13 +59,13 @@ write_csv(sectors[["sector_as_printed", "percent"]], paths.processed / "call_sec
 total = int(sectors["percent"].sum())
 chart = sectors.assign(share=sectors["percent"] / 100, segment="tous")
 fig = grouped_barh(chart, category="sector_as_printed", value="share", segment="segment",
-                   segment_labels={"tous": "Associations candidates"}, xlabel="Part des associations", percent=True)
+                   segment_labels={"tous": labels.text("call", "sectors_segment")},
+                   xlabel=labels.text("call", "sectors_xlabel"), percent=True)
 save_figure(fig, paths.figures / "call_sectors.png")
 display(HTML(render.figure_html(
-    paths.figures / "call_sectors.png", caption="Secteur d'activité des associations candidates (2012)",
-    source=source + " — Secteur d'activité de l'association",
-    alt="Barres horizontales : part des associations candidates par secteur",
-    notes=[f"Les pourcentages imprimés totalisent {total} % (arrondis du rapport) ; l'effectif de base n'est pas publié."])))
+    paths.figures / "call_sectors.png", caption=labels.text("call", "sectors_caption"),
+    source=labels.text("call", "sectors_source", source=source), alt=labels.text("call", "sectors_alt"),
+    notes=labels.texts("call", "sectors_notes", total=total))))
 
 # %% [markdown]
 # ### Formes de coopération entre associations co-porteuses
@@ -81,19 +81,20 @@ write_csv(forms, paths.processed / "call_cooperation_forms.csv")
 base = int(forms["n"].iloc[0])
 display(HTML(render.table_html(
     forms.assign(rebuilt=[format_fr(s, 1, percent=True) for s in forms["share"]],
-                 matches=forms["matches"].map({True: "oui", False: "NON"})),
-    caption=f"Quelles ont été les formes d'implication des associations co-porteuses dans le projet ? (n = {base})",
-    source=source + " — Modes de coopérations inter-associatives",
-    columns={"option": labels.column("option"), "count": labels.column("count"), "rebuilt": "Part recalculée",
+                 matches=forms["matches"].map(labels.mapping("call", "matches"))),
+    caption=labels.text("call", "forms_caption", n=base),
+    source=labels.text("call", "forms_source", source=source),
+    columns={"option": labels.column("option"), "count": labels.column("count"), "rebuilt": labels.text("call", "forms_rebuilt"),
              "printed": labels.column("printed"), "matches": labels.column("matches")},
     numeric={"count", "rebuilt", "printed"},
-    notes=["Plusieurs réponses possibles.", "Le libellé « newsletter, blog, site web) » est tronqué dans notre copie du rapport."])))
+    notes=labels.texts("call", "forms_notes"))))
 fig = grouped_barh(forms.assign(segment="tous"), category="option", value="share", segment="segment",
-                   segment_labels={"tous": f"Projets répondants (n = {base})"}, xlabel="Part des projets", percent=True)
+                   segment_labels={"tous": labels.text("call", "forms_segment", n=base)},
+                   xlabel=labels.text("call", "forms_xlabel"), percent=True)
 save_figure(fig, paths.figures / "call_cooperation_forms.png")
 display(HTML(render.figure_html(paths.figures / "call_cooperation_forms.png",
-    caption=f"Formes d'implication des associations co-porteuses (n = {base})", source=source,
-    alt="Barres horizontales : part des projets par forme d'implication")))
+    caption=labels.text("call", "forms_chart_caption", n=base), source=source,
+    alt=labels.text("call", "forms_chart_alt"))))
 
 # %% [markdown]
 # ### Intérêt de la coopération
@@ -105,9 +106,11 @@ interest = figures.set_index("indicator").loc[interest_ids].reset_index()
 ratios = call_for_projects.ratio_figures(interest, indicator="indicator", value="value", base="base")
 write_csv(interest[["indicator", "value", "base", "unit"]], paths.processed / "call_interest.csv")
 shown = interest.assign(value=[
-    f"{int(v)} sur {int(b)} ({format_fr(v / b, 0, percent=True)})" if pd.notna(b) else format_fr(v / 100, 0, percent=True)
+    labels.text("call", "interest_ratio", count=int(v), base=int(b), share=format_fr(v / b, 0, percent=True))
+    if pd.notna(b) else format_fr(v / 100, 0, percent=True)
     for v, b in zip(interest["value"], interest["base"])])
 display(HTML(render.table_html(
-    shown.assign(indicator=shown["indicator"].map(labels.vocabulary()["indicators"])), caption="Intérêt de la coopération inter-associative (bilan 2012)", source=source + " — Intérêt de la coopération",
+    shown.assign(indicator=shown["indicator"].map(labels.vocabulary()["indicators"])), caption=labels.text("call", "interest_caption"),
+    source=labels.text("call", "interest_source", source=source),
     columns={"indicator": labels.column("indicator"), "value": labels.column("value")}, numeric={"value"},
-    notes=["Base de 33 projets pour deux chiffres, alors que 36 projets ont été retenus ; les pourcentages sans base sont imprimés tels quels."])))
+    notes=labels.texts("call", "interest_notes"))))
