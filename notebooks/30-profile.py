@@ -34,7 +34,7 @@ paths = Paths.for_wave(wave)
 cb = data.codebook
 segments = cb.segment_codes
 seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
-source_profile = "Annexe III, Résultats analytiques de l'enquête — Qui a répondu ?"
+source_profile = labels.text("profile", "source")
 
 # %% [markdown]
 # ### Répondants par segment
@@ -47,12 +47,12 @@ if data.has("respondents"):
 else:
     by_segment = profile.segment_sizes(data.responses, segment=cb.segment_variable, segments=segments,
                                        all_code=cb.all_code)
-    source_seg = f"{cb.source} (fichier {cb.responses_file})"
+    source_seg = labels.text("profile", "responses_source", source=cb.source, file=cb.responses_file)
 write_csv(by_segment, paths.processed / "profile_segments.csv")
 seg_sizes = by_segment.set_index("segment")["n"].to_dict()
 display(HTML(render.table_html(
     by_segment.assign(segment=by_segment["segment"].map(seg_labels)),
-    caption=f"Répondants par segment (n = {int(by_segment['n'].iloc[0])})",
+    caption=labels.text("profile", "segments_caption", n=int(by_segment["n"].iloc[0])),
     source=source_seg, columns={"segment": labels.column("segment"), "n": labels.column("respondents")})))
 
 # %% [markdown]
@@ -68,23 +68,22 @@ if data.has("respondents"):
     wide = profile.counts_wide(budget, category="budget_band", categories=bands, segments=[cb.all_code, *segments])
     wide["budget_band"] = wide["budget_band"].map(band_labels)
     uncertain = respondents.loc[respondents["budget_uncertain"].fillna(False), "respondent_no"].tolist()
-    notes = ["Tranche imprimée « 50 à 1000 000 euros », lue 50 000 à 100 000 €."]
+    notes = labels.texts("profile", "budget_notes")
     if uncertain:
-        notes.append("Tranche suivie d'un « (?) » dans le rapport pour le(s) n° " + ", ".join(map(str, uncertain)) + ".")
+        notes.append(labels.text("profile", "budget_uncertain_note", numbers=", ".join(map(str, uncertain))))
     display(HTML(render.table_html(
-        wide, caption="Nombre de structures par tranche de budget annuel",
-        source="Annexe III, Résultats analytiques de l'enquête — Budget",
+        wide, caption=labels.text("profile", "budget_caption"), source=labels.text("profile", "budget_source"),
         columns={"budget_band": labels.column("budget_band"), **profile.segment_headers(seg_sizes, seg_labels)},
         notes=notes)))
     fig = grouped_barh(budget[budget["segment"] != cb.all_code], category="budget_band", value="count",
                        segment="segment", segment_labels=seg_labels, category_labels=band_labels,
-                       xlabel="Nombre de structures", order=bands, width=7)
+                       xlabel=labels.text("profile", "budget_xlabel"), order=bands, width=7)
     save_figure(fig, paths.figures / "profile_budget.png")
     display(HTML(render.figure_html(
-        paths.figures / "profile_budget.png", caption="Budget annuel des structures répondantes, par segment",
-        source="Annexe III — Budget", alt="Barres horizontales : nombre de structures par tranche de budget, MDA et non-MDA")))
+        paths.figures / "profile_budget.png", caption=labels.text("profile", "budget_chart_caption"),
+        source=labels.text("profile", "budget_chart_source"), alt=labels.text("profile", "budget_chart_alt"))))
 else:
-    display(HTML(render.notice_html("Cette vague ne contient pas de profil des répondants (budget, secteurs).")))
+    display(HTML(render.notice_html(labels.text("profile", "no_profile"))))
 
 # %% [markdown]
 # ### Salariés
@@ -98,9 +97,8 @@ if data.has("staff_bands"):
     write_csv(staff, paths.processed / "profile_staff.csv")
     display(HTML(render.table_html(
         staff.assign(segment=staff["segment"].map(seg_labels)),
-        caption="Salariés des structures, par segment (tranches du rapport)",
-        source="Annexe III, Résultats analytiques de l'enquête — Emploi",
-        columns={"segment": labels.column("segment"), "band_label_as_printed": "Tranche (libellé du rapport)",
+        caption=labels.text("profile", "staff_caption"), source=labels.text("profile", "staff_source"),
+        columns={"segment": labels.column("segment"), "band_label_as_printed": labels.text("profile", "staff_band"),
                  "count": labels.column("count")})))
 
 # %% [markdown]
@@ -117,11 +115,10 @@ if data.has("respondent_sectors"):
     write_csv(by_sector, paths.processed / "profile_sectors.csv")
     wide = profile.counts_wide(by_sector, category="sector", categories=sector_order, segments=[cb.all_code, *segments])
     missing = sorted(set(respondents["respondent_no"]) - set(sectors["respondent_no"]))
-    notes = ["Liste des n° imprimée dans la ligne d'en-tête du tableau ; attribuée à « Accueil/Accompagnement »."]
+    notes = labels.texts("profile", "sectors_notes")
     if missing:
-        notes.append("Sans secteur dans le rapport : n° " + ", ".join(map(str, missing)) + ".")
+        notes.append(labels.text("profile", "sectors_missing_note", numbers=", ".join(map(str, missing))))
     display(HTML(render.table_html(
-        wide, caption="Secteurs représentés (nombre de structures)",
-        source="Annexe III, Résultats analytiques de l'enquête — Secteurs représentés",
+        wide, caption=labels.text("profile", "sectors_caption"), source=labels.text("profile", "sectors_source"),
         columns={"sector": labels.column("sector"), **profile.segment_headers(seg_sizes, seg_labels)},
         notes=notes)))
