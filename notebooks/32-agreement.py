@@ -22,7 +22,7 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import render, score
+from ciatstudy import labels, render, score
 from ciatstudy.config import Paths
 from ciatstudy.distribution import answer_distribution
 from ciatstudy.io import load_wave, save_figure, write_csv
@@ -43,16 +43,16 @@ for name, table in results.tables().items():
     write_csv(table, paths.processed / name)
 scored, tests, comparison, source = results.scored, results.tests, results.comparison, results.source
 seg_labels, sizes = results.segment_labels, results.sizes
-notes = ["Intervalle à 95 % (rapport de vraisemblance sur les trois réponses possibles), entre crochets."]
+notes = labels.texts("agreement", "table_notes")
 if data.reconstructed:
     display(HTML(render.reconstructed_notice(cb.reconstruction_rule)))
 
 # %% tags=["hide"]
 first, rest = score.split_agreement(scored, by="every_segment")
-for part, title in ((first, "score supérieur ou égal à 2 dans chaque segment"), (rest, "autres affirmations")):
+for part, title in ((first, labels.text("agreement", "part_first")), (rest, labels.text("agreement", "part_rest"))):
     display(HTML(render.question_table_html(
         part, tests=tests, comparison=comparison, segment_labels=seg_labels, kind=q.kind,
-        caption=f"Question 1 — {title} (score moyen)", source=source, notes=notes)))
+        caption=labels.text("agreement", "table_caption", number=q.number, part=title), source=source, notes=notes)))
 display(HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]]))))
 
 # %% [markdown]
@@ -62,11 +62,11 @@ display(HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_c
 order = list(dict.fromkeys(scored.sort_values(["rank", "item"])["item"]))
 fig = dot_intervals(scored, category="item", value="value", low="ci_low", high="ci_high", segment="segment",
                     segment_labels=seg_labels, order=order, category_labels=dict(q.items),
-                    xlabel="Score moyen (1 = pas d'accord, 3 = entièrement d'accord)", xlim=(1, 3))
+                    xlabel=labels.text("agreement", "scores_xlabel"), xlim=(1, 3))
 save_figure(fig, paths.figures / f"{question}_scores.png")
 display(HTML(render.figure_html(
-    paths.figures / f"{question}_scores.png", caption="Question 1 : score moyen par affirmation et par segment (intervalle à 95 %)",
-    source=source, alt="Points et intervalles : score moyen de chaque affirmation pour Tous, MDA et non-MDA")))
+    paths.figures / f"{question}_scores.png", caption=labels.text("agreement", "scores_caption", number=q.number),
+    source=source, alt=labels.text("agreement", "scores_alt"))))
 
 # %% [markdown]
 # ### Répartition des réponses
@@ -84,6 +84,7 @@ fig = diverging_agreement(dist, order=order, answer_labels=answer_labels, segmen
 save_figure(fig, paths.figures / f"{question}_distribution.png")
 display(HTML(render.figure_html(
     paths.figures / f"{question}_distribution.png",
-    caption="Question 1 : répartition des réponses par segment" + (" (reconstituée)" if data.reconstructed else ""),
-    source=source, alt="Barres divergentes : part de pas d'accord à gauche, d'accord et entièrement d'accord à droite",
-    notes=["Répartition reconstituée à partir des seules moyennes publiées (règle de variance minimale)."] if data.reconstructed else None)))
+    caption=labels.text("agreement", "distribution_caption_reconstructed" if data.reconstructed
+                        else "distribution_caption", number=q.number),
+    source=source, alt=labels.text("agreement", "distribution_alt"),
+    notes=labels.texts("agreement", "distribution_notes_reconstructed") if data.reconstructed else None)))

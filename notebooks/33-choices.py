@@ -21,7 +21,7 @@
 # %% tags=["hide"]
 from IPython.display import HTML, Markdown, display
 
-from ciatstudy import render
+from ciatstudy import labels, render
 from ciatstudy.config import Paths
 from ciatstudy.io import load_wave, save_figure, write_csv
 from ciatstudy.plots import grouped_barh
@@ -41,12 +41,9 @@ for name, table in results.tables().items():
     write_csv(table, paths.processed / name)
 scored, tests, comparison, source = results.scored, results.tests, results.comparison, results.source
 seg_labels, sizes = results.segment_labels, results.sizes
-kind_note = {"multi": "Plusieurs réponses possibles : les parts ne totalisent pas 100 %.",
-             "single": "Une seule réponse possible."}[q.kind]
-notes = [kind_note, "Intervalle de Wilson à 95 % entre crochets."]
+notes = [labels.mapping("choices", "kind_notes")[q.kind], labels.text("choices", "interval_note")]
 if comparison is not None and not comparison["matches"].all():
-    notes.append("« imprimé » : valeur du rapport de 2014 quand elle diffère de la valeur recalculée à partir des "
-                 "segments (voir la section « Contrôle de cohérence des chiffres publiés »).")
+    notes.append(labels.text("choices", "printed_note"))
 if q.note:
     notes.append(q.note)
 
@@ -56,16 +53,16 @@ if data.reconstructed:
     display(HTML(render.reconstructed_notice(cb.reconstruction_rule)))
 display(HTML(render.question_table_html(
     scored, tests=tests, comparison=comparison, segment_labels=seg_labels, kind=q.kind,
-    caption=f"Question {q.number} — {q.title} (part des répondants)", source=source, notes=notes)))
+    caption=labels.text("choices", "table_caption", number=q.number, title=q.title), source=source, notes=notes)))
 display(HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]]))))
 
 # %% tags=["hide"]
 order = list(dict.fromkeys(scored.sort_values(["rank", "item"])["item"]))
 fig = grouped_barh(scored, category="item", value="value", segment="segment", segment_labels=seg_labels,
-                   category_labels={code: f"{code} – {label}" for code, label in q.items},
-                   xlabel="Part des répondants", percent=True, order=order, low="ci_low", high="ci_high", width=9)
+                   category_labels={code: labels.text("choices", "item_label", code=code, label=label) for code, label in q.items},
+                   xlabel=labels.text("choices", "xlabel"), percent=True, order=order, low="ci_low", high="ci_high", width=9)
 save_figure(fig, paths.figures / f"{question}_rates.png")
 display(HTML(render.figure_html(
     paths.figures / f"{question}_rates.png",
-    caption=f"Question {q.number} — {q.title} : Tous, MDA et non-MDA (intervalles à 95 %)", source=source,
-    alt=f"Barres horizontales : part des répondants choisissant chaque option de la question {q.number}, par segment")))
+    caption=labels.text("choices", "chart_caption", number=q.number, title=q.title), source=source,
+    alt=labels.text("choices", "chart_alt", number=q.number))))
