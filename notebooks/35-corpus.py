@@ -22,7 +22,7 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import render, text
+from ciatstudy import labels, render, text
 from ciatstudy.config import Paths
 from ciatstudy.io import load_wave, write_csv
 from ciatstudy.rounding import format_fr
@@ -52,13 +52,14 @@ if has_text:
     write_csv(freqs, paths.processed / f"words_{corpus}.csv")
     row = summary.iloc[0]
     display(HTML(render.notice_html(
-        f"{meta['title']} : {int(row['quotes'])} réponse(s) de {int(row['respondents'])} répondant(s), "
-        f"{int(row['words'])} mots dont {int(row['words_kept'])} retenus après filtrage ({int(row['lemmas'])} lemmes distincts).")))
+        labels.text("corpus", "summary", title=meta["title"], quotes=int(row["quotes"]),
+                    respondents=int(row["respondents"]), words=int(row["words"]), kept=int(row["words_kept"]),
+                    lemmas=int(row["lemmas"])))))
     if int(row["respondents"]) < 5:
         display(HTML(render.notice_html(
-            "Corpus très court : le nuage et le classement sont une simple liste de mots, pas une tendance.", "reconstructed")))
+            labels.text("corpus", "short_corpus"), "reconstructed")))
 else:
-    display(HTML(render.notice_html(f"{meta['title']} : aucune réponse libre dans cette vague.")))
+    display(HTML(render.notice_html(labels.text("corpus", "no_text", title=meta["title"]))))
 source = meta.get("source", "")
 
 # %% [markdown]
@@ -68,16 +69,14 @@ source = meta.get("source", "")
 if has_text:
     display(HTML(render.table_html(
         freqs.assign(share_respondents=[format_fr(s, 0, percent=True) for s in freqs["share_respondents"]]),
-        caption=f"{meta['title']} : les {len(freqs)} mots les plus utilisés",
-        source=source, columns={"rank": "Rang", "lemma": "Mot (lemme)", "count": "Occurrences",
-                                "respondents": "Répondants", "share_respondents": "Part des répondants"},
-        numeric={"rank", "count", "respondents", "share_respondents"},
-        notes=["À égalité d'occurrences, classement par nombre de répondants puis par ordre alphabétique."])))
+        caption=labels.text("corpus", "words_caption", title=meta["title"], n=len(freqs)),
+        source=source, columns=labels.mapping("corpus", "words_columns"),
+        numeric={"rank", "count", "respondents", "share_respondents"}, notes=labels.texts("corpus", "words_notes"))))
     cloud = text.word_cloud(freqs, path=paths.figures / f"cloud_{corpus}.png")
     display(HTML(render.figure_html(
-        cloud, caption=f"Nuage des mots les plus utilisés — {meta['title']}", source=source,
-        alt=f"Nuage de mots : {', '.join(freqs['lemma'].head(10))}",
-        notes=["Taille des mots proportionnelle au nombre d'occurrences."])))
+        cloud, caption=labels.text("corpus", "cloud_caption", title=meta["title"]), source=source,
+        alt=labels.text("corpus", "cloud_alt", words=", ".join(freqs["lemma"].head(10))),
+        notes=labels.texts("corpus", "cloud_notes"))))
 
 # %% [markdown]
 # ### Les mots dans leur contexte
@@ -89,8 +88,9 @@ if has_text:
     kwic = text.keyword_in_context(selected, freqs["lemma"].head(5), respondent=respondent)
     write_csv(kwic, paths.processed / f"kwic_{corpus}.csv")
     display(HTML(render.table_html(
-        kwic, caption=f"Phrases où apparaissent les 5 premiers mots — {meta['title']}", source=source,
-        columns={"lemma": "Mot", respondent: "N°", "sentence": "Phrase (telle que citée)"})))
+        kwic, caption=labels.text("corpus", "kwic_caption", title=meta["title"]), source=source,
+        # "respondent" stands for this wave's respondent column (N° in 2014, the id in new waves)
+        columns={{"respondent": respondent}.get(k, k): v for k, v in labels.mapping("corpus", "kwic_columns").items()})))
 
 # %% [markdown]
 # ### Mots distinctifs des MDA et des autres structures
@@ -107,21 +107,17 @@ if has_text:
         strong = distinct[distinct["z"].abs() >= 1.96]
         display(HTML(render.table_html(
             distinct.assign(segment=distinct["segment"].map(seg_labels), z=[format_fr(z, 2) for z in distinct["z"]]),
-            caption=f"Mots les plus propres à chaque segment — {meta['title']}", source=source,
-            columns={"segment": "Segment", "lemma": "Mot", "count": "Occurrences dans le segment",
-                     "count_rest": "Dans l'autre segment", "z": "Score z"}, numeric={"count", "count_rest", "z"},
-            notes=[("Aucun mot n'atteint |z| ≥ 1,96 : avec si peu de texte, aucun vocabulaire ne distingue "
-                    "nettement les segments.") if strong.empty else
-                   f"{len(strong)} mot(s) atteignent |z| ≥ 1,96."])))
+            caption=labels.text("corpus", "distinct_caption", title=meta["title"]), source=source,
+            columns=labels.mapping("corpus", "distinct_columns"), numeric={"count", "count_rest", "z"},
+            notes=[labels.text("corpus", "distinct_none") if strong.empty
+                   else labels.text("corpus", "distinct_some", n=len(strong))])))
     else:
-        display(HTML(render.notice_html("Un seul segment dans ce corpus : pas de comparaison possible.")))
+        display(HTML(render.notice_html(labels.text("corpus", "one_segment"))))
 # %% tags=["hide"]
 if has_text:
     if corpus == "panorama" and data.has("panorama_typology"):
         typology = data.table("panorama_typology")
         write_csv(typology[["type", "examples_as_printed"]], paths.processed / "panorama_typology.csv")
         display(HTML(render.table_html(
-            typology, caption="Typologie des exemples de CIAT présentés par les répondants",
-            source="Annexe III, Panorama des exemples de CIAT — tableau final",
-            columns={"type": "Type", "examples_as_printed": "Exemples (tels qu'imprimés)"},
-            notes=["Seules deux lignes de ce tableau figurent dans notre copie du rapport."])))
+            typology, caption=labels.text("corpus", "typology_caption"), source=labels.text("corpus", "typology_source"),
+            columns=labels.mapping("corpus", "typology_columns"), notes=labels.texts("corpus", "typology_notes"))))
