@@ -30,6 +30,6 @@ def texts(section: str, key: str, **fields) -> list[str]:
     return [line.format(**fields) for line in vocabulary()[section][key]]
 
 
-def mapping(section: str, key: str) -> dict:
-    """A mapping of codes to French words (e.g. a qualifier or a column header per column)."""
-    return dict(vocabulary()[section][key])
+def mapping(section: str, key: str, **fields) -> dict:
+    """A mapping of codes to French words (e.g. column headers, in the order they are shown), ``{fields}`` filled in."""
+    return {k: v.format(**fields) if isinstance(v, str) else v for k, v in vocabulary()[section][key].items()}

@@ -23,7 +23,7 @@
 import pandas as pd
 from IPython.display import HTML, display
 
-from ciatstudy import conclusions, render, score
+from ciatstudy import conclusions, labels, render, score
 from ciatstudy.config import Paths
 from ciatstudy.io import load_wave, write_csv
 
@@ -41,11 +41,11 @@ scored = pd.concat([score.score_question(data.responses, codebook=cb, question=q
 figures = conclusions.linked_figures(links, scored, kinds={q.id: q.kind for q in cb.questions})
 write_csv(figures, paths.processed / "conclusions_linked_items.csv")
 lines = conclusions.figures_text(figures, segment_labels=seg_labels)
-source = "Annexe III, Apport de l'enquête aux conclusions ; liens vers les items : lecture du projet"
+source = labels.text("conclusions", "source")
 if data.reconstructed:
     display(HTML(render.reconstructed_notice(cb.reconstruction_rule)))
 
 # %% tags=["hide"]
 for part, rows in table.groupby("part", sort=False):
-    display(HTML(render.conclusions_table_html(rows, lines, caption=f"{part}) {rows['part_title'].iloc[0]}",
+    display(HTML(render.conclusions_table_html(rows, lines, caption=labels.text("conclusions", "part_caption", part=part, title=rows["part_title"].iloc[0]),
                                                source=source)))

@@ -36,7 +36,7 @@ import html
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from ciatstudy import compare, render
+from ciatstudy import compare, labels, render
 from ciatstudy.config import Paths
 from ciatstudy.io import load_wave, save_figure, write_csv
 from ciatstudy.rounding import format_fr
@@ -52,20 +52,16 @@ cb, ref_cb = data.codebook, reference.codebook
 seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
 comparison = compare.compare_waves(data.responses, reference.responses, codebook=cb, baseline_codebook=ref_cb)
 write_csv(comparison.assign(wave=wave, baseline=baseline), paths.processed / "comparison.csv")
-source = (f"vague {wave} ({cb.raw.get('import', {}).get('file') or cb.responses_file}) ; vague {baseline} "
-          + ("(réponses reconstituées à partir des tableaux publiés en 2014)" if ref_cb.reconstructed
-             else f"({ref_cb.raw.get('import', {}).get('file') or ref_cb.responses_file})"))
+source = labels.text(
+    "comparison", "source", wave=wave, file=cb.raw.get("import", {}).get("file") or cb.responses_file, baseline=baseline,
+    baseline_file=(labels.text("comparison", "baseline_reconstructed_file") if ref_cb.reconstructed
+                   else ref_cb.raw.get("import", {}).get("file") or ref_cb.responses_file))
 if wave == baseline:
-    display(HTML(render.notice_html(
-        f"La vague comparée est la vague de référence ({wave}) : les écarts sont nuls par construction. "
-        "Lancez la construction avec une autre vague pour lire des évolutions.")))
+    display(HTML(render.notice_html(labels.text("comparison", "same_wave", wave=wave))))
 if ref_cb.reconstructed:
     display(HTML(render.reconstructed_notice(ref_cb.reconstruction_rule)))
-    display(HTML(render.notice_html(
-        f"Référence {baseline} reconstituée : pour les parts, les effectifs de {baseline} sont les seuls entiers "
-        "qui redonnent les valeurs publiées ; pour les scores d'accord, seule la moyenne par segment est "
-        "publiée, et l'intervalle comme le test couvrent toutes les répartitions de réponses compatibles avec "
-        "elle.", "reconstructed")))
+    display(HTML(render.notice_html(labels.text("comparison", "baseline_reconstructed", baseline=baseline),
+                                    "reconstructed")))
 
 # %% [markdown]
 # ### Vue d'ensemble
@@ -81,13 +77,10 @@ overview["title"] = overview["question"].map(lambda q: cb.question(q).title)
 tested = int(overview["compared"].sum())
 display(HTML(render.table_html(
     overview[["question", "title", "compared", "distinguishable"]],
-    caption=(f"Écarts testés entre {baseline} (n = {sum(ref_sizes.values())}) et {wave} "
-             f"(n = {sum(sizes.values())}), par question"),
-    source=source,
-    columns={"question": "Question", "title": "Thème", "compared": "Comparaisons (items × segments)",
-             "distinguishable": "Écarts distinguables du hasard (5 %)"},
-    notes=[f"Sur {tested} comparaisons, environ {format_fr(tested * 0.05, 0)} écarts apparaîtraient "
-           "« distinguables » au seuil de 5 % par le seul hasard, même sans aucune évolution réelle."])))
+    caption=labels.text("comparison", "overview_caption", baseline=baseline, n_baseline=sum(ref_sizes.values()),
+                        wave=wave, n_wave=sum(sizes.values())),
+    source=source, columns=labels.mapping("comparison", "overview_columns"),
+    notes=[labels.text("comparison", "overview_note", tested=tested, expected=format_fr(tested * 0.05, 0))])))
 
 # %% [markdown]
 # ### Question par question
@@ -102,22 +95,18 @@ display(HTML(render.table_html(
 for question in cb.questions:
     part = comparison[comparison["question"] == question.id]
     kind = "mean" if question.kind == "agreement3" else "proportion"
-    display(HTML(f"<h4>Question {question.number} : {html.escape(question.title)}</h4>"))
+    heading = labels.text("comparison", "question_heading", number=question.number, title=question.title)
+    display(HTML(f"<h4>{html.escape(heading)}</h4>"))
     table = compare.comparison_display(comparison, question=question.id, segment_labels=seg_labels,
                                        names=(wave, baseline))
-    unit = "points de pourcentage" if kind == "proportion" else "points de score (échelle 1 à 3)"
-    method = ("intervalle de Newcombe, test exact de Fisher" if kind == "proportion"
-              else "intervalle MOVER (vraisemblance profilée), test exact de permutation")
-    notes = [f"Écart {wave} moins {baseline}, en {unit} ; {method}."]
+    notes = [labels.text("comparison", "change_note", wave=wave, baseline=baseline,
+                         unit=labels.mapping("comparison", "unit")[kind],
+                         method=labels.mapping("comparison", "method")[kind])]
     if ref_cb.reconstructed:
-        notes.append(f"Référence {baseline} reconstituée à partir des tableaux publiés"
-                     + (" : seule la moyenne par segment est connue ; intervalle et p couvrent toutes les "
-                        "répartitions compatibles (p le plus élevé retenu)." if kind == "mean" else "."))
+        notes.append(labels.mapping("comparison", "reconstructed_note", baseline=baseline)[kind])
     display(HTML(render.table_html(
-        table, caption=f"Question {question.number} : évolution {baseline} → {wave}, par item et par segment",
-        source=source,
-        columns={"item": "Code", "label": "Libellé", "segment": "Segment", "reference": baseline,
-                 "current": wave, "change": "Écart [IC à 95 %]", "p": "p", "verdict": "Lecture"},
+        table, caption=labels.text("comparison", "table_caption", number=question.number, baseline=baseline, wave=wave),
+        source=source, columns=labels.mapping("comparison", "table_columns", baseline=baseline, wave=wave),
         numeric={"reference", "current", "change", "p"},
         notes=notes + part.loc[part["distinguishable"], "sentence"].tolist())))
     if part["change"].notna().any():
@@ -126,9 +115,7 @@ for question in cb.questions:
         target = save_figure(fig, paths.figures / f"comparison_{question.id}.png")
         plt.close(fig)
         display(HTML(render.figure_html(
-            target, caption=f"Question {question.number} : écarts {baseline} → {wave} et intervalles à 95 %",
-            source=source,
-            alt=(f"Pour chaque item de la question {question.number}, un point par segment (Tous, MDA, Non-MDA) "
-                 "donne l'écart entre les deux vagues, un trait horizontal son intervalle à 95 % ; la ligne "
-                 "verticale marque l'absence d'écart."),
+            target, caption=labels.text("comparison", "chart_caption", number=question.number, baseline=baseline,
+                                        wave=wave),
+            source=source, alt=labels.text("comparison", "chart_alt", number=question.number),
             notes=notes)))

@@ -33,7 +33,7 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import audit, render
+from ciatstudy import audit, labels, render
 from ciatstudy.config import Paths
 from ciatstudy.io import write_csv
 
@@ -44,17 +44,14 @@ wave: str = "2014"  # a folder name under data/raw/
 paths = Paths.for_wave(wave)
 result = audit.run_audit(wave)
 write_csv(result, paths.processed / "audit.csv")
-verdict_labels = {"consistent": "cohérent", "inconsistent": "incohérent", "not_testable": "non vérifiable"}
-check_labels = {"granularity": "granularité", "rounding": "arrondi", "cross_footing": "recoupement",
-                "choose_one": "réponse unique", "sort_order": "ordre du tableau", "text": "texte contre tableaux",
-                "sample": "effectifs"}
+verdict_labels = labels.mapping("audit", "verdicts")
+check_labels = labels.mapping("audit", "checks")
 counts = (result.groupby(["check", "verdict"]).size().unstack(fill_value=0)
           .reindex(columns=list(verdict_labels), fill_value=0).reset_index())
 display(HTML(render.table_html(
     counts.assign(check=counts["check"].map(check_labels)),
-    caption=f"Verdicts par contrôle ({len(result)} chiffres ou affirmations contrôlés)",
-    source="Tableaux et texte du rapport de 2014 ; contrôles de ciatstudy.audit",
-    columns={"check": "Contrôle", **verdict_labels})))
+    caption=labels.text("audit", "counts_caption", n=len(result)), source=labels.text("audit", "counts_source"),
+    columns={"check": labels.text("audit", "check_column"), **verdict_labels})))
 
 # %% [markdown]
 # ### Les incohérences relevées
@@ -65,10 +62,8 @@ display(HTML(render.table_html(
 # %% tags=["hide"]
 issues = result[result["verdict"] == "inconsistent"]
 display(HTML(render.table_html(
-    issues, caption=f"Incohérences du rapport de 2014 ({len(issues)})",
-    source="ciatstudy.audit — data/processed/<vague>/audit.csv",
-    columns={"location": "Emplacement", "figure": "Chiffre", "printed": "Imprimé", "expected": "Attendu",
-             "explanation": "Explication la plus probable"})))
+    issues, caption=labels.text("audit", "issues_caption", n=len(issues)), source=labels.text("audit", "issues_source"),
+    columns=labels.mapping("audit", "issues_columns"))))
 
 # %% [markdown]
 # ### Non vérifiable
@@ -76,5 +71,5 @@ display(HTML(render.table_html(
 # %% tags=["hide"]
 untestable = result[result["verdict"] == "not_testable"]
 display(HTML(render.table_html(
-    untestable, caption=f"Affirmations non vérifiables avec les données publiées ({len(untestable)})",
-    source="ciatstudy.audit", columns={"location": "Emplacement", "figure": "Chiffre", "explanation": "Raison"})))
+    untestable, caption=labels.text("audit", "untestable_caption", n=len(untestable)),
+    source=labels.text("audit", "untestable_source"), columns=labels.mapping("audit", "untestable_columns"))))
