@@ -142,7 +142,7 @@ def _text_where_needed(path: Path, codebook: Codebook):
 
     Columns holding another text stay text, for the validation to name the first
     bad cell as the careful reader would, without a pass of the careful reader
-    over a million rows (1.5 M: 4 s instead of 40). None when even a text read
+    over a million rows (1.5 M rows: 7 s instead of 40). None when even a text read
     fails (ragged rows, bytes that are not UTF-8): the careful reader locates those.
     """
     import pyarrow as pa
@@ -179,7 +179,8 @@ def _cache_file(path: Path, codebook: Codebook) -> Path:
     stat = path.stat()
     key = hashlib.sha256(json.dumps([str(path.resolve()), stat.st_size, stat.st_mtime_ns,
                                      json.dumps(codebook.raw, sort_keys=True, default=str),
-                                     hashlib.sha256((Path(__file__).parent / "validate.py").read_bytes()).hexdigest(),
+                                     *(hashlib.sha256((Path(__file__).parent / name).read_bytes()).hexdigest()
+                                       for name in ("validate.py", "io.py")),  # the reading rules
                                      pd.__version__]).encode()).hexdigest()[:20]
     return project_root() / ".build" / "cache" / f"responses-{key}.parquet"
 
@@ -189,7 +190,7 @@ def read_responses(path: Path, codebook: Codebook, *, columns: list[str] | None 
 
     Large files are read once: their validated answers are cached as Parquet
     under ``.build/cache`` (keyed by the file's size and modification time,
-    the codebook and the validation code), so every later section reads
+    the codebook and the reading and validation code), so every later section reads
     columns of int8 instead of re-parsing text. A large well-formed file is
     first parsed by pyarrow; anything it cannot read goes through
     :func:`read_csv`, whose checks name the file, row and column of the problem.
