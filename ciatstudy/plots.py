@@ -94,7 +94,8 @@ def dot_intervals(frame, *, category: str, value: str, low: str, high: str, segm
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels([_wrap(f"{c} – {category_labels.get(c, c)}", 60) for c in order], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlim(*xlim)
+    pad = 0.02 * (xlim[1] - xlim[0])  # a score of exactly 1 or 3 (item 1B) keeps its whole marker
+    ax.set_xlim(xlim[0] - pad, xlim[1] + pad)
     ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
