@@ -12,6 +12,7 @@ import html
 import json
 import os
 import platform
+import re
 import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
@@ -137,6 +138,21 @@ def _anchor(slug: str) -> str:
     return f"sec-{slug}"
 
 
+# French typography: no line may start with "%" or "»", or end with "«" (the browser breaks at plain spaces).
+_UNBREAKABLE = ((re.compile(r"(?<=\d) (?=%)"), "\u00a0"), (re.compile(r"« "), "«\u00a0"), (re.compile(r" »"), "\u00a0»"))
+
+
+def french_spacing(text: str) -> str:
+    """No-break spaces where French typography wants them, in a rendered report.
+
+    >>> french_spacing("score de 95 % « imprimé »")
+    'score de 95\xa0% «\xa0imprimé\xa0»'
+    """
+    for pattern, replacement in _UNBREAKABLE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def render_html(data: Wave, sections, results, prov: dict) -> str:
     import nbformat
 
@@ -188,7 +204,7 @@ def export_report(data: Wave, sections, results, state: dict) -> Path:
     paths = Paths.for_wave(data.name)
     prov = provenance(data, sections, results, state)
     target = paths.reports / "report.html"
-    write_text(render_html(data, sections, results, prov), target)
+    write_text(french_spacing(render_html(data, sections, results, prov)), target)
     write_workbook(paths, paths.reports / "tables.xlsx")
     write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
     return target
