@@ -72,8 +72,8 @@ def _plain_build(argv: list[str]) -> SimpleNamespace | None:
     """
     if not argv or argv[0] != "build":
         return None
-    args = SimpleNamespace(command="build", func=_cmd_build, wave="2014", only=None, jobs=os.cpu_count() or 1, force=False,
-                           baseline=None)
+    args = SimpleNamespace(command="build", func=_cmd_build, wave="2014", only=None, jobs=os.cpu_count() or 1,
+                           force=False, baseline=None)
     rest = argv[1:]
     while rest:
         if rest[0] == "--force":

@@ -104,7 +104,8 @@ def validate_responses(frame: pd.DataFrame, codebook: Codebook, *, file: str) ->
 
     Wide layout: one row per respondent, the id column, the segment column,
     then one column per item code holding the coded answer (3/2/1 for
-    agreement items, 1/0 for choices; empty = no answer).
+    agreement items, 1/0 for choices; empty = no answer), an integer written in
+    ASCII digits, spaces around allowed ("02" is 2; "2.0" and "+2" are refused).
     """
     id_col, seg_col = codebook.id_column, codebook.segment_variable
     check_response_columns(list(frame.columns), codebook, file=file)
