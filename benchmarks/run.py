@@ -31,14 +31,25 @@ def project_copy(base: Path) -> Path:
     return base
 
 
+def _start(cmd: list[str], env: dict, cwd: Path | None = None):
+    # stderr goes to a file: a pipe nobody reads while waiting would stall a chatty command
+    errors = tempfile.TemporaryFile()
+    return subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors), errors
+
+
+def _check(code: int, cmd: list[str], errors) -> None:
+    if code != 0:
+        errors.seek(0)
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {errors.read().decode(errors='replace')[-2000:]}")
+
+
 def run(cmd: list[str], env: dict, cwd: Path | None = None) -> tuple[float, int]:
     """Wall time (s) and peak resident memory (MB) of one command."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, _, usage = os.wait4(proc.pid, 0)
+    proc, errors = _start(cmd, env, cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(_) != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {proc.stderr.read().decode()[-2000:]}")
+    _check(os.waitstatus_to_exitcode(status), cmd, errors)
     return elapsed, usage.ru_maxrss // 1024
 
 
@@ -51,7 +62,7 @@ def run_tree(cmd: list[str], env: dict) -> tuple[float, int]:
     import psutil
 
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc, errors = _start(cmd, env)
     parent, tree_peak = psutil.Process(proc.pid), 0
     while proc.poll() is None:
         try:
@@ -61,8 +72,7 @@ def run_tree(cmd: list[str], env: dict) -> tuple[float, int]:
             pass
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {proc.stderr.read().decode()[-2000:]}")
+    _check(proc.returncode, cmd, errors)
     return elapsed, tree_peak // 2**20
 
 

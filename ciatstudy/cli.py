@@ -64,6 +64,10 @@ def _cmd_build(args) -> int:
     return build(args.wave, only=args.only, jobs=args.jobs, force=args.force, baseline=args.baseline)
 
 
+# `ciatstudy build`'s defaults, for argparse and for the plain reading below alike.
+BUILD_DEFAULTS = {"wave": "2014", "only": None, "jobs": os.cpu_count() or 1, "force": False, "baseline": None}
+
+
 def _plain_build(argv: list[str]) -> SimpleNamespace | None:
     """``build`` alone or with ``--wave W`` / ``--force``, read without argparse.
 
@@ -72,8 +76,7 @@ def _plain_build(argv: list[str]) -> SimpleNamespace | None:
     """
     if not argv or argv[0] != "build":
         return None
-    args = SimpleNamespace(command="build", func=_cmd_build, wave="2014", only=None, jobs=os.cpu_count() or 1,
-                           force=False, baseline=None)
+    args = SimpleNamespace(command="build", func=_cmd_build, **BUILD_DEFAULTS)
     rest = argv[1:]
     while rest:
         if rest[0] == "--force":
@@ -107,9 +110,9 @@ def _parse(argv: list[str]):
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="run the section notebooks and export the report of a wave")
-    p.add_argument("--wave", default="2014")
+    p.add_argument("--wave", default=BUILD_DEFAULTS["wave"])
     p.add_argument("--only", nargs="+", metavar="SECTION", help="run only these sections")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel sections (default: cores)")
+    p.add_argument("--jobs", type=int, default=BUILD_DEFAULTS["jobs"], help="parallel sections (default: cores)")
     p.add_argument("--force", action="store_true", help="re-run every section even if nothing changed")
     p.add_argument("--baseline", metavar="WAVE", help="add a section comparing the wave with this baseline wave")
     p.set_defaults(func=_cmd_build)

@@ -110,6 +110,11 @@ class Codebook:
     def item_codes(self) -> list[str]:
         return [code for q in self.questions for code in q.codes]
 
+    def response_columns(self, questions: list[str] | None = None) -> list[str]:
+        """The responses file's columns: the id, the segment, then the items (of ``questions`` only, if given)."""
+        items = self.item_codes if questions is None else [c for q in questions for c in self.question(q).codes]
+        return [self.id_column, self.segment_variable, *items]
+
     def question_of(self, item: str) -> Question:
         for q in self.questions:
             if item in q.codes:

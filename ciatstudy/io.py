@@ -151,8 +151,7 @@ def _text_where_needed(path: Path, codebook: Codebook):
 
     try:
         table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in (codebook.id_column, codebook.segment_variable,
-                                                         *codebook.item_codes)},
+            column_types={name: pa.string() for name in codebook.response_columns()},
             strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, OSError):
         return None
@@ -335,10 +334,7 @@ def load_wave(wave_or_path: str | os.PathLike = "2014", *, questions: list[str] 
     package = load_datapackage(folder)
     resources = {r["name"]: r for r in (package or {}).get("resources", [])}
     responses_path = folder / codebook.responses_file
-    columns = None
-    if questions is not None:
-        columns = [codebook.id_column, codebook.segment_variable,
-                   *(code for q in questions for code in codebook.question(q).codes)]  # ValueError if unknown
+    columns = None if questions is None else codebook.response_columns(questions)  # ValueError if unknown
     responses = read_responses(responses_path, codebook, columns=columns)
     tables, files = {}, {"responses": responses_path}
     for rname, resource in resources.items():

@@ -90,7 +90,7 @@ def check_table_schema(frame: pd.DataFrame, schema: dict, *, file: str) -> pd.Da
 
 def check_response_columns(columns: list[str], codebook: Codebook, *, file: str) -> None:
     """The header of a responses file: the id, the segment and every item code, nothing else (any order)."""
-    expected = (codebook.id_column, codebook.segment_variable, *codebook.item_codes)
+    expected = codebook.response_columns()
     for column in columns:
         if column not in expected:
             raise DataError("unknown column: not an item code of the codebook", file=file, row=1, column=column)

@@ -214,8 +214,7 @@ def _responses_frame(respondents, ids, codebook: Codebook) -> pd.DataFrame:
         row = {codebook.id_column: rid, codebook.segment_variable: r.segment}
         row.update({code: "" if r.answers[code] is None else str(r.answers[code]) for code in codebook.item_codes})
         rows.append(row)
-    return pd.DataFrame(rows, columns=[codebook.id_column, codebook.segment_variable, *codebook.item_codes],
-                        dtype=object)
+    return pd.DataFrame(rows, columns=codebook.response_columns(), dtype=object)
 
 
 def _quotes_frame(respondents, ids, redactor: Redactor, fmt: str) -> tuple[pd.DataFrame, int]:
