@@ -72,6 +72,8 @@ def format_fr(value, decimals: int = 2, *, percent: bool = False, strip_zeros: b
     '2,68'
     >>> format_fr(0.7857, 0, percent=True)  # with a no-break space, as French typography wants
     '79\xa0%'
+    >>> format_fr(135000, 0), format_fr(2014, 0)  # thousands grouped from five digits on, never a year
+    ('135\u202f000', '2014')
     """
     if value is None or value != value:  # None or NaN
         return "–"
@@ -79,5 +81,16 @@ def format_fr(value, decimals: int = 2, *, percent: bool = False, strip_zeros: b
     text = f"{round_half_up(number, decimals):f}"
     if strip_zeros and "." in text:
         text = text.rstrip("0").rstrip(".")
+    sign = "-" if text.startswith("-") else ""
+    digits, point, fraction = text.lstrip("-").partition(".")
+    text = sign + _group_thousands(digits) + point + fraction
     text = text.replace("-", "\u2212").replace(".", ",")
     return f"{text}\u00a0%" if percent else text
+
+
+def _group_thousands(digits: str) -> str:
+    """'135000' -> '135 000' (narrow no-break spaces); four digits or fewer stay whole (1 500, 2014)."""
+    if len(digits) <= 4:
+        return digits
+    head = len(digits) % 3 or 3
+    return "\u202f".join([digits[:head], *(digits[i:i + 3] for i in range(head, len(digits), 3))])

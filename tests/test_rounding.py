@@ -39,3 +39,10 @@ def test_format_fr():
     assert format_fr(0.7857, 0, percent=True) == "79\u00a0%"
     assert format_fr(0.5, 2, strip_zeros=True) == "0,5"
     assert format_fr(float("nan")) == "–"
+
+
+@pytest.mark.parametrize("value, decimals, shown", [
+    (135000, 0, "135\u202f000"), (1500000, 0, "1\u202f500\u202f000"), (2014, 0, "2014"), (9999, 0, "9999"),
+    (-12345.678, 2, "\u221212\u202f345,68"), (0.5, 2, "0,50")])
+def test_format_fr_groups_thousands_from_five_digits(value, decimals, shown):
+    assert format_fr(value, decimals) == shown
