@@ -255,27 +255,19 @@ Plan = namedtuple("Plan", "name folder codebook files")
 
 
 def read_plan(wave: str) -> Plan:
-    import yaml
-
-    from .codebook import Codebook
+    from .codebook import read_wave_inputs
     from .errors import DataError
 
     name, folder = wave_folder(wave)
     if not (folder / "codebook.yaml").is_file():
         raise DataError(f"no wave {str(wave)!r}: {folder / 'codebook.yaml'} does not exist "
                         "(bring a survey export in with `ciatstudy import`)")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        codebook = Codebook.from_dict(yaml.load((folder / "codebook.yaml").read_text(encoding="utf-8-sig"), Loader=loader),
-                                      file=str(folder / "codebook.yaml"))
-    except yaml.YAMLError as exc:
-        raise DataError(f"not valid YAML: {exc}", file=str(folder / "codebook.yaml")) from None
-    files = {"responses": folder / codebook.responses_file}
-    package = folder / "datapackage.json"
-    if package.exists():
-        for resource in json.loads(package.read_text(encoding="utf-8")).get("resources", []):
-            if resource.get("format", "csv") == "csv":
-                files.setdefault(resource["name"], folder / resource["path"])
+    # syntax (file, line, column), types (file, key path), every input inside the wave's folder
+    codebook, package, inputs = read_wave_inputs(folder)
+    files = {"responses": inputs["responses"]}
+    for resource in package.get("resources", []):
+        if resource.get("format", "csv") == "csv":
+            files.setdefault(str(resource["name"]), inputs[str(resource["name"])])
     return Plan(name, folder, codebook, files)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .errors import DataError
+from .schema import KINDS as _KINDS, check_codebook, check_datapackage, decode, parse_json, parse_yaml
 
-KINDS = {"agreement3", "multi", "single"}
+KINDS = set(_KINDS)
 AGREEMENT_SCORES = (3, 2, 1)
 
 
@@ -54,47 +55,34 @@ class Codebook:
 
     @classmethod
     def from_dict(cls, data: dict, *, file: str = "codebook.yaml") -> "Codebook":
-        def need(mapping, key, where):
-            if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
-                raise DataError(f"missing key {key!r} in {where}", file=file, column=key)
-            return mapping[key]
+        """Build a codebook from its parsed YAML, checked first (:func:`ciatstudy.schema.check_codebook`).
 
-        if not isinstance(data, dict):
-            raise DataError("the codebook is empty or not a mapping", file=file)
-        seg = need(data, "segments", "the codebook")
-        levels = tuple((str(need(l, "code", "segments.levels")), str(need(l, "label", "segments.levels")))
-                       for l in need(seg, "levels", "segments"))
-        questions, seen = [], set()
-        for i, q in enumerate(need(data, "questions", "the codebook")):
-            qid = str(need(q, "id", f"questions[{i}]"))
-            kind = need(q, "kind", f"question {qid}")
-            if kind not in KINDS:
-                raise DataError(f"question {qid}: unknown kind {kind!r} (expected one of {sorted(KINDS)})",
-                                file=file, column="kind")
-            items = []
-            for it in need(q, "items", f"question {qid}"):
-                code = str(need(it, "code", f"question {qid} items"))
-                if code in seen:
-                    raise DataError(f"item code {code} appears twice", file=file, column=code)
-                seen.add(code)
-                items.append((code, str(need(it, "label", f"item {code}"))))
-            questions.append(Question(qid, kind, str(q.get("title", "")), str(q.get("wording", "")),
-                                      tuple(items), str(q.get("source", "")), str(q.get("note", ""))))
-        responses = need(data, "responses", "the codebook")
-        rounding = data.get("published_rounding", {}) or {}
+        A wrong type, a missing key or a colliding code gives one :class:`DataError`
+        naming the file and the key path, e.g. ``questions.q1.items``.
+        """
+        check_codebook(data, file=file)
+        seg = data["segments"]
+        every = seg.get("all") or {}
+        questions = tuple(
+            Question(str(q["id"]), q["kind"], str(q.get("title") or ""), str(q.get("wording") or ""),
+                     tuple((str(it["code"]), str(it["label"])) for it in q["items"]),
+                     str(q.get("source") or ""), str(q.get("note") or ""))
+            for q in data["questions"])
+        responses = data["responses"]
+        rounding = data.get("published_rounding") or {}
         return cls(
-            wave=str(need(data, "wave", "the codebook")),
-            title=str(data.get("title", "")),
-            source=str(data.get("source", "")),
-            segment_variable=str(need(seg, "variable", "segments")),
-            all_code=str(seg.get("all", {}).get("code", "tous")),
-            all_label=str(seg.get("all", {}).get("label", "Tous")),
-            segments=levels,
-            questions=tuple(questions),
-            responses_file=str(need(responses, "file", "responses")),
-            id_column=str(responses.get("id_column", "respondent_id")),
+            wave=str(data["wave"]),
+            title=str(data.get("title") or ""),
+            source=str(data.get("source") or ""),
+            segment_variable=str(seg["variable"]),
+            all_code=str(every.get("code") or "tous"),
+            all_label=str(every.get("label") or "Tous"),
+            segments=tuple((str(level["code"]), str(level["label"])) for level in seg["levels"]),
+            questions=questions,
+            responses_file=str(responses["file"]),
+            id_column=str(responses.get("id_column") or "respondent_id"),
             reconstructed=bool(responses.get("reconstructed", False)),
-            reconstruction_rule=str(responses.get("rule", "")),
+            reconstruction_rule=str(responses.get("rule") or ""),
             decimals=int(rounding.get("decimals", 2)),
             raw=data,
         )
@@ -141,3 +129,45 @@ class Codebook:
             [{"question": q.id, "kind": q.kind, "item": code, "label": label}
              for q in self.questions for code, label in q.items]
         )
+
+
+def read_wave_inputs(folder: Path, *, file_name=str) -> tuple[Codebook, dict, dict[str, Path]]:
+    """A wave folder's codebook, datapackage (or ``{}``) and input files by resource name, all checked.
+
+    What :func:`ciatstudy.io.load_wave` and the build's plan read before any table:
+    YAML and JSON syntax (file, line, column), types (file, key path) and every
+    input's place (inside ``folder``, links followed); without pandas, so that a
+    build deciding what to run stays light. ``file_name`` says how messages name a file.
+    """
+    from .config import inside_wave
+
+    folder = Path(folder)
+    path = inside_wave(folder / "codebook.yaml", folder)
+    codebook = Codebook.from_dict(parse_yaml(decode(_read(path, file_name), file=file_name(path)),
+                                             file=file_name(path)), file=file_name(path))
+    files = {"responses": inside_wave(folder / codebook.responses_file, folder, key="responses.file")}
+    package: dict = {}
+    path = folder / "datapackage.json"
+    if path.exists() or path.is_symlink():
+        package = parse_json(decode(_read(inside_wave(path, folder), file_name), file=file_name(path)),
+                             file=file_name(path))
+        check_datapackage(package, file=file_name(path))
+        for resource in package["resources"]:
+            name = str(resource["name"])
+            target = inside_wave(folder / resource["path"], folder, key=f"resources.{name}.path")
+            files.setdefault(name, target)
+    return codebook, package, files
+
+
+def _read(path: Path, file_name) -> bytes:
+    from .errors import DataError
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError("file not found", file=file_name(path)) from None
+    except OSError as exc:
+        raise DataError(f"cannot be read ({exc.strerror})", file=file_name(path)) from None
+    if not data.strip():
+        raise DataError("the file is empty", file=file_name(path))
+    return data

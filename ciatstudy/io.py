@@ -22,19 +22,22 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .codebook import Codebook
-from .config import project_root
+from .codebook import Codebook, read_wave_inputs
+from .config import inside_wave, project_root
 from .config import wave_folder as config_wave_folder
-from .errors import DataError
+from .errors import DataError, excerpt
+from .schema import check_datapackage, parse_json, parse_yaml
 from .validate import check_response_columns, check_table_schema, validate_responses
 
 
 # --------------------------------------------------------------------------- reading
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(project_root()))
-    except ValueError:
-        return str(path)
+    """A file as messages name it: relative to the project when inside it (a link named as itself)."""
+    root = project_root()
+    for candidate in (Path(os.path.abspath(path)), Path(path).resolve()):
+        if candidate.is_relative_to(root):
+            return str(candidate.relative_to(root))
+    return str(path)
 
 
 def read_text(path: Path) -> str:
@@ -42,38 +45,131 @@ def read_text(path: Path) -> str:
     path = Path(path)
     if not path.exists():
         raise DataError("file not found", file=_display(path))
+    if not path.is_file():
+        raise DataError("not a regular file", file=_display(path))
     data = path.read_bytes()
     if not data.strip():
         raise DataError("the file is empty", file=_display(path))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        # Count CSV records, not physical lines: quoted cells may hold line breaks.
-        records = list(csv.reader(_io.StringIO(data[:exc.start].decode("utf-8-sig"))))
-        row = max(len(records), 1)
-        names = records[0] if records else []
-        current = records[-1] if records else []
-        col_index = max(len(current) - 1, 0)
-        column = names[col_index] if col_index < len(names) and row > 1 else None
+        row, column = _locate_byte(data, exc.start)
         raise DataError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8 "
             "(Excel: 'CSV UTF-8'), or bring it in with `ciatstudy import`, which reads Windows-1252",
             file=_display(path), row=row, column=column) from None
 
 
+def _locate_byte(data: bytes, offset: int) -> tuple[int, str | None]:
+    """(row, column) of the byte at ``offset``: the line its CSV row starts on, and that cell's column.
+
+    The row is named as every message names it (:class:`~ciatstudy.errors.DataError`): a
+    byte at the very start of a line belongs to that line's row, not to the row before.
+    """
+    prefix = data[:offset].decode("utf-8-sig")
+    # A sentinel where the bad byte was: the record holding it tells the row and the cell.
+    reader = csv.reader(_io.StringIO(prefix + "\ue000"))
+    header, record, start, end = None, [], 1, 0
+    try:
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            header = record if header is None else header
+    except csv.Error:  # a huge cell before the byte: name its line, without a column
+        return prefix.count("\n") + 1, None
+    index = len(record) - 1
+    column = header[index] if header is not None and start > 1 and 0 <= index < len(header) else None
+    return start, column
+
+
+# A cell longer than this is refused (Python's csv default, 128 KiB): no answer, id or quote is that long,
+# and a message must never carry such a cell.
+MAX_CELL = csv.field_size_limit()
+
+
+def _rows_of(text: str, name: str) -> tuple[list[str], list[int]]:
+    """The header and the line each data row starts on, refusing a row whose field count differs.
+
+    One pass of Python's csv reader (strict quoting rules as pandas applies them);
+    blank lines are skipped but counted, so that rows are named by their line in
+    the file (header = line 1). A quote never closed, a row with too few or too many
+    fields and a cell over :data:`MAX_CELL` characters are refused, naming the row.
+    """
+    reader = csv.reader(_io.StringIO(text))
+    header: list[str] | None = None
+    starts: list[int] = []
+    start, end, record = 1, 0, []
+    try:
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if header is None:
+                header = record
+                if not header or not any(h.strip() for h in header):
+                    raise DataError("the first line is empty: a header row is expected", file=name, row=1)
+                width = len(header)
+                continue
+            if len(record) == width:
+                starts.append(start)
+            elif not record or (len(record) == 1 and not record[0].strip()):
+                continue  # a blank line
+            elif len(record) < width:
+                _unclosed_quote(text, record, start, end, header, name)
+                raise DataError(f"{len(record)} fields where the header has {width}: a short row (a cell or "
+                                "a separator is missing)", file=name, row=start, column=header[len(record)])
+            else:
+                raise DataError(f"{len(record)} fields where the header has {width}: a long row (field "
+                                f"{width + 1} has no column; a separator too many, or a cell to quote)",
+                                file=name, row=start)
+    except csv.Error as exc:
+        row = end + 1
+        if "field larger than field limit" in str(exc):
+            raise DataError(f"a cell of more than {MAX_CELL:,} characters".replace(",", " ")
+                            + ": cells are limited to that length", file=name, row=row) from None
+        raise DataError(f"cannot be parsed as CSV ({excerpt(str(exc), 80)})", file=name, row=row) from None
+    if header is None:
+        raise DataError("the first line is empty: a header row is expected", file=name, row=1)
+    if not starts and header and "\n" in header[-1]:
+        _unclosed_quote(text, header, 1, end, header, name)
+    if record is not header and starts and record and len(record) == len(header):
+        _unclosed_quote(text, record, starts[-1], end, header, name)
+    return header, starts
+
+
+def _unclosed_quote(text: str, record: list[str], start: int, end: int, header: list[str], name: str) -> None:
+    """Refuse the last row if a double quote in it opens a cell that the end of the file closes.
+
+    Python's csv reader then silently runs the cell to the end of the file; reading
+    the row again with strict rules tells that case from a well-quoted cell.
+    """
+    if not record or "\n" not in record[-1] or end < text.count("\n"):
+        return
+    offset = 0
+    for _ in range(start - 1):
+        offset = text.index("\n", offset) + 1
+    try:
+        list(csv.reader(_io.StringIO(text[offset:]), strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            index = len(record) - 1
+            raise DataError("a double quote opens this cell and is never closed (the rest of the file would be "
+                            "one cell): close the quote, or double it (\"\") inside a quoted cell", file=name,
+                            row=start, column=header[index] if index < len(header) else None) from None
+
+
 def read_csv(path: Path) -> pd.DataFrame:
     """Read a comma-separated raw file as strings, checking its shape.
 
     Empty cells stay empty strings; typing is the schema's job. The frame's
-    index is the row number as a spreadsheet shows it (header = row 1).
+    index is the line number each row starts on (header = line 1), the row
+    number of every message; a row with more or fewer fields than the header is
+    refused.
     """
     path = Path(path)
     text = read_text(path)
     name = _display(path)
-    first_line = text.split("\n", 1)[0]
-    header = next(csv.reader([first_line])) if first_line.strip() else []
-    if not header:
-        raise DataError("the first line is empty: a header row is expected", file=name, row=1)
+    header, starts = _rows_of(text, name)
+    for position, column in enumerate(header, start=1):
+        if not column.strip():
+            raise DataError(f"column {position} of the header has no name", file=name, row=1)
     if len(header) == 1:
         for sep, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
             if sep in header[0]:
@@ -82,24 +178,28 @@ def read_csv(path: Path) -> pd.DataFrame:
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise DataError("duplicated column name", file=name, row=1, column=dup)
+    if not starts:
+        raise DataError("the file has a header but no data rows", file=name, row=2)
     try:
         frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=True, engine="c")
-    except pd.errors.ParserError as exc:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if not match:
-            raise DataError(f"cannot be parsed as CSV: {exc}", file=name) from None
-        expected, line, saw = map(int, match.groups())
-        raise DataError(f"{saw} fields where the header has {expected}", file=name, row=line,
-                        column=header[min(expected, len(header)) - 1]) from None
-    if frame.empty:
-        raise DataError("the file has a header but no data rows", file=name, row=2)
-    short = frame.index[frame.iloc[:, -1].isna()] if frame.shape[1] else []
-    if len(short):
-        raise DataError(f"fewer fields than the header's {len(header)}", file=name, row=int(short[0]) + 2,
-                        column=header[-1])
-    frame.index = pd.RangeIndex(2, 2 + len(frame))  # file row numbers, for messages
+                            skip_blank_lines=True, engine="c", index_col=False)
+    except pd.errors.ParserError as exc:  # the pass above should have named the row: a safety net
+        raise DataError(f"cannot be parsed as CSV ({excerpt(str(exc).strip(), 80)})", file=name) from None
+    if len(frame) != len(starts) or list(frame.columns) != header:
+        raise DataError("rows cannot be told apart consistently (check the quotes)", file=name)
+    frame.index = pd.Index(starts) if starts[-1] != len(starts) + 1 else pd.RangeIndex(2, 2 + len(starts))
     return frame
+
+
+def _strict_rows(pacsv):
+    """pyarrow's parse options for the columnar reader: blank lines kept, no line break inside a cell.
+
+    A file pyarrow reads is then one row per line, so that row ``i`` is line ``i + 2``
+    as the careful reader numbers it; a file with a blank line or a multi-line cell
+    fails here and goes to the careful reader. pyarrow refuses a row with too few
+    or too many fields by itself.
+    """
+    return pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=False)
 
 
 def _fast_responses(path: Path, codebook: Codebook) -> pd.DataFrame | None:
@@ -124,7 +224,7 @@ def _fast_responses(path: Path, codebook: Codebook) -> pd.DataFrame | None:
     types = {codebook.id_column: pa.string(), codebook.segment_variable: pa.string(),
              **{code: pa.int8() for code in codebook.item_codes}}
     try:
-        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        table = pacsv.read_csv(path, parse_options=_strict_rows(pacsv), convert_options=pacsv.ConvertOptions(
             column_types=types, null_values=[""], strings_can_be_null=False, include_columns=list(types)))
     except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, OSError):
         table = _text_where_needed(path, codebook)  # a cell that is no integer, e.g. "x" or "2.0"
@@ -150,7 +250,7 @@ def _text_where_needed(path: Path, codebook: Codebook):
     from pyarrow import csv as pacsv
 
     try:
-        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        table = pacsv.read_csv(path, parse_options=_strict_rows(pacsv), convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in codebook.response_columns()},
             strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, OSError):
@@ -253,24 +353,21 @@ def wait_for_cache() -> None:
 
 
 def load_codebook(path: Path) -> Codebook:
+    """Read and check a ``codebook.yaml`` (YAML syntax with line and column; types with the key path)."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(read_text(path))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=_display(path),
-                        row=mark.line + 1 if mark else None) from None
+    data = parse_yaml(read_text(path), file=_display(path))
     return Codebook.from_dict(data, file=_display(path))
 
 
 def load_datapackage(folder: Path) -> dict | None:
+    """A wave's ``datapackage.json``, checked (:func:`ciatstudy.schema.check_datapackage`), or None."""
     path = Path(folder) / "datapackage.json"
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None
-    try:
-        return json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"not valid JSON: {exc.msg}", file=_display(path), row=exc.lineno) from None
+    name = _display(path)
+    package = parse_json(read_text(inside_wave(path, folder)), file=name)
+    check_datapackage(package, file=name)
+    return package
 
 
 # --------------------------------------------------------------------------- waves
@@ -330,27 +427,66 @@ def load_wave(wave_or_path: str | os.PathLike = "2014", *, questions: list[str] 
     ['respondent_id', 'segment', '8A', '8B', '8C']
     """
     name, folder = wave_folder(wave_or_path)
-    codebook = load_codebook(folder / "codebook.yaml")
-    package = load_datapackage(folder)
-    resources = {r["name"]: r for r in (package or {}).get("resources", [])}
-    responses_path = folder / codebook.responses_file
+    codebook, package, inputs = read_wave_inputs(folder, file_name=_display)  # syntax, types, places
+    responses_path = inputs["responses"]
     columns = None if questions is None else codebook.response_columns(questions)  # ValueError if unknown
     responses = read_responses(responses_path, codebook, columns=columns)
     tables, files = {}, {"responses": responses_path}
-    for rname, resource in resources.items():
-        path = folder / resource["path"]
+    for resource in package.get("resources", []):
+        rname = str(resource["name"])
+        path = folder / resource["path"]  # inside the folder: read_wave_inputs checked every path
         if path == responses_path or resource.get("format", "csv") != "csv":
             continue
         frame = read_csv(path)
-        tables[rname] = check_table_schema(frame, resource.get("schema", {}), file=_display(path))
+        tables[rname] = check_table_schema(frame, resource.get("schema") or {}, file=_display(path))
         files[rname] = path
     return Wave(name, folder, codebook, responses.reset_index(drop=True), tables, files)
 
 
 # --------------------------------------------------------------------------- writing
+# Where the package writes, relative to the project root: tables, figures, reports, the build's state,
+# cache and staging (.build), and the raw folders that `import` and `reconstruct --write` create.
+OUTPUT_FOLDERS = ("data/processed", "figures", "reports", ".build", "data/raw")
+
+
+def output_path(target: Path) -> Path:
+    """``target`` if it lies inside one of the project's :data:`OUTPUT_FOLDERS`, else a DataError.
+
+    The wave-name check keeps the package's own paths there (:func:`ciatstudy.config.check_wave_name`);
+    this guard proves it at the moment of writing, whatever built the path: a ``..`` in it,
+    or a folder that is a link to elsewhere, is refused before anything is written.
+
+    Examples
+    --------
+    >>> from ciatstudy.config import project_root
+    >>> output_path(project_root() / "figures" / "2014" / "x.png").name
+    'x.png'
+    >>> output_path(project_root() / "figures" / ".." / ".." / "evil.png")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ciatstudy.errors.DataError: refusing to write outside the project's output folders (data/processed, figures, reports, .build, data/raw): ...evil.png
+    """
+    target = Path(target)
+    root = project_root()
+    absolute = Path(os.path.abspath(target))
+    resolved = target.resolve()  # links followed, as the write would follow them
+    allowed = [root / folder for folder in OUTPUT_FOLDERS]
+    if ".." not in target.parts and any(absolute.is_relative_to(a) and resolved.is_relative_to(a.resolve())
+                                        and absolute != a for a in allowed):
+        return target
+    shown = str(target)
+    raise DataError(f"refusing to write outside the project's output folders ({', '.join(OUTPUT_FOLDERS)}): "
+                    f"{'...' + shown[-60:] if len(shown) > 60 else shown}")
+
+
 @contextmanager
 def atomic_path(target: Path):
-    """Yield a temporary path next to ``target``; move it into place on success."""
+    """Yield a temporary path next to ``target``; move it into place on success.
+
+    No guard here: :func:`write_csv`, :func:`write_text` and :func:`save_figure` check their
+    target with :func:`output_path` first; this primitive also serves files whose place the
+    user chose explicitly (``ciatstudy synth --output``, a word cloud's ``path``).
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
@@ -365,20 +501,21 @@ def atomic_path(target: Path):
 
 
 def write_csv(frame: pd.DataFrame, target: Path) -> Path:
-    """Write a tidy table deterministically (dots for decimals, '\\n' line ends)."""
-    with atomic_path(target) as tmp:
+    """Write a tidy table deterministically (dots for decimals, '\\n' line ends), inside the outputs."""
+    with atomic_path(output_path(target)) as tmp:
         frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.10g")
     return Path(target)
 
 
 def write_text(text: str, target: Path) -> Path:
-    with atomic_path(target) as tmp:
+    """Write a UTF-8 text file inside the project's outputs (:func:`output_path`)."""
+    with atomic_path(output_path(target)) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(target)
 
 
 def save_figure(fig, target: Path, *, dpi: int = 110) -> Path:
-    """Save a matplotlib figure as a PNG that is byte-identical across runs."""
-    with atomic_path(target) as tmp:
+    """Save a matplotlib figure as a PNG that is byte-identical across runs, inside the outputs."""
+    with atomic_path(output_path(target)) as tmp:
         fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return Path(target)
