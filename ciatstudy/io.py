@@ -105,6 +105,9 @@ def _rows_of(text: str, name: str) -> tuple[list[str], list[int]]:
                 header = record
                 if not header or not any(h.strip() for h in header):
                     raise DataError("the first line is empty: a header row is expected", file=name, row=1)
+                for position, column in enumerate(header, start=1):
+                    if not column.strip():
+                        raise DataError(f"column {position} of the header has no name", file=name, row=1)
                 width = len(header)
                 continue
             if len(record) == width:
@@ -167,9 +170,6 @@ def read_csv(path: Path) -> pd.DataFrame:
     text = read_text(path)
     name = _display(path)
     header, starts = _rows_of(text, name)
-    for position, column in enumerate(header, start=1):
-        if not column.strip():
-            raise DataError(f"column {position} of the header has no name", file=name, row=1)
     if len(header) == 1:
         for sep, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
             if sep in header[0]:
