@@ -14,6 +14,7 @@ import io as _io
 import json
 import os
 import re
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -125,8 +126,10 @@ def _rows_of(text: str, name: str) -> tuple[list[str], list[int]]:
     except csv.Error as exc:
         row = end + 1
         if "field larger than field limit" in str(exc):
+            _unclosed_quote(text, None, row, None, header or [], name)
             raise DataError(f"a cell of more than {MAX_CELL:,} characters".replace(",", " ")
-                            + ": cells are limited to that length", file=name, row=row) from None
+                            + ": cells are limited to that length", file=name, row=row,
+                            column=_huge_column(text, row, header or [])) from None
         raise DataError(f"cannot be parsed as CSV ({excerpt(str(exc), 80)})", file=name, row=row) from None
     if header is None:
         raise DataError("the first line is empty: a header row is expected", file=name, row=1)
@@ -137,25 +140,52 @@ def _rows_of(text: str, name: str) -> tuple[list[str], list[int]]:
     return header, starts
 
 
-def _unclosed_quote(text: str, record: list[str], start: int, end: int, header: list[str], name: str) -> None:
-    """Refuse the last row if a double quote in it opens a cell that the end of the file closes.
+def _unclosed_quote(text: str, record: list[str] | None, start: int, end: int | None, header: list[str],
+                    name: str) -> None:
+    """Refuse the row starting on line ``start`` if a double quote in it opens a cell never closed.
 
-    Python's csv reader then silently runs the cell to the end of the file; reading
-    the row again with strict rules tells that case from a well-quoted cell.
+    Python's csv reader then silently runs the cell to the end of the file (or stops at its
+    cell-length limit); reading the row again with strict rules tells that case from a
+    well-quoted cell. ``record``/``end``: the row as read and its last line, when known.
     """
-    if not record or "\n" not in record[-1] or end < text.count("\n"):
+    if record is not None and (not record or "\n" not in record[-1] or end < text.count("\n")):
         return
-    offset = 0
-    for _ in range(start - 1):
-        offset = text.index("\n", offset) + 1
+    offset = _line_offset(text, start)
+    limit = csv.field_size_limit(sys.maxsize)  # error path only: the cell runs to the end of the file
     try:
-        list(csv.reader(_io.StringIO(text[offset:]), strict=True))
+        next(csv.reader(_io.StringIO(text[offset:]), strict=True), None)
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
-            index = len(record) - 1
+            # the cell left open is the last one that the row's own line starts
+            newline = text.find("\n", offset)
+            first_line = text[offset:newline if newline >= 0 else None]
+            index = len(next(csv.reader([first_line]), [""])) - 1
             raise DataError("a double quote opens this cell and is never closed (the rest of the file would be "
                             "one cell): close the quote, or double it (\"\") inside a quoted cell", file=name,
-                            row=start, column=header[index] if index < len(header) else None) from None
+                            row=start, column=header[index] if 0 <= index < len(header) else None) from None
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _huge_column(text: str, start: int, header: list[str]) -> str | None:
+    """The column of the first over-long cell of the row starting on line ``start``."""
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        record = next(csv.reader(_io.StringIO(text[_line_offset(text, start):])), [])
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    index = next((i for i, value in enumerate(record) if len(value) > MAX_CELL), None)
+    return header[index] if index is not None and index < len(header) else None
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Character offset where ``line`` (1-based) starts."""
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -195,9 +225,9 @@ def _strict_rows(pacsv):
     """pyarrow's parse options for the columnar reader: blank lines kept, no line break inside a cell.
 
     A file pyarrow reads is then one row per line, so that row ``i`` is line ``i + 2``
-    as the careful reader numbers it; a file with a blank line or a multi-line cell
-    fails here and goes to the careful reader. pyarrow refuses a row with too few
-    or too many fields by itself.
+    as the careful reader numbers it: a multi-line cell fails here, and a blank line
+    comes as a row with an empty id, which :func:`_fast_responses` hands to the careful
+    reader. pyarrow refuses a row with too few or too many fields by itself.
     """
     return pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=False)
 
@@ -231,6 +261,12 @@ def _fast_responses(path: Path, codebook: Codebook) -> pd.DataFrame | None:
         if table is None:
             return None
     if table.num_rows == 0:
+        return None
+    import pyarrow.compute as pc
+
+    if pc.min(pc.utf8_length(table[codebook.id_column])).as_py() == 0:
+        # pyarrow reads a blank line as a row of empty cells: the careful reader skips blank lines
+        # (counting them, for the row numbers) and names a truly empty id
         return None
     frame = table.to_pandas(types_mapper={pa.int8(): pd.Int8Dtype()}.get)
     frame.index = pd.RangeIndex(2, 2 + len(frame))

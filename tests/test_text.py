@@ -236,8 +236,9 @@ def child_run(tmp_path_factory):
     quotes = pd.concat([SMALL, SMALL.assign(respondent_no=SMALL["respondent_no"] + 10)], ignore_index=True)
     quotes.to_json(folder / "quotes.json")
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder / "quotes.json"), str(folder / "child.csv"),
-                              str(folder / "child.png")], env=env, cwd=ROOT,
+    env["CIATSTUDY_ROOT"] = str(folder)  # write_csv writes only inside a project's output folders
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder / "quotes.json"),
+                              str(folder / "data/processed/child.csv"), str(folder / "child.png")], env=env, cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     yield folder, child
     if child.poll() is None:
@@ -245,18 +246,19 @@ def child_run(tmp_path_factory):
         child.communicate()
 
 
-def test_table_and_cloud_are_byte_identical_across_runs(tmp_path, child_run):
+def test_table_and_cloud_are_byte_identical_across_runs(tmp_path, child_run, monkeypatch):
     folder, child = child_run
+    monkeypatch.setenv("CIATSTUDY_ROOT", str(tmp_path))  # write_csv writes only inside a project's output folders
     outputs = []
     for run in (1, 2):
         T._analyse.cache_clear()
         freqs = T.word_frequencies(pd.read_json(folder / "quotes.json"))
-        outputs.append((write_csv(freqs, tmp_path / f"run{run}.csv").read_bytes(),
+        outputs.append((write_csv(freqs, tmp_path / "data/processed" / f"run{run}.csv").read_bytes(),
                         T.word_cloud(freqs, path=tmp_path / f"run{run}.png", seed=7).read_bytes()))
     _, err = child.communicate(timeout=120)
     assert child.returncode == 0, err.decode()
     assert outputs[0] == outputs[1]
-    assert outputs[0] == ((folder / "child.csv").read_bytes(), (folder / "child.png").read_bytes())
+    assert outputs[0] == ((folder / "data/processed/child.csv").read_bytes(), (folder / "child.png").read_bytes())
 
 
 def test_cloud_png_holds_no_metadata(tmp_path):
