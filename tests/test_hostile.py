@@ -1,4 +1,4 @@
-"""A catalogue of hostile inputs to ``validate`` and ``build``: each is refused in one located line.
+"""A catalogue of hostile inputs to ``validate``, ``build`` and (wave names) ``import``: each is refused in one located line.
 
 For every case: exit code 2, exactly one line on stderr of at most 300 characters,
 naming where the problem is (file and row, or file and key path), no traceback, and
@@ -25,6 +25,7 @@ from ciatstudy import cli
 ROOT = Path(__file__).resolve().parents[1]
 RESPONSES = "responses_reconstructed.csv"
 SECRET = "SECRET-CONTENT-4242"
+EXPORT = ROOT / "tests" / "fixtures" / "exports" / "google_forms.csv"
 IGNORED = (".build/plans/", ".build/library-digest.json")
 
 
@@ -172,6 +173,10 @@ CASES = [
     *[(f"{cmd}-name-dotdot", [cmd, "--wave", "../raw/2014"], nothing, ["invalid wave name"])
       for cmd in ("audit", "reconstruct")],
     ("build-baseline-name", ["build", "--wave", "2014", "--baseline", "../../tmp/evil"], nothing, ["invalid wave name"]),
+    *[(f"import-name-{label}", ["import", str(EXPORT), "--format", "google", "--wave", name], nothing,
+       ["invalid wave name"])
+      for label, name in [("dotdot-raw", "../raw/2014"), ("absolute", "/tmp/evil"), ("newline", "2026\n"),
+                          ("empty", "")]],
     # rows of the responses file (point 5, 6, 7)
     ("short-row", VALIDATE, line(4, lambda t: t.rsplit(",", 2)[0]), [RESPONSES, "row 4", "short row"]),
     ("long-row", VALIDATE, line(6, lambda t: t + ",1"), [RESPONSES, "row 6", "long row"]),

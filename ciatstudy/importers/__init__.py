@@ -50,7 +50,7 @@ import pandas as pd
 import yaml
 
 from ..codebook import Codebook
-from ..config import Paths, project_root
+from ..config import Paths, check_wave_name, project_root
 from ..errors import DataError
 from ..privacy import Redactor, key_id, load_key, normalise, pseudonym
 from .decode import Plan, Respondent, assign_roles, decode_rows
@@ -61,7 +61,6 @@ from .reading import read_grid
 __all__ = ["FORMATS", "ImportSummary", "import_export", "read_export", "configure_parser", "run_import",
            "main_import"]
 
-_WAVE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _LINK_ORDER = ("email", "structure", "name")
 
 
@@ -444,8 +443,10 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
     if format not in FORMATS:
         raise DataError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name,
                         row=1, column="A")
-    if not _WAVE_NAME.match(str(wave)):
-        raise DataError(f"invalid wave name {wave!r}: letters, digits, '-', '_' and '.' only (e.g. 2025)")
+    try:
+        check_wave_name(wave)  # the one check of every command that takes a wave
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
     target = Paths.for_wave(str(wave), root).raw
     if target.exists():
         raise DataError(f"wave {wave} already exists ({target}); raw data are read-only: choose another wave name, "
