@@ -90,7 +90,7 @@ MAX_CELL = csv.field_size_limit()
 def _rows_of(text: str, name: str) -> tuple[list[str], list[int]]:
     """The header and the line each data row starts on, refusing a row whose field count differs.
 
-    One pass of Python's csv reader (strict quoting rules as pandas applies them);
+    One pass of Python's csv reader (quotes read as pandas reads them), before pandas parses;
     blank lines are skipped but counted, so that rows are named by their line in
     the file (header = line 1). A quote never closed, a row with too few or too many
     fields and a cell over :data:`MAX_CELL` characters are refused, naming the row.
