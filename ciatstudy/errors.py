@@ -19,5 +19,7 @@ class DataError(ValueError):
         if row is not None:
             where.append(f"row {row}")
         if column is not None:
+            # A column is named by its letter and header; a long header is cut so that the line stays short.
+            column = str(column) if len(str(column)) <= 50 else str(column)[:49] + "…"
             where.append(f"column {column!r}")
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
