@@ -99,13 +99,13 @@ IPV6_RE = re.compile(r"(?<![\w:.])(?=[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:]+
 # service page) is not personal data by itself and is kept in the quote (the word analysis ignores URLs).
 _PERSONAL_HOSTS = (r"linkedin\.com|lnkd\.in|viadeo\.com|facebook\.com|fb\.com|fb\.me|m\.me|messenger\.com|"
                    r"instagram\.com|instagr\.am|twitter\.com|x\.com|tiktok\.com|threads\.net|bsky\.app|"
-                   r"youtube\.com/(?:@|user/|c/|channel/)|github\.com|gitlab\.com|malt\.fr|malt\.com|"
+                   r"youtube\.com(?=/(?:@|user/|c/|channel/))|github\.com|gitlab\.com|malt\.fr|malt\.com|"
                    r"doyoubuzz\.com|about\.me|linktr\.ee|calendly\.com|wa\.me|t\.me|telegram\.me|"
-                   r"snapchat\.com|pinterest\.\w+|flickr\.com/(?:people|photos)|mastodon\.\w+|"
+                   r"snapchat\.com|pinterest\.\w+|flickr\.com(?=/(?:people|photos))|mastodon\.\w+|"
                    r"[\w.-]+\.(?:wordpress|blogspot|over-blog|canalblog|skyrock)\.com|"
-                   r"[\w.-]+\.[a-z]{2,}/@\w+")
+                   r"[\w.-]+\.[a-z]{2,}(?=/@\w)")
 URL_PERSONAL_RE = re.compile(
-    rf"(?<![\w/])(?:https?://)?(?:www\.|[a-z]{{2}}\.|m\.)?(?:{_PERSONAL_HOSTS})(?:/(?:[^\s<>\"'«»)\]]*[^\s<>\"'«»)\].,;:!?])?)?",
+    rf"(?<![\w/])(?:https?://)?(?:www\.|[a-z]{{2}}\.|m\.)?(?:{_PERSONAL_HOSTS})(?![\w-])(?:/(?:[^\s<>\"'«»)\]]*[^\s<>\"'«»)\].,;:!?])?)?",
     re.IGNORECASE)
 # ---- SIRET (14 digits: 3 3 3 5) and SIREN (9 digits: 3 3 3), Luhn-checked; after the words SIRET, SIREN
 # or RNA/W-number the check is not needed. Amounts ("150 000 000 €") fail the Luhn test or end in 000.
