@@ -10,7 +10,7 @@ needed by the analysis, so :mod:`ciatstudy.importers` never writes it under
   header or their content) are dropped;
 * identifiers **inside free text** (e-mail addresses, phone numbers, IP
   addresses, and the names, structures and e-mails given elsewhere in the same
-  export) are replaced by a bracketed tag such as ``[courriel retiré]``;
+  export) are replaced by a bracketed tag such as ``[courriel]`` (:data:`IDENTIFIER_KINDS`);
 * when the analyst asks for linkage across waves, the respondent id becomes a
   **keyed pseudonym**: HMAC-SHA256 of the normalised e-mail (or structure, or
   name) under a secret key that lives outside the repository. The same person

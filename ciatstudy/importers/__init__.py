@@ -16,7 +16,7 @@ writes ``data/raw/<wave>/``:
     one row per respondent: id, segment, one column per item (3/2/1, 1/0, empty);
 ``quotes.csv``
     the free-text answers (``quote_id, respondent_id, segment, corpus, text,
-    source``), with identifiers replaced by tags such as ``[courriel retiré]``;
+    source``), with identifiers replaced by tags such as ``[courriel]``;
 ``datapackage.json``
     describes both tables (Frictionless Data);
 ``README.md``
