@@ -105,20 +105,26 @@ _PERSONAL_HOSTS = (r"linkedin\.com|lnkd\.in|viadeo\.com|facebook\.com|fb\.com|fb
                    r"[\w.-]+\.(?:wordpress|blogspot|over-blog|canalblog|skyrock)\.com|"
                    r"[\w.-]+\.[a-z]{2,}(?=/@\w)")
 URL_PERSONAL_RE = re.compile(
-    rf"(?<![\w/])(?:https?://)?(?:www\.|[a-z]{{2}}\.|m\.)?(?:{_PERSONAL_HOSTS})(?![\w-])(?:/(?:[^\s<>\"'«»)\]]*[^\s<>\"'«»)\].,;:!?])?)?",
+    rf"(?<![\w/.\-@])(?:https?://)?(?:www\.|[a-z]{{2}}\.|m\.)?(?:{_PERSONAL_HOSTS})(?![\w-])(?:/(?:[^\s<>\"'«»)\]]*[^\s<>\"'«»)\].,;:!?])?)?",
     re.IGNORECASE)
 # ---- SIRET (14 digits: 3 3 3 5) and SIREN (9 digits: 3 3 3), Luhn-checked; after the words SIRET, SIREN
 # or RNA/W-number the check is not needed. Amounts ("150 000 000 €") fail the Luhn test or end in 000.
 SIRET_RE = re.compile(r"(?<![\w,.])(?P<siret>\d{3}[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{5})?)(?!\w|[,.]\d|\s?\d)")
 _SIRET_WORD = re.compile(r"(?:siret|siren|n°\s*siret|n°\s*siren)\s*(?:n°|:|=|est|number)?\s*$", re.IGNORECASE)
+_UNIT_AFTER = re.compile(r"\s?(?:€|\$|£|%|euros?\b|eur\b|k€|habitants\b|personnes\b|adhérents\b|membres\b)",
+                         re.IGNORECASE)
 RNA_RE = re.compile(r"(?<![\w])W\d{9}(?!\w)")
 # ---- French postal addresses: a number, a street type and its name (with an optional postcode and
 # town), a postcode followed by a town, or a post-office box. Street types that are also common words
 # (cours, route, chemin, voie…) count only when a postcode follows.
 _UP = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŒ"
 _CAP = rf"(?:[{_UP}][\w'’\-]*|\d{{1,4}}(?:er)?(?!\d))"
-_PARTICLE = r"(?i:de|du|des|de\s+la|de\s+l['’]|d['’]|l['’]|la|le|les|aux?|en|sur|sous|saint|sainte|st|ste)"
-_NAME = rf"(?:{_PARTICLE}\s*)*[\w'’\-]*[^\W\d_][\w'’\-]*(?:\s+(?:{_PARTICLE}\s*)*{_CAP})*"
+# A particle is followed by a space or is an elided d'/l' (never a prefix of the next word), and a word
+# starts with its letter: one way only to read a street name, so that a long answer cannot make the
+# pattern backtrack for ever (tests/test_privacy.py times the worst inputs).
+_PARTICLE = (r"(?:(?i:de\s+la|de\s+l['’]|de|du|des|la|le|les|aux?|en|sur|sous|saint|sainte|st|ste)\s+"
+             r"|(?i:[dl])['’])")
+_NAME = rf"(?>{_PARTICLE}*+(?:[^\W\d_][\w'’\-]*+|\d{{1,4}}(?:er)?(?!\d))(?:\s+{_PARTICLE}*+{_CAP})*+)"
 _TOWN_WORD = rf"(?!(?i:cedex)\b)[{_UP}][\w'’]+"
 _TOWN = (rf"{_TOWN_WORD}(?:(?:[\-\s](?:(?:sur|sous|lès|les|le|la|en|de|du|des|aux?)[\-\s])*|[\-\s]?[dl]['’])"
          rf"{_TOWN_WORD})*(?:\s+(?i:cedex)(?:\s+\d{{1,2}}(?!\d))?)?")
@@ -248,6 +254,8 @@ def _siret_ok(match: re.Match, text: str) -> bool:
     if _SIRET_WORD.search(text[max(0, match.start() - 24):match.start()]):
         return True
     if digits.endswith("000") or digits[3:6] == "000":     # amounts and round figures, never a SIREN
+        return False
+    if _UNIT_AFTER.match(text, match.end()):                 # an amount or a count: 552 100 554 €
         return False
     return _luhn(digits)
 

@@ -254,6 +254,7 @@ NOT_IDENTIFIERS = [
     "Une réunion à 18h30, 45 minutes.", "Le numéro 3 du bulletin, page 12.", "De 2012 à 2014 : +20 %.",
     "Plus de 10 000 adhérents dans 75 communes.", "Un adhérent sur 4 (25 %).",
     "Les associations du territoire coopèrent au sein de la MDA de Créon.", "Oui !", "",
+    "Un budget de 552 100 554 € et 552100554 euros.", "Au 1er janvier 2015, 12 345 adhérents.",
 ]
 
 
@@ -397,3 +398,16 @@ def test_excerpt_is_short_and_redacted_whatever_the_cell():
     assert excerpt("x" * 50_000_000, 40) == "x" * 39 + "…"
     assert excerpt("jo@exemple.org", 40) == "[courriel]"
     assert len(excerpt("Appelez le 06 39 98 00 00 " * 100, 60)) <= 60
+
+
+@pytest.mark.parametrize("text", ["1 chemin " + "de " * 10_000, "1 rue " + "d" * 30_000, "a." * 16_000,
+                                  "linkedin.com/" + "a" * 32_000, "0 " * 16_000, "ab:" * 10_000,
+                                  "75011 Paris-" * 2_700, "1 chemin " + "Abc " * 8_000, "a (at) " * 4_500],
+                         ids=["particles", "long word", "dots", "url", "digits", "colons", "towns", "caps", "at"])
+def test_redaction_stays_linear_on_the_longest_hostile_cells(text):
+    """No pattern backtracks without end on a cell of the longest size the import accepts (32 767)."""
+    import time
+
+    started = time.process_time()
+    Redactor({"Jean Dupont": "name"}).redact(text[:32_767])
+    assert time.process_time() - started < 3        # about 0.1-0.5 s; an exponential pattern takes minutes
