@@ -402,6 +402,27 @@ _RE_SLASH = re.compile(r"(?<=[^\W\d_])(?=/)|(?<=/)(?=[^\W\d_])")   # a space eac
 _RE_SPACED_ACRONYM = re.compile(r"(?<!\w)[A-Z](?: [A-Z]){2,}(?!\w)")
 
 
+# Not words of the respondent, removed before tokenizing (replaced by as many spaces, so that every token
+# keeps its offsets in the text as written, which quotes and keywords in context still show whole):
+# markup (tags, even unclosed, and entities), URLs and domain names, e-mail addresses, code fragments
+# (a call such as alert('x'), javascript:, an onerror= handler) and the placeholders of redacted
+# personal data (« [courriel] »…).
+_ATTRIBUTE = r"""(?:\s+[\w:.-]+(?:\s*=\s*(?:"[^"\n]*"?|'[^'\n]*'?|[^\s>]*))?)"""
+_RE_NOT_WORDS = re.compile(
+    rf"</?[A-Za-z][\w:-]*{_ATTRIBUTE}*\s*/?>?|</|<!--.*?(?:-->|$)|&(?:[A-Za-z]{{2,8}}|#\d{{1,7}}|#x[0-9A-Fa-f]{{1,6}});"
+    r"|(?:https?|ftp)://[^\s<>\"«»]*|\bwww\.[^\s<>\"«»]+|(?:javascript|data|vbscript):[^\s<>\"«»]*"
+    r"|\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fr|org|com|net|eu|info|io|be|ch)\b(?:/[^\s<>\"«»]*)?"
+    r"|\b[A-Za-z_$][\w$.]*\((?:\s*|\s*(?:'[^'\n]*'|\"[^\"\n]*\"|\d+)\s*)\)(?:\s*;)?"
+    r"|\bon[a-z]{3,20}\s*=\s*(?:\"[^\"\n]*\"?|'[^'\n]*'?|[^\s>]*)"
+    r"|\[(?:courriel|téléphone|adresse IP|lien personnel|SIRET|RNA|adresse|nom|structure|fonction|"
+    r"coordonnées|compte|position)(?: retirée?s?)?\]")
+
+
+def _blank(match: re.Match) -> str:
+    return " " * (match.end() - match.start())
+
+
 @lru_cache(maxsize=8)
 def _prefix_patterns(lists: WordLists) -> tuple[re.Pattern, ...]:
     patterns = []
@@ -426,6 +447,7 @@ def _abbreviation_pattern(lists: WordLists) -> re.Pattern | None:
 
 def _rewrite(paragraph: str, lists: WordLists) -> _Rewrite:
     r = _Rewrite(unicodedata.normalize("NFC", paragraph))
+    r.sub(_RE_NOT_WORDS, _blank)
     r.sub(_RE_APOSTROPHE, lambda m: "'")
     r.sub(_RE_SPACES, lambda m: " ")
     r.sub(_RE_OPTIONAL_END, lambda m: "")

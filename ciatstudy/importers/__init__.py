@@ -16,7 +16,7 @@ writes ``data/raw/<wave>/``:
     one row per respondent: id, segment, one column per item (3/2/1, 1/0, empty);
 ``quotes.csv``
     the free-text answers (``quote_id, respondent_id, segment, corpus, text,
-    source``), with identifiers replaced by tags such as ``[courriel retiré]``;
+    source``), with identifiers replaced by tags such as ``[courriel]``;
 ``datapackage.json``
     describes both tables (Frictionless Data);
 ``README.md``
@@ -52,7 +52,7 @@ import yaml
 from ..codebook import Codebook
 from ..config import Paths, check_wave_name, project_root
 from ..errors import DataError
-from ..privacy import Redactor, key_id, load_key, normalise, pseudonym
+from ..privacy import Redactor, key_id, load_key, normalise, pseudonym, recorded_file_name, redaction_summary
 from .decode import Plan, Respondent, assign_roles, decode_rows
 from .layouts import FORMAT_LABELS, FORMATS, Export, parse
 from .mapping import Mapping, load_mapping
@@ -92,6 +92,7 @@ class ImportSummary:
     unlinked: int = 0
     mapping_files: list[str] = field(default_factory=list)
     submitted: tuple[str, str] | None = None
+    redaction_counts: dict[str, int] = field(default_factory=dict)   # kind -> identifiers replaced in free text
 
     def text(self) -> str:
         """The validation summary printed by ``ciatstudy import``."""
@@ -103,7 +104,8 @@ class ImportSummary:
                  "  answers per question: " + ", ".join(f"{q} {n}" for q, n in self.answered.items())]
         if self.quotes:
             lines.append(f"  free text: {self.quotes} answers kept in quotes.csv"
-                         + (f", {self.redactions} identifiers inside them replaced by tags" if self.redactions else ""))
+                         + (f", {self.redactions} identifiers inside them replaced: "
+                            + redaction_summary(self.redaction_counts) if self.redactions else ""))
         ids = "pseudonymised (HMAC-SHA256, key " + self.key_id + ")" if self.pseudonymised else "numbered in export order"
         lines.append(f"  respondent ids: {ids}" + (f"; {self.unlinked} without e-mail, structure or name kept "
                                                      "a plain number" if self.unlinked else ""))
@@ -472,10 +474,11 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
         answered[q.id] = int((cols != "").any(axis=1).sum())
     roles = plan.roles
     summary = ImportSummary(
-        wave=str(wave), folder=target, source=export.file, format=format, sha256=export.grid.sha256,
+        wave=str(wave), folder=target, source=recorded_file_name(export.file, export.grid.sha256, redactor),
+        format=format, sha256=export.grid.sha256,
         size=export.grid.size, reading=", ".join(export.grid.notes) or export.grid.container.upper(),
         respondents=len(respondents), segments=sizes, answered=answered, quotes=len(quotes),
-        redactions=redactor.count,
+        redactions=redactor.count, redaction_counts=dict(redactor.counts),
         identifiers=[(c.where, roles[c.index].identifier) for c in plan.of("identifier")],
         ignored=[c.where for c in plan.of("ignore")], unmapped=[c.where for c in plan.of("unmapped")],
         missing_items=plan.missing_items, absent_questions=[q for q, m in maps.questions.items() if m.absent],
@@ -483,7 +486,7 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
         key_id=key_id(key) if key else "", unlinked=unlinked, mapping_files=maps.files,
         submitted=_submitted(export))
     today = _dt.date.today().isoformat()
-    command = command or (f"ciatstudy import {export.file} --format {format} --wave {wave}"
+    command = command or (f"ciatstudy import {summary.source} --format {format} --wave {wave}"
                           + (f" --mapping {Path(mapping).name}" if mapping else "")
                           + (" --key-file <key outside the repository>" if key else ""))
     _write_wave(target, summary, responses, quotes, raw_codebook, codebook, sizes, today, command)

@@ -61,9 +61,9 @@ class Respondent:
 
 def _shown(cell: str) -> str:
     """A cell as an error message may quote it: shortened, e-mails, phones and IPs masked."""
-    from ..privacy import Redactor
+    from ..privacy import excerpt
 
-    return textwrap.shorten(Redactor({}).redact(str(cell).strip()), 80, placeholder="…")
+    return excerpt(str(cell).strip(), 80)
 
 
 # --------------------------------------------------------------------------- numbers

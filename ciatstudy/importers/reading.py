@@ -7,7 +7,21 @@ spreadsheet shows for it (header = row 1; a quoted line break does not start
 a new row), so that every error can say where to look.
 
 Errors about the whole file (empty, damaged, not a workbook) point at row 1,
-column A: where the analyst opens the file.
+column A: where the analyst opens the file. Messages quote at most a short,
+redacted excerpt of a cell (:func:`ciatstudy.privacy.excerpt`), never a whole
+cell: a hostile or broken export must not flood the terminal or echo personal data.
+
+Hostile files are refused before they cost memory:
+
+* a cell longer than a spreadsheet cell may be (32 767 characters, Excel's
+  limit, which every survey tool's export respects) is refused, naming its row
+  and column;
+* an XLSX workbook is a zip archive: its members are checked against their
+  *declared* sizes before anything is inflated (a member inflating more than
+  :data:`MAX_XLSX_RATIO` times, or more than :data:`MAX_XLSX_EXPANDED` bytes in
+  all, is a zip bomb). The declared sizes bound what is read, since Python's
+  :mod:`zipfile` never returns more than a member's declared size (and checks
+  its CRC); rows and cells read from the sheet are bounded too.
 """
 
 from __future__ import annotations
@@ -21,6 +35,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError
+from ..privacy import excerpt
+
+#: Longest cell accepted, in characters: Excel's own limit for a cell.
+MAX_CELL = 32_767
+#: Largest total size an XLSX may declare for its members once inflated (bytes).
+MAX_XLSX_EXPANDED = 512 * 1024 * 1024
+#: Largest compression ratio of an XLSX member (inflated / compressed), for members over 1 MiB inflated.
+MAX_XLSX_RATIO = 150
+#: Most members an XLSX archive may hold, and most rows a sheet may have (Excel's limit).
+MAX_XLSX_MEMBERS = 10_000
+MAX_ROWS = 1_048_576
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
@@ -130,23 +155,89 @@ def _is_utf8(chunk: bytes) -> bool:
         return False
 
 
+def _quote_column(record: str, delimiter: str) -> int:
+    """0-based column of the malformed cell of ``record`` (the text from the record's start to the end
+    of the file): the cell whose quote is never closed, or whose closing quote text follows."""
+    column, i, at_start = 0, 0, True
+    while i < len(record):
+        ch = record[i]
+        if ch == '"' and at_start:
+            end = i + 1
+            while True:            # to the closing quote ("" is a quote inside the cell)
+                end = record.find('"', end)
+                if end < 0:
+                    return column
+                if record[end + 1:end + 2] != '"':
+                    break
+                end += 2
+            i = end + 1
+            if i < len(record) and record[i] not in (delimiter, "\r", "\n"):
+                return column
+            at_start = False
+            continue
+        if ch == delimiter:
+            column += 1
+            at_start = True
+        elif ch in "\r\n":
+            break
+        else:
+            at_start = False
+        i += 1
+    return column
+
+
 def _read_csv(data: bytes, file: str) -> tuple[list[list[str]], str, str]:
     text, encoding = decode(data, file)
     text = text.lstrip("\ufeff")
     delimiter = _sniff_delimiter(text)
+    rows: list[list[str]] = []
+    starts = [0]                      # offset of the line the reader will read next
+    record_start = 0
+
+    def lines():
+        offset = 0
+        for line in io.StringIO(text, newline=""):
+            offset += len(line)
+            starts[0] = offset
+            yield line
+
+    # The csv module caps a field at 128 KiB and then blames the quoting; the real limit is MAX_CELL,
+    # checked with its row and column once the record is read.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        before_rows = 0
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        reader = csv.reader(lines(), delimiter=delimiter, strict=True)
         try:
-            for _ in reader:
-                before_rows += 1
-        except csv.Error:
-            pass
-        raise DataError(f"malformed CSV ({exc}): an unbalanced double quote?", file=file,
-                        row=before_rows + 1, column="A") from None
+            for row in reader:
+                rows.append(row)
+                record_start = starts[0]
+        except csv.Error as exc:
+            number = len(rows) + 1
+            column = _quote_column(text[record_start:], delimiter)
+            raise DataError(f"malformed CSV ({exc}): a double quote opened in this cell is never closed, or "
+                            "stray text follows a closing quote", file=file, row=number,
+                            column=_column_name(column, rows[0] if rows and number > 1 else [])) from None
+    finally:
+        csv.field_size_limit(limit)
     return rows, encoding, delimiter
+
+
+def _column_name(index: int, header: list[str]) -> str:
+    """``K`` or ``K (header text)``, the header shortened."""
+    letter = column_letter(index)
+    if index < len(header) and header[index].strip():
+        return f"{letter} ({excerpt(header[index], 40)})"
+    return letter
+
+
+def _check_cells(rows: list[list[str]], file: str) -> None:
+    """Refuse a cell longer than :data:`MAX_CELL`, naming its row and column, quoting only its start."""
+    for number, row in enumerate(rows, start=1):
+        if row and max(map(len, row)) > MAX_CELL:
+            index = next(i for i, v in enumerate(row) if len(v) > MAX_CELL)
+            raise DataError(f"a cell of {len(row[index]):,} characters, more than a spreadsheet cell holds "
+                            f"({MAX_CELL:,}); starts « {excerpt(row[index], 40)} »".replace(",", "\u202f"),
+                            file=file, row=number, column=_column_name(index, rows[0] if number > 1 else []))
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -166,21 +257,57 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _check_archive(path: Path, file: str) -> None:
+    """Refuse a zip bomb from the archive's directory alone, before any member is inflated."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise DataError(f"not a readable XLSX workbook, damaged or truncated ({type(exc).__name__}); "
+                        "export it again from the survey tool", file=file, row=1, column="A") from None
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise DataError(f"not a plausible XLSX workbook: {len(members):,} archive members (at most "
+                        f"{MAX_XLSX_MEMBERS:,})".replace(",", "\u202f"), file=file, row=1, column="A")
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO:
+            raise DataError(f"refused as a zip bomb: a member of the workbook would inflate {ratio:,.0f} times "
+                            f"(to {member.file_size / 1e6:,.0f} MB; at most {MAX_XLSX_RATIO} times)"
+                            .replace(",", "\u202f"), file=file, row=1, column="A")
+        if total > MAX_XLSX_EXPANDED:
+            raise DataError(f"refused as a zip bomb: the workbook would inflate to more than "
+                            f"{MAX_XLSX_EXPANDED // 2**20} MiB", file=file, row=1, column="A")
+
+
 def _read_xlsx(path: Path, file: str) -> list[list[str]]:
     import openpyxl
 
+    _check_archive(path, file)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = book.worksheets[0]
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            # A sheet's declared dimension may be false (A1:XFD1048576 for one cell): rows are read as
+            # they are, and their number is bounded.
+            sheet.reset_dimensions()
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                if len(rows) >= MAX_ROWS:
+                    raise DataError(f"more than {MAX_ROWS:,} rows, the most a sheet may hold".replace(",", "\u202f"),
+                                    file=file, row=MAX_ROWS + 1, column="A")
+                rows.append([_cell_text(v) for v in row])
         finally:
             book.close()
     except DataError:
         raise
     except Exception as exc:  # BadZipFile, KeyError, zlib.error, EOFError, InvalidFileException...
-        raise DataError(f"not a readable XLSX workbook, damaged or truncated ({type(exc).__name__}: {exc}); "
-                        "export it again from the survey tool", file=file, row=1, column="A") from None
+        raise DataError(f"not a readable XLSX workbook, damaged or truncated ({type(exc).__name__}: "
+                        f"{excerpt(exc, 80)}); export it again from the survey tool", file=file, row=1,
+                        column="A") from None
     return rows
 
 
@@ -220,6 +347,7 @@ def read_grid(path: str | Path, *, display: str | None = None) -> Grid:
         rows.pop()
     if not rows or width == 0:
         raise DataError("the file holds no cell with text", file=file, row=1, column="A")
+    _check_cells(rows, file)
     numbers = list(range(1, len(rows) + 1))
     header_width = len(rows[0]) if container == "csv" else width
     out = []
