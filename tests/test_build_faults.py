@@ -192,19 +192,23 @@ def test_sigterm_mid_build_ends_workers_and_kernels_and_moves_nothing_into_place
 
     build_process = _start_slow_build(root, jobs)
     children = _descendants(build_process.pid)
-    assert _kernels(children), "no kernel was running: the test would prove nothing"
-    build_process.send_signal(signal.SIGTERM)
     try:
-        code = build_process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        build_process.kill()
-        pytest.fail("the build was still running 15 s after SIGTERM")
-    err = build_process.stderr.read()
-    assert code != 0 and err.strip() == "ciatstudy: interrupted", err
-    deadline = time.monotonic() + 5
-    while [p for p in children if _alive(p)] and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [p for p in children if _alive(p)], "workers or kernels outlived the build"
+        assert _kernels(children), "no kernel was running: the test would prove nothing"
+        build_process.send_signal(signal.SIGTERM)
+        try:  # stderr reaches its end only when every process holding it (workers, kernels) has ended
+            _, err = build_process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the build, its workers or its kernels were still running 15 s after SIGTERM")
+        assert build_process.returncode != 0 and err.strip() == "ciatstudy: interrupted", err
+        deadline = time.monotonic() + 5
+        while [p for p in children if _alive(p)] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in children if _alive(p)], "workers or kernels outlived the build"
+    finally:  # a failing run leaves no process behind
+        for pid in [build_process.pid, *children]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        build_process.wait()
     assert _staged(root) == []
     time.sleep(1)  # nothing may still be on its way into place
     after = _tree(root, "data/processed", "figures", "reports")
@@ -224,8 +228,14 @@ def test_a_second_build_is_refused_while_the_first_runs(fixture_project):
         assert second.stderr.count("\n") == 1
         assert f"wave 2014 is already being built by process {first.pid}" in second.stderr
     finally:
+        children = _descendants(first.pid)
         first.send_signal(signal.SIGTERM)
-        first.wait(timeout=30)
+        try:
+            first.wait(timeout=30)
+        finally:
+            for pid in [first.pid, *children]:
+                if _alive(pid):
+                    os.kill(pid, signal.SIGKILL)
 
 
 # --------------------------------------------------------------------------- a kernel that dies
