@@ -458,11 +458,18 @@ class _Workers:
                 continue
             lost, *rest = self.holding[number]
             self.holding[number] = []
+            self._discard_stage(lost)
             yield "done", Result(lost.slug, "failed",
                                  error=f"its worker process ended (exit code {process.exitcode})")
             if rest:
                 self.todo.appendleft(rest)
                 self._start()
+
+    def _discard_stage(self, section: Section) -> None:
+        import shutil
+
+        for stage in (Paths(Path(self.root), self.wave).build_state / "stage").glob(f"{section.slug}.*"):
+            shutil.rmtree(stage, ignore_errors=True)
 
     def stop(self) -> None:
         """End every worker (and so its kernel): at once if work is left, else after its clean shutdown."""

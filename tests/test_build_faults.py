@@ -44,7 +44,7 @@ BUILD_SCRIPT = textwrap.dedent("""
 
 @pytest.fixture
 def fixture_project(project):
-    for name in ("echo_section.py", "dying_kernel_section.py", "slow_section.py"):
+    for name in ("echo_section.py", "dying_kernel_section.py", "slow_section.py", "worker_killer_section.py"):
         shutil.copy(FIXTURES / name, project / "notebooks" / name)
     return project
 
@@ -251,6 +251,26 @@ def test_a_dying_kernel_fails_only_its_section_and_the_next_ones_run_in_a_new_ke
                                                                        if "section dying" in line]
     assert not (root / "data/processed/2014/before_death.csv").exists()
     assert (root / "data/processed/2014/echo.csv").exists()
+    assert _staged(root) == []
+
+
+@pytest.mark.notebook
+def test_a_dying_worker_fails_only_its_running_section_and_a_new_worker_takes_the_rest(fixture_project, capsys):
+    from ciatstudy.sections import Section
+
+    root = fixture_project
+    killer = SectionSpec("killer", "worker_killer_section.py", "Processus tué")
+    # two runs of one notebook: the same worker takes both, one after the other
+    object.__setattr__(killer, "expand", lambda codebook, available: [
+        Section(f"killer-{k}", "worker_killer_section.py", f"Processus tué {k}", {"kill": k}, (), (0, 1 - k, 0))
+        for k in (1, 0)])  # killer-1 first
+    code, log = _build(specs=(killer, ECHO), jobs=2)
+    assert code == 1
+    assert _states(log) == {"killer-1": "FAILED", "killer-0": "ran", "echo": "ran"}, log
+    err = capsys.readouterr().err
+    assert "section killer-1 failed: its worker process ended (exit code -9)" in err
+    assert not (root / "data/processed/2014/killer_1.csv").exists()
+    assert (root / "data/processed/2014/killer_0.csv").exists()
     assert _staged(root) == []
 
 
