@@ -228,7 +228,7 @@ def kill_kernel() -> None:
         else:
             process.kill()
         process.wait(timeout=5)
-    except (OSError, ValueError, Exception):  # already gone, or a zombie the system will reap
+    except Exception:  # already gone, or a zombie the system will reap
         pass
     try:
         client.km.cleanup_connection_file()
@@ -270,7 +270,7 @@ def _execute(notebook, cwd: Path):
         code = process.poll() if process is not None else None
         kill_kernel()
         if code is not None:
-            raise KernelDied(f"the kernel process ended (exit code {code}); the next sections run in a new kernel") from None
+            raise KernelDied(f"the kernel process ended (exit code {code})") from None
         raise
 
 
