@@ -187,9 +187,10 @@ def render_html(data: Wave, sections, results, prov: dict) -> str:
         f"<main>{''.join(body)}</main></body></html>\n")
 
 
-def write_workbook(paths: Paths, target: Path) -> None:
-    """Every processed table, one sheet each, French headers, numbers as numbers."""
-    tables = sorted(paths.processed.glob("*.csv")) if paths.processed.exists() else []
+def write_workbook(paths: Paths, target: Path, tables: list[Path] | None = None) -> None:
+    """The given tables (default: every processed table), one sheet each, French headers, numbers as numbers."""
+    if tables is None:
+        tables = sorted(paths.processed.glob("*.csv")) if paths.processed.exists() else []
     with atomic_path(target) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             if not tables:
@@ -200,11 +201,12 @@ def write_workbook(paths: Paths, target: Path) -> None:
                 frame.to_excel(writer, sheet_name=csv_path.stem[:31], index=False)
 
 
-def export_report(data: Wave, sections, results, state: dict) -> Path:
+def export_report(data: Wave, sections, results, state: dict, tables: list[Path] | None = None) -> Path:
+    """Write report.html, tables.xlsx (``tables``: the build's declared tables) and manifest.json."""
     paths = Paths.for_wave(data.name)
     prov = provenance(data, sections, results, state)
     target = paths.reports / "report.html"
     write_text(french_spacing(render_html(data, sections, results, prov)), target)
-    write_workbook(paths, paths.reports / "tables.xlsx")
+    write_workbook(paths, paths.reports / "tables.xlsx", tables)
     write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
     return target

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 import shutil
 
 import pytest
@@ -26,11 +27,12 @@ def _build(**kw):
 
 
 def _states(log: str) -> dict[str, str]:
+    """Each section's state in a build log (a section that runs has a ``[k/n]`` counter)."""
     states = {}
     for line in log.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[1] in {"ran", "skipped", "FAILED"}:
-            states[parts[0]] = parts[1]
+        match = re.match(r"\s+(?:\[\d+/\d+\]\s+)?(\S+)\s+(ran|skipped|FAILED)\b", line)
+        if match:
+            states[match[1]] = match[2]
     return states
 
 
