@@ -75,7 +75,7 @@ def wave_folder(wave) -> tuple[str, Path]:
 
     Says nothing about whether the folder exists: callers decide how to report that.
     """
-    candidate = Path(wave)
+    candidate = Path(str(wave))  # papermill passes `-p wave 2014` as an integer
     if (candidate / "codebook.yaml").is_file():
         folder = candidate.resolve()
         return folder.name, folder
