@@ -53,8 +53,7 @@ lint: $(STAMP) ## Check the code with ruff (lint rules and formatting, settings 
 
 docs: $(STAMP) ## Build the API reference from the docstrings into docs/api/ (pdoc)
 	@rm -rf docs/api
-	$(BIN)/python -m pdoc --docformat numpy --no-show-source -o docs/api ciatstudy
-	@echo "API reference: docs/api/index.html"
+	$(BIN)/python tools/build_docs.py docs/api
 
 bench: $(STAMP) ## Run the benchmarks and print the figures (not part of make test)
 	$(BIN)/python benchmarks/run.py
