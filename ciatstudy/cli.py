@@ -215,6 +215,11 @@ def _help_formatter(argparse):
 
 
 def _parse(argv: list[str]):
+    return build_parser(argv).parse_args(argv)
+
+
+def build_parser(argv: list[str] = ()):
+    """The argparse parser; the import and synth options only when ``argv`` may need them (or is empty)."""
     import argparse
 
     from . import __version__
@@ -281,8 +286,7 @@ def _parse(argv: list[str]):
     p.add_argument("--no-execute", action="store_true",
                    help="write the parameterised notebook without running it (to open in JupyterLab)")
     p.set_defaults(func=_cmd_notebook)
-
-    return parser.parse_args(argv)
+    return parser
 
 
 if __name__ == "__main__":
