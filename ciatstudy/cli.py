@@ -12,8 +12,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 
-DESCRIPTION = ("Rebuild the 2014 CIAT study (FDVA, RNMA & France Bénévolat) from its data, "
-               "and run the same analysis on new survey waves.")
+DESCRIPTION = (
+    "Rebuild the 2014 CIAT study (FDVA, RNMA & France Bénévolat) from its data, "
+    "and run the same analysis on new survey waves."
+)
 WAVE_HELP = "wave name (a folder under data/raw/) or path of a wave folder holding codebook.yaml"
 
 
@@ -56,9 +58,11 @@ def _cmd_validate(args) -> int:
     wave = load_wave(check_wave_argument(args.wave))
     sizes = ", ".join(f"{wave.codebook.segment_label(k)} {v}" for k, v in wave.segment_sizes().items())
     kind = "reconstructed " if wave.reconstructed else ""
-    print(f"wave {wave.name}: valid — {len(wave.responses)} {kind}respondents ({sizes}), "
-          f"{len(wave.codebook.questions)} questions, {len(wave.codebook.item_codes)} items, "
-          f"{len(wave.tables)} other tables")
+    print(
+        f"wave {wave.name}: valid — {len(wave.responses)} {kind}respondents ({sizes}), "
+        f"{len(wave.codebook.questions)} questions, {len(wave.codebook.item_codes)} items, "
+        f"{len(wave.tables)} other tables"
+    )
     return 0
 
 
@@ -82,8 +86,7 @@ def _cmd_reconstruct(args) -> int:
     if current == text:
         print(f"{target.name} is up to date with {PUBLISHED_FILE}")
         return 0
-    print(f"{target.name} differs from what {PUBLISHED_FILE} gives; run with --write to regenerate it",
-          file=sys.stderr)
+    print(f"{target.name} differs from what {PUBLISHED_FILE} gives; run with --write to regenerate it", file=sys.stderr)
     return 1
 
 
@@ -95,8 +98,10 @@ def _cmd_audit(args) -> int:
     check_wave_argument(args.wave)
     result = run_audit(args.wave)
     if result.empty:  # a wave of our own survey publishes nothing: there is nothing to audit, and that is fine
-        print(f"wave {args.wave}: nothing published to check (no published tables or narrative claims in "
-              "its datapackage.json); no audit.csv written")
+        print(
+            f"wave {args.wave}: nothing published to check (no published tables or narrative claims in "
+            "its datapackage.json); no audit.csv written"
+        )
         return 0
     target = write_csv(result, Paths.for_wave(args.wave).processed / "audit.csv")
     for line in summary_lines(result):
@@ -127,8 +132,13 @@ def _cmd_notebook(args) -> int:
 
     check_wave_argument(args.wave)
     try:
-        written = run_section_notebook(args.section, wave=args.wave, output=args.output,
-                                       parameters=dict(args.parameter or ()), execute=not args.no_execute)
+        written = run_section_notebook(
+            args.section,
+            wave=args.wave,
+            output=args.output,
+            parameters=dict(args.parameter or ()),
+            execute=not args.no_execute,
+        )
     except NotebookFailed as exc:
         print(f"ciatstudy: error: {exc}", file=sys.stderr)
         return 1
@@ -225,35 +235,55 @@ def build_parser(argv: list[str] = ()):
     from . import __version__
 
     formatter = _help_formatter(argparse)
-    parser = argparse.ArgumentParser(prog="ciatstudy", description=DESCRIPTION, formatter_class=formatter,
-                                     epilog="Run 'ciatstudy COMMAND --help' for a command's options.")
+    parser = argparse.ArgumentParser(
+        prog="ciatstudy",
+        description=DESCRIPTION,
+        formatter_class=formatter,
+        epilog="Run 'ciatstudy COMMAND --help' for a command's options.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, description: str | None = None):
-        return sub.add_parser(name, help=help, description=description or help[0].upper() + help[1:] + ".",
-                              formatter_class=formatter)
+        return sub.add_parser(
+            name, help=help, description=description or help[0].upper() + help[1:] + ".", formatter_class=formatter
+        )
 
     p = command("build", "run the section notebooks and export the report of a wave")
     p.add_argument("--wave", default=BUILD_DEFAULTS["wave"], help=WAVE_HELP)
-    p.add_argument("--only", nargs="+", metavar="SECTION",
-                   help="run only these sections: a notebook's name (choices) or one run (choices-q4) (default: all)")
-    p.add_argument("--jobs", type=positive_int, default=BUILD_DEFAULTS["jobs"], metavar="N",
-                   help="sections run in parallel, at least 1 (default: the number of cores)")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SECTION",
+        help="run only these sections: a notebook's name (choices) or one run (choices-q4) (default: all)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=BUILD_DEFAULTS["jobs"],
+        metavar="N",
+        help="sections run in parallel, at least 1 (default: the number of cores)",
+    )
     p.add_argument("--force", action="store_true", help="re-run every section even if nothing changed")
     p.add_argument("--baseline", metavar="WAVE", help="add a section comparing the wave with this baseline wave")
     p.set_defaults(func=_cmd_build)
 
-    p = command("audit", "check every published figure of a wave's report (GRIM-style)",
-                "Check every published figure of a wave's report (GRIM-style) and write "
-                "data/processed/WAVE/audit.csv. A wave with nothing published (a new survey) has nothing "
-                "to check: that is said in one line, with exit code 0.")
+    p = command(
+        "audit",
+        "check every published figure of a wave's report (GRIM-style)",
+        "Check every published figure of a wave's report (GRIM-style) and write "
+        "data/processed/WAVE/audit.csv. A wave with nothing published (a new survey) has nothing "
+        "to check: that is said in one line, with exit code 0.",
+    )
     p.add_argument("--wave", default="2014", help=WAVE_HELP)
     p.set_defaults(func=_cmd_audit)
 
-    p = command("validate", "load and validate a wave (name or folder)",
-                "Load and validate a whole wave: its codebook, answers and side tables. On error, one line "
-                "names the file, row and column.")
+    p = command(
+        "validate",
+        "load and validate a wave (name or folder)",
+        "Load and validate a whole wave: its codebook, answers and side tables. On error, one line "
+        "names the file, row and column.",
+    )
     p.add_argument("wave", metavar="WAVE_OR_PATH", help=WAVE_HELP + ", e.g. 2014 or data/raw/2014")
     p.set_defaults(func=_cmd_validate)
 
@@ -272,19 +302,34 @@ def build_parser(argv: list[str] = ()):
     p.add_argument("--write", action="store_true", help="regenerate the raw file (developer action)")
     p.set_defaults(func=_cmd_reconstruct)
 
-    p = command("notebook", "run one section's notebook by hand and write the executed .ipynb",
-                "Run one section's notebook as the build does (same parameters), through papermill, and write "
-                "the executed notebook. SECTION is a section of the wave's report (profile, choices-q4, "
-                "corpus-definition, ...; an unknown name lists them) or a notebook file (33-choices, "
-                "notebooks/33-choices.py) with its parameters given by -p.")
+    p = command(
+        "notebook",
+        "run one section's notebook by hand and write the executed .ipynb",
+        "Run one section's notebook as the build does (same parameters), through papermill, and write "
+        "the executed notebook. SECTION is a section of the wave's report (profile, choices-q4, "
+        "corpus-definition, ...; an unknown name lists them) or a notebook file (33-choices, "
+        "notebooks/33-choices.py) with its parameters given by -p.",
+    )
     p.add_argument("section", metavar="SECTION", help="a section of the wave's report, or a notebook file")
     p.add_argument("--wave", default="2014", help=WAVE_HELP)
-    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="set a notebook parameter (read with the type its parameters cell declares); repeatable")
-    p.add_argument("--output", metavar="PATH.ipynb",
-                   help="executed notebook to write (default: .build/WAVE/by-hand/SECTION.ipynb, git-ignored)")
-    p.add_argument("--no-execute", action="store_true",
-                   help="write the parameterised notebook without running it (to open in JupyterLab)")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (read with the type its parameters cell declares); repeatable",
+    )
+    p.add_argument(
+        "--output",
+        metavar="PATH.ipynb",
+        help="executed notebook to write (default: .build/WAVE/by-hand/SECTION.ipynb, git-ignored)",
+    )
+    p.add_argument(
+        "--no-execute",
+        action="store_true",
+        help="write the parameterised notebook without running it (to open in JupyterLab)",
+    )
     p.set_defaults(func=_cmd_notebook)
     return parser
 

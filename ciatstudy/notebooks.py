@@ -143,13 +143,16 @@ def resolve_section(section: str, wave: str) -> tuple[Path, dict, str]:
         return paths.notebooks / chosen.notebook, dict(chosen.parameters), chosen.slug
     notebook = _notebook_file(section, paths.notebooks)
     if notebook is None:
-        raise ValueError(f"no section or notebook {section!r}; wave {wave_plan.name}'s sections are "
-                         f"{', '.join(by_slug)} (or give a file of notebooks/)")
+        raise ValueError(
+            f"no section or notebook {section!r}; wave {wave_plan.name}'s sections are "
+            f"{', '.join(by_slug)} (or give a file of notebooks/)"
+        )
     return notebook, {}, notebook.stem
 
 
-def run_section_notebook(section: str, *, wave="2014", output: str | Path | None = None,
-                         parameters: dict | None = None, execute: bool = True) -> Path:
+def run_section_notebook(
+    section: str, *, wave="2014", output: str | Path | None = None, parameters: dict | None = None, execute: bool = True
+) -> Path:
     """Run one section's notebook through papermill and write the executed ``.ipynb``; return its path.
 
     Parameters
@@ -191,9 +194,17 @@ def run_section_notebook(section: str, *, wave="2014", output: str | Path | None
     target.parent.mkdir(parents=True, exist_ok=True)
     # Kernel named explicitly: jupytext files carry a kernelspec, but papermill must not guess.
     try:
-        papermill.execute_notebook(notebook, str(target), parameters=values, kernel_name="python3",
-                                   prepare_only=not execute, progress_bar=False, cwd=str(notebook_path.parent))
+        papermill.execute_notebook(
+            notebook,
+            str(target),
+            parameters=values,
+            kernel_name="python3",
+            prepare_only=not execute,
+            progress_bar=False,
+            cwd=str(notebook_path.parent),
+        )
     except papermill.PapermillExecutionError as exc:
-        raise NotebookFailed(f"{name} failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
-                             f"(executed notebook: {target})") from None
+        raise NotebookFailed(
+            f"{name} failed at cell {exc.exec_count}: {exc.ename}: {exc.evalue} (executed notebook: {target})"
+        ) from None
     return target

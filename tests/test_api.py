@@ -35,13 +35,16 @@ def test_unknown_names_raise_attribute_error():
         ciatstudy.load_wav  # noqa: B018
 
 
-@pytest.mark.parametrize("first", ["from ciatstudy.question_results import QuestionResults",
-                                   "import ciatstudy.question_results"])
+@pytest.mark.parametrize(
+    "first", ["from ciatstudy.question_results import QuestionResults", "import ciatstudy.question_results"]
+)
 def test_importing_a_submodule_never_hides_a_public_function(first):
     """``question_results`` is both a module and its function: the notebooks import the module first."""
-    out = _python(f"{first}\nimport ciatstudy\n"
-                  "print(callable(ciatstudy.question_results), callable(ciatstudy.grouped_barh),"
-                  " callable(ciatstudy.selection_rates))")
+    out = _python(
+        f"{first}\nimport ciatstudy\n"
+        "print(callable(ciatstudy.question_results), callable(ciatstudy.grouped_barh),"
+        " callable(ciatstudy.selection_rates))"
+    )
     assert out == "True True True"
 
 
@@ -95,8 +98,18 @@ def test_plot_defaults_read_the_tidy_tables(draw, q1_and_q4):
         plt.close(fig)
 
 
-@pytest.mark.parametrize("name", ["grouped_barh", "dot_intervals", "diverging_agreement", "load_wave",
-                                  "selection_rates", "agreement_scores", "question_results"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "grouped_barh",
+        "dot_intervals",
+        "diverging_agreement",
+        "load_wave",
+        "selection_rates",
+        "agreement_scores",
+        "question_results",
+    ],
+)
 def test_public_functions_have_numpydoc_docstrings(name):
     doc = getattr(ciatstudy, name).__doc__
     assert ">>>" in doc, name

@@ -72,12 +72,24 @@ def _paths_that_name_no_wave(base):
     (base / "exports").mkdir()
     (base / "exports" / "answers.csv").write_text("a,b\n1,2\n")
     (base / "empty").mkdir()
-    return {"exports/answers.csv": "this is a file", "empty/": "holds no codebook.yaml",
-            "data/raw/2014/responses.csv": "no such file", "elsewhere/2026": "no such folder"}
+    return {
+        "exports/answers.csv": "this is a file",
+        "empty/": "holds no codebook.yaml",
+        "data/raw/2014/responses.csv": "no such file",
+        "elsewhere/2026": "no such folder",
+    }
 
 
-@pytest.mark.parametrize("command", [["validate"], ["audit", "--wave"], ["build", "--wave"],
-                                     ["reconstruct", "--wave"], ["notebook", "profile", "--wave"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["audit", "--wave"],
+        ["build", "--wave"],
+        ["reconstruct", "--wave"],
+        ["notebook", "profile", "--wave"],
+    ],
+)
 def test_a_wave_argument_that_names_no_wave_is_reported_as_typed(command, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     for typed, reason in _paths_that_name_no_wave(tmp_path).items():
@@ -158,11 +170,31 @@ def test_the_papermill_pipe_of_the_readme_runs_with_an_integer_wave(project):
     bin_dir = ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin" / "papermill").exists() else None
     tool = (lambda name: str(bin_dir / name)) if bin_dir else (lambda name: shutil.which(name))
     out = project / "q8.ipynb"
-    text = subprocess.run([tool("jupytext"), "--to", "ipynb", "-o", "-", str(project / "notebooks/33-choices.py")],
-                          capture_output=True, check=True).stdout
-    done = subprocess.run([tool("papermill"), "-", str(out), "-k", "python3", "--cwd", str(project / "notebooks"),
-                           "-p", "wave", "2014", "-p", "question", "q8", "--no-progress-bar"],
-                          input=text, capture_output=True)
+    text = subprocess.run(
+        [tool("jupytext"), "--to", "ipynb", "-o", "-", str(project / "notebooks/33-choices.py")],
+        capture_output=True,
+        check=True,
+    ).stdout
+    done = subprocess.run(
+        [
+            tool("papermill"),
+            "-",
+            str(out),
+            "-k",
+            "python3",
+            "--cwd",
+            str(project / "notebooks"),
+            "-p",
+            "wave",
+            "2014",
+            "-p",
+            "question",
+            "q8",
+            "--no-progress-bar",
+        ],
+        input=text,
+        capture_output=True,
+    )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     _, errors, injected = _outputs(out)
     assert not errors and "wave = 2014" in injected[0]  # papermill's integer, accepted by the library

@@ -106,26 +106,32 @@ def test_every_notebook_declares_a_string_wave(path):
     assert declared_parameters(cell.source).get("wave") == "str"
 
 
-@pytest.mark.parametrize("given, expected", [
-    ({"wave": 2014}, {"wave": "2014"}),
-    ({"wave": "2014"}, {"wave": "2014"}),
-    ({"wave": 2014.0, "question": "q4"}, {"wave": "2014.0", "question": "q4"}),
-    ({"top": "12"}, {"top": 12}),
-    ({"top": 12}, {"top": 12}),
-    ({"share": "0.5"}, {"share": 0.5}),
-    ({"hatch": "false"}, {"hatch": False}),
-    ({"hatch": "True"}, {"hatch": True}),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ({"wave": 2014}, {"wave": "2014"}),
+        ({"wave": "2014"}, {"wave": "2014"}),
+        ({"wave": 2014.0, "question": "q4"}, {"wave": "2014.0", "question": "q4"}),
+        ({"top": "12"}, {"top": 12}),
+        ({"top": 12}, {"top": 12}),
+        ({"share": "0.5"}, {"share": 0.5}),
+        ({"hatch": "false"}, {"hatch": False}),
+        ({"hatch": "True"}, {"hatch": True}),
+    ],
+)
 def test_parameters_are_read_as_declared(given, expected):
     declared = {"wave": "str", "question": "str", "top": "int", "share": "float", "hatch": "bool"}
     assert coerce_parameters(given, declared) == expected
 
 
-@pytest.mark.parametrize("given, message", [
-    ({"qestion": "q4"}, "unknown notebook parameter 'qestion'"),
-    ({"top": "douze"}, "declared int"),
-    ({"hatch": "oui"}, "declared bool"),
-])
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ({"qestion": "q4"}, "unknown notebook parameter 'qestion'"),
+        ({"top": "douze"}, "declared int"),
+        ({"hatch": "oui"}, "declared bool"),
+    ],
+)
 def test_parameters_the_notebook_cannot_take_are_refused(given, message):
     with pytest.raises(ValueError, match=message):
         coerce_parameters(given, {"wave": "str", "question": "str", "top": "int", "hatch": "bool"})

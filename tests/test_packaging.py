@@ -43,8 +43,9 @@ def test_environment_is_installed_for_fast_start_up():
     assert "rfc3987-syntax==" not in lock and "--no-emit-package rfc3987-syntax" in lock
 
 
-@pytest.mark.parametrize("argv", [["build"], ["build", "--force"], ["build", "--wave", "synth"],
-                                  ["build", "--force", "--wave", "2014"]])
+@pytest.mark.parametrize(
+    "argv", [["build"], ["build", "--force"], ["build", "--wave", "synth"], ["build", "--force", "--wave", "2014"]]
+)
 def test_plain_build_reads_its_arguments_as_argparse_does(argv):
     from ciatstudy import cli
 
@@ -52,8 +53,17 @@ def test_plain_build_reads_its_arguments_as_argparse_does(argv):
     assert fast is not None and vars(fast) == vars(cli._parse(argv))
 
 
-@pytest.mark.parametrize("argv", [["build", "--only", "profile"], ["build", "--wave"], ["build", "--wave=2014"],
-                                  ["build", "--jobs", "1"], ["audit"], []])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "--only", "profile"],
+        ["build", "--wave"],
+        ["build", "--wave=2014"],
+        ["build", "--jobs", "1"],
+        ["audit"],
+        [],
+    ],
+)
 def test_other_command_lines_go_through_argparse(argv):
     from ciatstudy import cli
 
@@ -79,8 +89,10 @@ def test_environment_yml_installs_exactly_the_lock():
 
 
 def test_pip_reads_pip_no_deps_as_no_deps():
-    code = ("from pip._internal.commands import create_command\n"
-            "print(create_command('install').parse_args(['x'])[0].ignore_dependencies)")
+    code = (
+        "from pip._internal.commands import create_command\n"
+        "print(create_command('install').parse_args(['x'])[0].ignore_dependencies)"
+    )
     for value, expected in (("1", "1"), (None, "False")):
         env = {k: v for k, v in os.environ.items() if k != "PIP_NO_DEPS"} | ({"PIP_NO_DEPS": value} if value else {})
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -92,16 +104,23 @@ def test_development_tools_are_an_optional_group():
     runtime = {_name(d) for d in project["dependencies"]}
     dev = {_name(d) for d in project["optional-dependencies"]["dev"]}
     assert {"pytest", "playwright", "jupyterlab", "ruff", "pdoc"} <= dev and not dev & runtime
-    wanted = {_name(line) for line in (ROOT / "requirements.in").read_text().splitlines()
-              if line.strip() and not line.startswith("#")}
+    wanted = {
+        _name(line)
+        for line in (ROOT / "requirements.in").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     assert wanted == runtime | dev, wanted ^ (runtime | dev)
 
 
 # --------------------------------------------------------------------------- make test and the browser tier
 def _run_tests(env: dict, *args: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CIATSTUDY_")}
-    return subprocess.run([sys.executable, str(ROOT / "tools" / "run_tests.py"), "--dry-run", *args],
-                          capture_output=True, text=True, env=clean | env)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "run_tests.py"), "--dry-run", *args],
+        capture_output=True,
+        text=True,
+        env=clean | env,
+    )
 
 
 def test_without_chromium_the_browser_tier_is_skipped_with_one_line(tmp_path):
@@ -123,24 +142,29 @@ def test_with_chromium_every_tier_runs(tmp_path):
     browser = tmp_path / "chromium"
     browser.write_text("#!/bin/sh\n")
     browser.chmod(0o755)
-    for env in ({"CIATSTUDY_CHROMIUM": str(browser)},
-                {"CIATSTUDY_CHROMIUM": str(browser), "CIATSTUDY_REQUIRE_BROWSER": "1"}):
+    for env in (
+        {"CIATSTUDY_CHROMIUM": str(browser)},
+        {"CIATSTUDY_CHROMIUM": str(browser), "CIATSTUDY_REQUIRE_BROWSER": "1"},
+    ):
         done = _run_tests(env, "-x")
         assert done.returncode == 0 and done.stderr == ""
         assert done.stdout.strip().endswith("-m pytest -x") and "not browser" not in done.stdout
 
 
-@pytest.mark.parametrize("found, explicit, root, apt, required, action", [
-    (True, False, False, False, True, "run"),
-    (True, True, True, True, False, "run"),
-    (False, False, True, True, False, "install"),
-    (False, False, True, True, True, "install"),
-    (False, False, False, True, False, "skip"),
-    (False, False, True, False, False, "skip"),
-    (False, True, True, True, False, "skip"),   # an explicit path is never replaced by an install
-    (False, False, False, True, True, "fail"),
-    (False, True, True, True, True, "fail"),
-])
+@pytest.mark.parametrize(
+    "found, explicit, root, apt, required, action",
+    [
+        (True, False, False, False, True, "run"),
+        (True, True, True, True, False, "run"),
+        (False, False, True, True, False, "install"),
+        (False, False, True, True, True, "install"),
+        (False, False, False, True, False, "skip"),
+        (False, False, True, False, False, "skip"),
+        (False, True, True, True, False, "skip"),  # an explicit path is never replaced by an install
+        (False, False, False, True, True, "fail"),
+        (False, True, True, True, True, "fail"),
+    ],
+)
 def test_browser_tier_decision(found, explicit, root, apt, required, action):
     import run_tests
 
@@ -166,7 +190,7 @@ def _make_lab(tmp_path, uid: str, **variables) -> str:
     env = os.environ | {"PATH": f"{fake}:{os.environ['PATH']}"}
     args = [f"{k}={v}" for k, v in variables.items()]
     out = subprocess.run(["make", "-n", "lab", *args], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
-    return out.stdout[out.stdout.index("JUPYTER_CONFIG_PATH="):]
+    return out.stdout[out.stdout.index("JUPYTER_CONFIG_PATH=") :]
 
 
 def test_make_lab_command_line(tmp_path):
@@ -187,8 +211,10 @@ def test_make_lab_command_line(tmp_path):
 
 def test_lab_opens_py_notebooks_as_notebooks():
     """The shipped setting, read as JupyterLab's server reads its overrides, from JUPYTER_CONFIG_PATH."""
-    code = ("import json\nfrom jupyterlab_server.settings_utils import _get_overrides\n"
-            "print(json.dumps(_get_overrides('/nonexistent')[0]))")
+    code = (
+        "import json\nfrom jupyterlab_server.settings_utils import _get_overrides\n"
+        "print(json.dumps(_get_overrides('/nonexistent')[0]))"
+    )
     env = os.environ | {"JUPYTER_CONFIG_PATH": str(ROOT / ".jupyter")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     viewers = json.loads(out.stdout)["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]

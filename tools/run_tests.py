@@ -27,8 +27,10 @@ import sys
 from collections import namedtuple
 
 DEBIAN_PACKAGES = ("chromium", "chromium-driver", "fonts-dejavu-core")
-ENABLE_HINT = ("install Chromium (Debian/Ubuntu: sudo apt-get install chromium) "
-               "or point CIATSTUDY_CHROMIUM at a Chromium executable")
+ENABLE_HINT = (
+    "install Chromium (Debian/Ubuntu: sudo apt-get install chromium) "
+    "or point CIATSTUDY_CHROMIUM at a Chromium executable"
+)
 
 # What to do about the browser tier: "run", "install" (then run), "skip" or "fail"; message for the user.
 Decision = namedtuple("Decision", "action message")
@@ -59,11 +61,16 @@ def decide(*, found: bool, explicit: bool, is_root: bool, has_apt: bool, require
     if found:
         return Decision("run", "")
     if is_root and has_apt and not explicit:
-        return Decision("install", f"make test: installing headless Chromium ({' '.join(DEBIAN_PACKAGES)}) "
-                                   "with apt-get for the browser tests")
+        return Decision(
+            "install",
+            f"make test: installing headless Chromium ({' '.join(DEBIAN_PACKAGES)}) with apt-get for the browser tests",
+        )
     if required:
-        return Decision("fail", "make test: error: the browser tests are required here (CIATSTUDY_REQUIRE_BROWSER=1) "
-                                f"but no Chromium was found; {ENABLE_HINT}")
+        return Decision(
+            "fail",
+            "make test: error: the browser tests are required here (CIATSTUDY_REQUIRE_BROWSER=1) "
+            f"but no Chromium was found; {ENABLE_HINT}",
+        )
     return Decision("skip", f"make test: browser tests SKIPPED (no headless Chromium); to run them, {ENABLE_HINT}")
 
 
@@ -81,8 +88,10 @@ def pytest_command(python: str, args: list[str], *, browser: bool) -> list[str]:
 def _apt_install() -> bool:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     quiet = {"stdout": subprocess.DEVNULL, "env": env}
-    return (subprocess.run(["apt-get", "update", "-qq"], **quiet).returncode == 0
-            and subprocess.run(["apt-get", "install", "-y", "-qq", *DEBIAN_PACKAGES], **quiet).returncode == 0)
+    return (
+        subprocess.run(["apt-get", "update", "-qq"], **quiet).returncode == 0
+        and subprocess.run(["apt-get", "install", "-y", "-qq", *DEBIAN_PACKAGES], **quiet).returncode == 0
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -90,14 +99,27 @@ def main(argv: list[str]) -> int:
     args = [a for a in argv if a != "--dry-run"]
     env = dict(os.environ)
     executable, explicit = chromium_path(env)
-    decision = decide(found=os.path.isfile(executable) and os.access(executable, os.X_OK), explicit=explicit,
-                      is_root=hasattr(os, "geteuid") and os.geteuid() == 0, has_apt=shutil.which("apt-get") is not None,
-                      required=env.get("CIATSTUDY_REQUIRE_BROWSER") == "1")
+    decision = decide(
+        found=os.path.isfile(executable) and os.access(executable, os.X_OK),
+        explicit=explicit,
+        is_root=hasattr(os, "geteuid") and os.geteuid() == 0,
+        has_apt=shutil.which("apt-get") is not None,
+        required=env.get("CIATSTUDY_REQUIRE_BROWSER") == "1",
+    )
     if decision.action == "install" and not dry_run:
         print(decision.message, file=sys.stderr, flush=True)
         installed = _apt_install() and os.path.isfile(chromium_path(env)[0])
-        decision = Decision("run", "") if installed else decide(
-            found=False, explicit=True, is_root=False, has_apt=False, required=env.get("CIATSTUDY_REQUIRE_BROWSER") == "1")
+        decision = (
+            Decision("run", "")
+            if installed
+            else decide(
+                found=False,
+                explicit=True,
+                is_root=False,
+                has_apt=False,
+                required=env.get("CIATSTUDY_REQUIRE_BROWSER") == "1",
+            )
+        )
     if decision.message and decision.action != "install":
         print(decision.message, file=sys.stderr, flush=True)
     if decision.action == "fail":
