@@ -39,17 +39,13 @@ def check_wave_argument(value) -> str:
     path = Path(value)
     expected = "expected a wave name (e.g. 2014) or a wave folder holding codebook.yaml"
     if path.is_file():
-        return _refuse(f"{value}: this is a file; {expected} (for {path.name}, give its folder: {path.parent})")
+        raise ValueError(f"{value}: this is a file; {expected} (for {path.name}, give its folder: {path.parent})")
     looks_like_path = os.sep in value or "/" in value or path.suffix.lower() in {".csv", ".xlsx", ".yaml", ".yml"}
     if path.is_dir() and looks_like_path and not (path / "codebook.yaml").is_file():
-        return _refuse(f"{value}: this folder holds no codebook.yaml; {expected}")
+        raise ValueError(f"{value}: this folder holds no codebook.yaml; {expected}")
     if looks_like_path and not path.exists():
-        return _refuse(f"{value}: no such {'file' if path.suffix else 'folder'}; {expected}")
+        raise ValueError(f"{value}: no such {'file' if path.suffix else 'folder'}; {expected}")
     return value
-
-
-def _refuse(message: str):
-    raise ValueError(message)
 
 
 def _cmd_validate(args) -> int:
@@ -68,10 +64,10 @@ def _cmd_validate(args) -> int:
 
 def _cmd_reconstruct(args) -> int:
     from .config import Paths
-
-    check_wave_argument(args.wave)
     from .io import load_codebook, read_csv, write_text
     from .reconstruct import PUBLISHED_FILE, reconstruct_responses, to_csv_text
+
+    check_wave_argument(args.wave)
 
     raw = Paths.for_wave(args.wave).raw
     codebook = load_codebook(raw / "codebook.yaml")
