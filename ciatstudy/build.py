@@ -88,7 +88,10 @@ def _relative(path: Path, root: Path) -> str:
 
 def _notebook_sha256(path: Path) -> str:
     # Without the jupytext header's version lines: saving an unchanged notebook from Lab re-runs nothing.
-    return hashlib.sha256(notebook_fingerprint_text(path.read_text(encoding="utf-8")).encode()).hexdigest()
+    key = f"notebook:{path}"
+    if key not in _HASHES:
+        _HASHES[key] = hashlib.sha256(notebook_fingerprint_text(path.read_text(encoding="utf-8")).encode()).hexdigest()
+    return _HASHES[key]
 
 
 def fingerprint(section: Section, *, paths: Paths, files: dict[str, Path], lib: str) -> str:
