@@ -23,6 +23,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from .config import PACKAGE_DIR, Paths, wave_folder
+from .notebooks import notebook_fingerprint_text
 from .startup import skip_unused_format_checkers
 from .sections import Section, plan
 
@@ -155,10 +156,18 @@ def _relative(path: Path, root: Path) -> str:
     return os.path.relpath(path, root) if path.startswith(root + os.sep) else path
 
 
+def _notebook_sha256(path: Path) -> str:
+    # Without the jupytext header's version lines: saving an unchanged notebook from Lab re-runs nothing.
+    key = f"notebook:{path}"
+    if key not in _HASHES:
+        _HASHES[key] = hashlib.sha256(notebook_fingerprint_text(path.read_text(encoding="utf-8")).encode()).hexdigest()
+    return _HASHES[key]
+
+
 def fingerprint(section: Section, *, paths: Paths, files: dict[str, Path], lib: str) -> str:
     lock = paths.root / "requirements.lock"
     parts = {
-        "notebook": _sha256(paths.notebooks / section.notebook),
+        "notebook": _notebook_sha256(paths.notebooks / section.notebook),
         "parameters": json.dumps(section.parameters, sort_keys=True),
         "inputs": {_relative(p, paths.root): _sha256(p) for p in input_files(section, files, paths.raw)},
         "library": lib,

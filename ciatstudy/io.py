@@ -435,6 +435,17 @@ class Wave:
         counts = self.responses[seg].value_counts()
         return {code: int(counts.get(code, 0)) for code in self.codebook.segment_codes}
 
+    def __repr__(self) -> str:
+        """One line (the dataclass's own repr printed every answer and table: 37 000 characters for 2014).
+
+        >>> load_wave("2014")
+        <Wave 2014: 28 respondents (mda 12, non_mda 16), 8 questions, 15 tables, reconstructed>
+        """
+        sizes = ", ".join(f"{code} {n}" for code, n in self.segment_sizes().items())
+        return (f"<Wave {self.name}: {len(self.responses)} respondents ({sizes}), "
+                f"{len(self.codebook.questions)} questions, {len(self.tables)} tables"
+                f"{', reconstructed' if self.reconstructed else ''}>")
+
 
 def wave_folder(wave_or_path: str | os.PathLike) -> tuple[str, Path]:
     """Resolve ``"2014"`` or a folder path to (wave name, folder), or say why it is not a wave."""

@@ -33,11 +33,54 @@ def fr_number(value: float, decimals: int = 0) -> str:
     return format_fr(value, decimals)
 
 
-def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labels: dict[str, str],
-                 category_labels: dict[str, str] | None = None, xlabel: str, percent: bool = False,
+def grouped_barh(frame, *, category: str = "item", value: str = "value", segment: str = "segment",
+                 segment_labels: dict[str, str] | None = None,
+                 category_labels: dict[str, str] | None = None, xlabel: str = "", percent: bool = False,
                  order: list[str] | None = None, width: float = 8.0, legend_single: bool = False,
                  low: str | None = None, high: str | None = None):
-    """Horizontal grouped bars, one colour (and hatch) per segment, value printed at each bar end."""
+    """Horizontal grouped bars, one colour (and hatch) per segment, value printed at each bar end.
+
+    The defaults read the design's tidy question table (``selection_rates``,
+    ``agreement_scores``): one bar per ``item`` and ``segment``, length ``value``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Long table, one row per category × segment.
+    category, value, segment : str
+        Columns holding the bar's category (one row of bars each), its length and its segment.
+    segment_labels : dict, optional
+        Legend text per segment code (default: the codes themselves).
+    category_labels : dict, optional
+        Axis text per category (default: the categories themselves), wrapped at 48 characters.
+    xlabel : str
+        Title of the value axis.
+    percent : bool
+        Values are shares in 0..1: axis and bar labels in French percent style (``79 %``).
+    order : list of str, optional
+        Categories from top to bottom (default: order of first appearance).
+    width : float
+        Figure width in inches; the height follows the number of bars.
+    legend_single : bool
+        Show the legend even for a single segment.
+    low, high : str, optional
+        Columns of the interval's bounds, drawn as error bars.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"item": ["8A", "8A", "8B", "8B"], "segment": ["mda", "non_mda"] * 2,
+    ...                       "value": [0.5, 0.25, 0.75, 1.0]})
+    >>> fig = grouped_barh(table, percent=True)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['mda', 'non_mda']
+    >>> plt.close(fig)
+    """
+    segment_labels = segment_labels or {}
     categories = order or list(dict.fromkeys(frame[category]))
     segments = list(dict.fromkeys(frame[segment]))
     height = 0.8 / max(len(segments), 1)
@@ -76,10 +119,50 @@ def _wrap(text: str, width: int = 48) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def dot_intervals(frame, *, category: str, value: str, low: str, high: str, segment: str,
-                  segment_labels: dict[str, str], order: list[str], category_labels: dict[str, str],
-                  xlabel: str, xlim: tuple[float, float], width: float = 8.5):
-    """Dots with 95 % intervals, one row per item, one marker shape and colour per segment."""
+def dot_intervals(frame, *, category: str = "item", value: str = "value", low: str = "ci_low",
+                  high: str = "ci_high", segment: str = "segment", segment_labels: dict[str, str] | None = None,
+                  order: list[str] | None = None, category_labels: dict[str, str] | None = None,
+                  xlabel: str = "", xlim: tuple[float, float] = (1.0, 3.0), width: float = 8.5):
+    """Dots with 95 % intervals, one row per item, one marker shape and colour per segment.
+
+    The defaults read the design's tidy table of 3/2/1 mean scores (``agreement_scores``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Long table, one row per category × segment.
+    category, value, low, high, segment : str
+        Columns of the row's category, the dot, the interval's bounds and the segment.
+    segment_labels : dict, optional
+        Legend text per segment code (default: the codes).
+    order : list of str, optional
+        Categories from top to bottom (default: order of first appearance).
+    category_labels : dict, optional
+        Text printed after each category's code (default: none).
+    xlabel : str
+        Title of the value axis.
+    xlim : (float, float)
+        Range of the value axis (default: the 1 to 3 score scale).
+    width : float
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"item": ["1A", "1B"], "segment": ["tous", "tous"], "value": [2.5, 1.8],
+    ...                       "ci_low": [2.1, 1.5], "ci_high": [2.8, 2.2]})
+    >>> fig = dot_intervals(table)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['1A – 1A', '1B – 1B']
+    >>> plt.close(fig)
+    """
+    segment_labels = segment_labels or {}
+    order = order or list(dict.fromkeys(frame[category]))
+    category_labels = category_labels or {}
     segments = list(dict.fromkeys(frame[segment]))
     markers = {"tous": "o", "mda": "s", "non_mda": "D"}
     step = 0.8 / max(len(segments), 1)
@@ -109,9 +192,45 @@ def dot_intervals(frame, *, category: str, value: str, low: str, high: str, segm
 AGREEMENT_COLOURS = {1: "#D55E00", 2: "#56B4E9", 3: "#0072B2"}  # Okabe–Ito: disagree vs agree
 
 
-def diverging_agreement(distribution, *, order: list[str], answer_labels: dict[int, str],
-                        segment_labels: dict[str, str], segments: list[str], width: float = 10):
-    """Diverging stacked bars: "Pas d'accord" to the left of zero, agreement to the right, one panel per segment."""
+def diverging_agreement(distribution, *, order: list[str] | None = None, answer_labels: dict[int, str] | None = None,
+                        segment_labels: dict[str, str] | None = None, segments: list[str] | None = None,
+                        width: float = 10):
+    """Diverging stacked bars: "Pas d'accord" to the left of zero, agreement to the right, one panel per segment.
+
+    Parameters
+    ----------
+    distribution : pandas.DataFrame
+        Columns ``item``, ``segment``, ``answer`` (3, 2, 1), ``count`` and ``share``
+        (``ciatstudy.distribution.answer_distribution``).
+    order : list of str, optional
+        Items from top to bottom (default: order of first appearance).
+    answer_labels : dict, optional
+        Legend text of answers 1, 2 and 3, from the codebook (default: the scores themselves).
+    segment_labels : dict, optional
+        Panel titles per segment code (default: the codes); each title adds the panel's n.
+    segments : list of str, optional
+        Segments to draw, one panel each, left to right (default: order of first appearance).
+    width : float
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"item": ["1A"] * 3, "segment": ["mda"] * 3, "answer": [1, 2, 3],
+    ...                         "count": [1, 1, 2], "share": [0.25, 0.25, 0.5]})
+    >>> fig = diverging_agreement(answers)
+    >>> fig.axes[0].get_title()
+    'mda (n = 4)'
+    >>> plt.close(fig)
+    """
+    order = order or list(dict.fromkeys(distribution["item"]))
+    answer_labels = answer_labels or {1: "1", 2: "2", 3: "3"}
+    segment_labels = segment_labels or {}
+    segments = segments or list(dict.fromkeys(distribution["segment"]))
     fig, axes = plt.subplots(1, len(segments), figsize=(width, 1.4 + 0.42 * len(order)), sharey=True, squeeze=False)
     for ax, seg in zip(axes[0], segments):
         sub = distribution[distribution["segment"] == seg]

@@ -32,7 +32,28 @@ class QuestionResults:
 
 
 def question_results(wave: Wave, question: str) -> QuestionResults:
-    """Scores (3/2/1 means or shares), segment tests and the comparison with the printed tables."""
+    """Scores (3/2/1 means or shares), segment tests and the comparison with the printed tables.
+
+    Parameters
+    ----------
+    wave : Wave
+        A loaded wave (:func:`ciatstudy.io.load_wave`).
+    question : str
+        A question id of the wave's codebook (``"q4"``).
+
+    Returns
+    -------
+    QuestionResults
+        ``scored`` is the design's tidy table (one row per item × segment); ``with_tests``
+        adds the MDA / Non-MDA test columns, ``tests`` has one row per item.
+
+    Examples
+    --------
+    >>> from ciatstudy.io import load_wave
+    >>> results = question_results(load_wave("2014", questions=["q8"]), "q8")
+    >>> results.kind, results.scored.shape, sorted(results.tables())
+    ('single', (9, 10), ['q8_published_comparison.csv', 'q8_rates.csv'])
+    """
     cb = wave.codebook
     q = cb.question(question)
     scorer = score.agreement_scores if q.kind == "agreement3" else score.selection_rates

@@ -686,8 +686,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     """Arguments of ``ciatstudy synth``."""
     parser.add_argument("--n", type=int, required=True, help="number of respondents")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same file)")
-    parser.add_argument("--format", required=True, choices=FORMATS)
-    parser.add_argument("--output", metavar="PATH", help="file to write (.csv or .xlsx)")
+    parser.add_argument("--format", required=True, choices=FORMATS, help="the survey tool whose export to imitate")
+    # Required: the file holds made-up names and e-mails, which must not land unnoticed in the checkout.
+    parser.add_argument("--output", metavar="PATH", required=True, help="file to write (.csv or .xlsx)")
     parser.set_defaults(func=run_synth)
     return parser
 

@@ -13,7 +13,7 @@ from conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CIATSTUDY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 PLANTED = ['<script>window.__pwned = 1</script>', '<img src="x" onerror="window.__pwned = 2">']
