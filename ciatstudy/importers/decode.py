@@ -116,7 +116,7 @@ def assign_roles(export: Export, mapping: Mapping, codebook: Codebook) -> Plan:
         if not segment_found and names & set(mapping.segment_question):
             roles[col.index], segment_found = Role("segment"), True
             continue
-        code = code_of.get(col.header.strip().casefold())
+        code = code_of.get(col.header.strip().casefold()) or mapping.columns.get(match_key(col.header))
         if code:
             roles[col.index] = Role("item", question_of_item[code], code, coded=True)
             continue
