@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 import textwrap
 from dataclasses import dataclass, field
 
@@ -63,6 +64,7 @@ TAKEN = 0.80        # a match at least this good (and clear of the next one) is 
 CANDIDATE = 0.60    # below this, a column is not a candidate for a question (it stays unmapped)
 MARGIN = 0.05       # how far the best candidate must lead the second
 ITEM_TAKEN = 0.75   # an option / row / answer label is matched to an item at least this well
+SHAPE_LIMIT = 80    # distinct answers (most frequent first) compared for a column's shape
 
 # Usual instructions appended to a question, dropped before comparing (after folding).
 _SUFFIXES = ("plusieurs reponses possibles", "plusieurs reponses sont possibles", "une seule reponse possible",
@@ -108,18 +110,18 @@ def _scores(queries: list[str], choices: list[str], *, contained: bool = True, t
     if contained:
         # A text that begins the other (a dropped tail, an XML name made of a label's first words) counts,
         # a little less than an equal one, and only when the shorter is a real phrase, not two letters.
-        for i, q in enumerate(queries):
-            for j, c in enumerate(choices):
-                short, long = (q, c) if len(q) <= len(c) else (c, q)
-                if len(short) >= 6 and len(long) > len(short):
-                    # the more of the longer text the shorter one says, the closer to an equal one
-                    weight = 0.9 + 0.1 * len(short) / len(long)
-                    best[i, j] = max(best[i, j], weight * fuzz.ratio(short, long[: len(short)]))
+        # Only pairs that begin alike can be a text and its beginning: compare those alone.
+        qhead = np.array([q[:3] for q in queries])[:, None]
+        chead = np.array([c[:3] for c in choices])[None, :]
+        for i, j in zip(*np.nonzero(qhead == chead)):
+            q, c = queries[i], choices[j]
+            short, long = (q, c) if len(q) <= len(c) else (c, q)
+            if len(short) >= 6 and len(long) > len(short):
+                # the more of the longer text the shorter one says, the closer to an equal one
+                weight = 0.9 + 0.1 * len(short) / len(long)
+                best[i, j] = max(best[i, j], weight * fuzz.ratio(short, long[: len(short)]))
     out = best / 100.0
-    for i, q in enumerate(queries):
-        for j, c in enumerate(choices):
-            if q and q == c:
-                out[i, j] = 1.0
+    out[np.array(queries, dtype=object)[:, None] == np.array(choices, dtype=object)[None, :]] = 1.0
     return out
 
 
@@ -152,10 +154,11 @@ def _alias_scores(texts: list[str], aliases: list[list[str]], *, contained: bool
 def _code_hits(texts: list[str], codes: list[str]) -> np.ndarray:
     """1 where a text names an item code as a word of its own (``aff_1a``, ``Q2A``, ``1a``)."""
     out = np.zeros((len(texts), len(codes)))
+    wanted = [code.casefold() for code in codes]
     for i, t in enumerate(texts):
-        f = fold(t)
-        for j, code in enumerate(codes):
-            if re.search(rf"(?<![a-z0-9])q?{re.escape(code.casefold())}(?![a-z0-9])", f):
+        words = set(fold(t).split())
+        for j, code in enumerate(wanted):
+            if code in words or "q" + code in words:
                 out[i, j] = 1.0
     return out
 
@@ -264,21 +267,32 @@ class _Group:
         return self.columns[0].where
 
 
-def _distinct(export: Export, columns: list[Column]) -> list[str]:
-    """The distinct non-missing answers of the columns (order of first appearance).
+def _distinct(export: Export, columns: list[Column], limit: int | None = None) -> list[str]:
+    """The distinct non-missing answers of the columns, most frequent first.
 
-    The only pass over the rows: one set per column, kept on the export, so that everything after it
-    works on distinct labels and costs the same for 100 or 100 000 respondents.
+    The only pass over the rows: one count per column, kept on the export, so that everything after it
+    works on distinct labels. ``limit`` keeps the most frequent ones: options recur, free texts rarely
+    do, and what shape and wording matching compares must not grow with the number of respondents.
     """
     cache = export.__dict__.setdefault("_distinct_cache", {})
-    seen: dict[str, None] = {}
+    merged = export.__dict__.setdefault("_distinct_merged", {})
+    key = (tuple(c.index for c in columns), limit)
+    if key in merged:
+        return merged[key]
+    counts: Counter = Counter()
     for c in columns:
         if c.index not in cache:
             index = c.index
-            cache[c.index] = [v for v in dict.fromkeys(cells[index].strip() for _, cells in export.rows)
-                              if match_key(v) not in MISSING]
-        seen.update(dict.fromkeys(cache[c.index]))
-    return list(seen)
+            raw = Counter([cells[index] for _, cells in export.rows])
+            column: Counter = Counter()
+            for v, k in raw.items():
+                v = v.strip()
+                if v.casefold().rstrip(" .:;?!") not in MISSING:
+                    column[v] += k
+            cache[c.index] = column
+        counts.update(cache[c.index])
+    merged[key] = [v for v, _ in counts.most_common(limit)]
+    return merged[key]
 
 
 def _groups(export: Export, skip: set[int]) -> list[_Group]:
@@ -302,7 +316,7 @@ def _groups(export: Export, skip: set[int]) -> list[_Group]:
         for parent, members in tentative.items():
             # A group of select_one columns sharing few answers is a grid (a matrix question); anything else
             # is a set of separate questions that happen to sit in one group.
-            sets = [{match_key(v) for v in _distinct(export, [c])} for c, _ in members]
+            sets = [{match_key(v) for v in _distinct(export, [c], 8)} for c, _ in members]
             shared = all(sets[i] & set().union(*sets[:i], *sets[i + 1:]) for i in range(len(sets)))
             if len(members) >= 2 and len(set().union(*sets)) <= 6 and shared:
                 groups[match_key(parent)] = _Group(parent, subs=members, short=parent.split("/")[-1])
@@ -381,7 +395,7 @@ class _Matcher:
             for g in groups:
                 if g.subs or len(g.whole) != 1:
                     continue
-                values = _distinct(self.export, g.whole)
+                values = _distinct(self.export, g.whole, 3)
                 if len({match_key(v) for v in values}) != 2:
                     continue
                 v_score, _ = self._segment_values(values)
@@ -454,27 +468,34 @@ class _Matcher:
         good = sum(1 for i, v in enumerate(values) if parse_number(v) in (1, 2, 3) or matrix[i].max() >= ITEM_TAKEN)
         return good / len(values)
 
-    def _split_runs(self, values: list[str], width: int) -> list[str]:
-        """Distinct runs of up to ``width`` comma-separated pieces of joined checkbox cells."""
-        runs: dict[str, None] = {}
-        for v in values:
-            pieces = [p.strip() for p in v.split(",")]
-            for i in range(len(pieces)):
-                for j in range(i + 1, min(len(pieces), i + width) + 1):
-                    run = ", ".join(pieces[i:j]).strip()
-                    if run:
-                        runs[run] = None
+    def _split_runs(self, values: list[str], qmap: QuestionMap) -> list[str]:
+        """Candidate option labels inside joined checkbox cells (« A, B, C »; labels may hold commas).
+
+        The distinct comma-separated pieces, plus, for each item whose label has commas, the pieces that
+        read best as its parts, joined: a bounded set however many respondents (and combinations) there are.
+        """
+        frequency: Counter = Counter(p.strip() for v in values for p in v.split(",") if p.strip())
+        pieces = [p for p, _ in frequency.most_common(SHAPE_LIMIT)]
+        runs = dict.fromkeys(pieces)
+        if not pieces:
+            return []
+        folded = [fold(p, brackets=True) for p in pieces]
+        for _, label in self.codebook.question(qmap.id).items:
+            parts = [p.strip() for p in label.split(",") if p.strip()]
+            if len(parts) < 2:
+                continue
+            scores = _scores([fold(x, brackets=True) for x in parts], folded, contained=False)
+            runs[", ".join(pieces[int(np.argmax(scores[j]))] for j in range(len(parts)))] = None
         return list(runs)
 
     def _whole_values(self, g: _Group, qmap: QuestionMap) -> tuple[list[str], bool]:
         """The answer labels to compare with a question's items, from its whole-question column(s)."""
-        values = _distinct(self.export, g.whole)
+        joined = self.mapping.joined == "labels" and qmap.kind != "agreement3"
+        values = _distinct(self.export, g.whole, None if joined else SHAPE_LIMIT)
         if self.mapping.joined == "names":
             values = list(dict.fromkeys(t for v in values for t in v.split()))
         elif self.mapping.joined == "labels" and qmap.kind != "agreement3":
-            q = self.codebook.question(qmap.id)
-            width = max(label.count(",") for _, label in q.items) + 2
-            return self._split_runs(values, width), True
+            return self._split_runs(values, qmap), True
         return values, False
 
     def _question_score(self, g: _Group, qmap: QuestionMap) -> float:
@@ -482,8 +503,9 @@ class _Matcher:
                                    [self._question_aliases(qmap)]).max())
         q = self.codebook.question(qmap.id)
         subs = [s for _, s in g.subs if not self._is_other(s, qmap)]
-        values = _distinct(self.export, [c for c, s in g.subs if not self._is_other(s, qmap)] or g.whole)
-        agreement_like = self._agreement_share(values) >= 0.8 if values else False
+        values = _distinct(self.export, [c for c, s in g.subs if not self._is_other(s, qmap)] or g.whole,
+                           SHAPE_LIMIT)
+        agreement_like = self._agreement_share(values) >= 0.6 if values else False
         if subs:
             matrix = np.maximum(_alias_scores(subs, self._item_aliases(qmap)), _code_hits(subs, q.codes))
             pairs = _assign(matrix)
