@@ -171,7 +171,8 @@ def test_ambiguous_and_missing_matches_are_all_listed_at_once(root, tmp_path, ca
     with pytest.raises(MatchError) as err:
         import_export(path, format="surveymonkey", wave="2026")
     text = str(err.value)
-    assert "q5 «" in text and "« Un tout autre déclencheur »" in text and "« Sans avis »" in text
+    assert "question q5" in text and "« Un tout autre déclencheur »" in text and "« Sans avis »" in text
+    assert "row 1, column 'Quels sont les facteurs" in text and 'row 2, column "AG (Quels peuvent' in text
     assert "questions.q5.question" in text and "questions.q2.items" in text and "questions.q1.answers" in text
     assert text.count("best candidates") == 3 and "2A Une contrainte" in text
     assert not (root / "data" / "raw" / "2026").exists()
@@ -258,3 +259,95 @@ def test_matching_cost_does_not_grow_with_rows(tmp_path):
             best = min(best, time.perf_counter() - t)
         times[n] = best
     assert times[3000] < 3 * times[300] + 0.2, times
+
+
+# --------------------------------------------------------------------------- the mapping file
+BAD_MAPPINGS = [
+    ("questions:\n  q1:\n    items: [SQ001, SQ002]\n", "questions.q1.items", "not a list"),
+    ("questions:\n  q1:\n    answers: {A1: trois}\n", "questions.q1.answers.A1", "a score"),
+    ("questions:\n  q1:\n    answers: [A1]\n", "questions.q1.answers", "a mapping"),
+    ("questions: [q1, q2]\n", "questions", "a mapping of question ids"),
+    ("questions:\n  q2: oui\n", "questions.q2", "a mapping (question, items"),
+    ("questions:\n  q8:\n    other: [autre]\n", "questions.q8.other", "a mapping (match"),
+    ("questions:\n  q8:\n    other: {match: {a: b}}\n", "questions.q8.other.match", "a text or a list"),
+    ("questions:\n  q2:\n    question: {a: b}\n", "questions.q2.question", "a text or a list"),
+    ("segment: [Oui, Non]\n", "segment", "a mapping (question, values)"),
+    ("segment:\n  values: [Oui, Non]\n", "segment.values", "a mapping of export answers"),
+    ("segment:\n  values: {Oui: [mda]}\n", "segment.values.Oui", "a code"),
+    ("free_text: [definition]\n", "free_text", "a mapping of corpus ids"),
+    ("identifiers:\n  email: {a: b}\n", "identifiers.email", "a text or a list"),
+    ("ignore: {a: b}\n", "ignore", "a text or a list"),
+    ("joined: [labels]\n", "joined", "a text"),
+    ("columns: [1A]\n", "columns", "a mapping of export headers"),
+]
+
+
+@pytest.mark.parametrize("text, path, says", BAD_MAPPINGS, ids=[b[1] for b in BAD_MAPPINGS])
+def test_a_malformed_mapping_gets_one_located_line(root, tmp_path, capsys, text, path, says):
+    mapping = tmp_path / "ma-correspondance.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    export, _ = write_rerun(tmp_path, "limesurvey", n=8)
+    assert main_import([str(export), "--format", "limesurvey", "--wave", "2026", "--mapping", str(mapping)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    assert "ma-correspondance.yaml, row " in err and f"column '{path}'" in err and says in err, err
+    assert not (root / "data" / "raw" / "2026").exists()
+
+
+def test_a_user_entry_merges_with_the_default_entry_and_says_what_it_replaced(tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("questions:\n  q8:\n    question: [Rôle]\n    other: {corpus: q4_remark}\n"
+                       "  q4:\n    items: {Manque de bénévoles: 4D}\n", encoding="utf-8")
+    maps = load_mapping("surveymonkey", CODEBOOK, mapping)
+    q8 = maps.questions["q8"]
+    assert match_key("Rôle") in q8.question
+    # the default's other rule is kept, only its corpus replaced — and the replacement is said
+    assert match_key("Autre (veuillez préciser)") in q8.other.match and q8.other.item == "8C"
+    assert q8.other.corpus == "q4_remark"
+    assert maps.notes == ["questions.q8.other.corpus: 'q4_remark' replaces the default 'q8_comment'"]
+    assert maps.questions["q4"].other.corpus == "q4_remark" and maps.questions["q4"].items[
+        match_key("Manque de bénévoles")] == "4D"
+
+
+def test_a_null_entry_replaces_the_default_and_is_said(root, tmp_path, capsys):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("questions:\n  q8:\n    other: null\n", encoding="utf-8")
+    maps = load_mapping("surveymonkey", CODEBOOK, mapping)
+    assert maps.questions["q8"].other is None
+    assert maps.notes and maps.notes[0].startswith("questions.q8.other: null") and "replaces the default" in \
+        maps.notes[0]
+
+
+# --------------------------------------------------------------------------- submission dates
+@pytest.mark.parametrize("fmt, stamps", [
+    ("surveymonkey", ["2026/03/19 10:22:11", "2026/03/02 08:00:00"]),
+    ("surveymonkey", ["03/19/2026 10:22:11 AM", "03/02/2026 08:00:00 AM"]),
+    ("google", ["19/03/2026 10:22:11", "02/03/2026 08:00:00"]),
+    ("limesurvey", ["2026-03-19 10:22:11", "2026-03-02 08:00:00"]),
+    ("kobo", ["2026-03-19T10:22:11.000+01:00", "2026-03-02T08:00:00.000+01:00"]),
+])
+def test_the_wave_period_is_first_to_last_submission_never_the_import_date(root, tmp_path, fmt, stamps):
+    rows, _ = rerun_export(fmt, 6)
+    header_rows = 2 if fmt == "surveymonkey" else 1
+    column = {"surveymonkey": "End Date", "google": "Horodateur", "limesurvey": "submitdate",
+              "kobo": "_submission_time"}[fmt]
+    index = rows[0].index(column)
+    for k, r in enumerate(rows[header_rows:]):
+        r[index] = stamps[k % 2] if r[index] or fmt != "limesurvey" else r[index]
+    path = tmp_path / f"d-{fmt}.csv"
+    path.write_bytes(csv_bytes(rows, fmt))
+    summary = import_export(path, format=fmt, wave="2026")
+    assert summary.submitted == ("2026-03-02", "2026-03-19")
+    cb = yaml.safe_load((root / "data" / "raw" / "2026" / "codebook.yaml").read_text(encoding="utf-8"))
+    assert cb["period"]["first"] == "2026-03-02" and cb["period"]["last"] == "2026-03-19"
+    assert cb["date"] == "2026-03-02/2026-03-19"
+    assert "2026-03-02 to 2026-03-19" in (root / "data" / "raw" / "2026" / "README.md").read_text(encoding="utf-8")
+
+
+def test_without_dates_the_period_is_said_unknown_not_the_import_day(root, tmp_path):
+    import datetime
+
+    path, _ = write_rerun(tmp_path, "plain", n=6)
+    import_export(path, format="plain", wave="2026")
+    cb = yaml.safe_load((root / "data" / "raw" / "2026" / "codebook.yaml").read_text(encoding="utf-8"))
+    assert "period" not in cb and datetime.date.today().isoformat() not in str(cb["date"])

@@ -116,7 +116,8 @@ def _scores(queries: list[str], choices: list[str], *, contained: bool = True, t
         for i, j in zip(*np.nonzero(qhead == chead)):
             q, c = queries[i], choices[j]
             short, long = (q, c) if len(q) <= len(c) else (c, q)
-            if len(short) >= 6 and len(long) > len(short):
+            # a phrase of six letters or more, or a whole first word (« role » in « role accompagnement »)
+            if len(long) > len(short) and (len(short) >= 6 or len(short) >= 4 and long[len(short)] == " "):
                 # the more of the longer text the shorter one says, the closer to an equal one
                 weight = 0.9 + 0.1 * len(short) / len(long)
                 best[i, j] = max(best[i, j], weight * fuzz.ratio(short, long[: len(short)]))
@@ -219,10 +220,15 @@ class Problem:
     what: str
     candidates: list[tuple[str, float]]
     key: str
+    row: int = 1                  # where in the export (spreadsheet row; 1 = header)
+    column: str = "A"
+
+    def text(self) -> str:
+        cands = "; ".join(f"« {_short(c, 50)} » ({french_score(s)})" for c, s in self.candidates[:3]) or "none"
+        return f"{self.what}; best candidates: {cands}; write in a mapping: {self.key}"
 
     def line(self) -> str:
-        cands = "; ".join(f"« {_short(c, 50)} » ({french_score(s)})" for c, s in self.candidates[:3]) or "none"
-        return f"  - {self.what}; best candidates: {cands}; write in a mapping: {self.key}"
+        return f"  - row {self.row}, column {self.column!r}: {self.text()}"
 
 
 class MatchError(DataError):
@@ -230,7 +236,11 @@ class MatchError(DataError):
 
     def __init__(self, file: str, problems: list[Problem]):
         self.problems = problems
-        head = (f"{len(problems)} question(s), item(s) or label(s) could not be matched with confidence; "
+        if len(problems) == 1:      # one problem: the usual one located line
+            p = problems[0]
+            super().__init__(p.text(), file=file, row=p.row, column=p.column)
+            return
+        head = (f"{len(problems)} questions, items or labels could not be matched with confidence; "
                 "settle them in a mapping file (--mapping; `--suggest-mapping FILE` writes one to review):")
         super().__init__(head + "\n" + "\n".join(p.line() for p in problems), file=file)
 
@@ -331,6 +341,13 @@ def _groups(export: Export, skip: set[int]) -> list[_Group]:
     return list(groups.values())
 
 
+def _other_stem(g: _Group) -> str | None:
+    """``freins`` for a column named ``…/freins_autre`` (or ``other``, ``precisez``), else None."""
+    f = fold((g.short or g.key).split("/")[-1])
+    return next((f[: -len(w)].strip() for w in (" autre precisez", " autre", " other", " precisez")
+                 if f.endswith(w)), None)
+
+
 # --------------------------------------------------------------------------- the matcher
 class _Matcher:
     def __init__(self, export: Export, mapping: Mapping, codebook: Codebook):
@@ -340,6 +357,14 @@ class _Matcher:
         self.file = export.file
         scale = ((codebook.raw.get("scales") or {}).get("agreement3") or {}).get("values") or {}
         self.scale = {int(s): str(label) for s, label in scale.items()}
+
+    def _locate(self, columns: list[Column], value: str) -> tuple[int, str]:
+        """The first row and the column where ``value`` is written (for the error message)."""
+        for number, cells in self.export.rows:
+            for c in columns:
+                if cells[c.index].strip() == value:
+                    return number, c.where
+        return self.export.header_rows, columns[0].where if columns else "A"
 
     # ---- what the mapping settles on its own
     def _preassigned(self) -> tuple[set[int], Column | None]:
@@ -412,7 +437,7 @@ class _Matcher:
                 self.problems.append(Problem(
                     "no column is clearly the segment question (two answers splitting the respondents)",
                     [(g.key, s) for s, g in scored], 'segment: {question: ["<the export\'s header>"], '
-                    'values: {"<answer>": <segment code>}}'))
+                    'values: {"<answer>": <segment code>}}', 1, self.codebook.segment_variable))
                 return None, groups
         else:
             self.matches.append(Match("segment.question", found.header, "segment", 1.0, auto=False))
@@ -432,9 +457,9 @@ class _Matcher:
                 if match_key(value) not in m.segment_values:
                     row = _alias_scores([value], aliases, tokens=True)[0]
                     self.problems.append(Problem(
-                        f"segment answer « {_short(value)} » (column {found.where})",
+                        f"unknown segment answer « {_short(value)} »",
                         sorted(((codes[i], float(s)) for i, s in enumerate(row)), key=lambda t: -t[1]),
-                        f'segment: {{values: {{"{value}": <{"|".join(codes)}>}}}}'))
+                        f'segment: {{values: {{"{value}": <{"|".join(codes)}>}}}}', *self._locate([found], value)))
         return found, groups
 
     # ---- questions
@@ -561,11 +586,13 @@ class _Matcher:
             key = f'questions.{qm.id}.question: ["<the export\'s header>"]  (or {qm.id}: null if not asked)'
             wording = _short(self.codebook.question(qm.id).wording or qm.id, 50)
             if best is None or col[best] < TAKEN:
-                self.problems.append(Problem(f"{qm.id} « {wording} » found in no column", cands, key))
+                self.problems.append(Problem(f"question {qm.id} of the codebook found in no column of the export",
+                                             cands, key, 1, wording))
                 continue
             rival = max((float(matrix[best, k]) for k in range(len(todo)) if k != j), default=0.0)
             if col[best] - second < MARGIN or col[best] - rival < MARGIN:
-                self.problems.append(Problem(f"{qm.id} « {wording} » is ambiguous", cands, key))
+                self.problems.append(Problem(f"question {qm.id} of the codebook matches several columns",
+                                             cands, key, 1, wording))
                 continue
             g = rest[best]
             taken_groups.add(best)
@@ -608,7 +635,7 @@ class _Matcher:
                 for k, code in enumerate(q.codes):
                     if code in taken:
                         matrix[:, k] = 0
-                self._take(qmap, texts, matrix, q, "items" if qmap.kind != "agreement3" else "items")
+                self._take(qmap, texts, matrix, q, "items", columns=[c for c, _ in subs])
             if qmap.kind == "agreement3":
                 self._answers(qmap, g)
             elif g.whole:
@@ -626,9 +653,10 @@ class _Matcher:
                         for k, code in enumerate(q.codes):
                             if code in seen:
                                 matrix[:, k] = 0
-                    self._take(qmap, labels, matrix, q, "items", partial=runs)
+                    self._take(qmap, labels, matrix, q, "items", partial=runs, whole=g.whole)
 
-    def _take(self, qmap: QuestionMap, texts: list[str], matrix: np.ndarray, q, key: str, *, partial=False):
+    def _take(self, qmap: QuestionMap, texts: list[str], matrix: np.ndarray, q, key: str, *, partial=False,
+              columns: list[Column] | None = None, whole: list[Column] | None = None):
         """Take each text's item by one-to-one assignment; a text left without one is a problem
         (except runs of joined cells, most of which are pieces of labels or "other" texts)."""
         if partial:
@@ -654,10 +682,12 @@ class _Matcher:
                 qmap.items[match_key(text)] = q.codes[c]
                 self.matches.append(Match(f"questions.{qmap.id}.{key}", text, q.codes[c], s, q.items[c][1]))
             else:
+                where = (self.export.header_rows, columns[i].where) if columns else \
+                    self._locate(whole or [], text)
                 self.problems.append(Problem(
-                    f"{qmap.id}: option or row « {_short(text)} » matches no item clearly",
+                    f"{qmap.id}: the option or row « {_short(text)} » matches no item of the codebook clearly",
                     [(f"{q.codes[k]} {q.items[k][1]}", float(row[k])) for k in order[:3]],
-                    f'questions.{qmap.id}.{key}: {{"{_short(text, 40)}": <{"|".join(q.codes)}>}}'))
+                    f'questions.{qmap.id}.{key}: {{"{_short(text, 40)}": <{"|".join(q.codes)}>}}', *where))
 
     def _answers(self, qmap: QuestionMap, g: _Group) -> None:
         every = _distinct(self.export, g.columns)
@@ -681,9 +711,10 @@ class _Matcher:
                                           self.scale[scores[int(order[0])]]))
             else:
                 self.problems.append(Problem(
-                    f"{qmap.id}: answer « {_short(value)} » matches no agreement level clearly",
+                    f"{qmap.id}: unknown answer label « {_short(value)} » (no agreement level reads like it)",
                     [(f"{scores[k]} {self.scale[scores[k]]}", float(row[k])) for k in order[:3]],
-                    f'questions.{qmap.id}.answers: {{"{_short(value, 40)}": <3|2|1>}}'))
+                    f'questions.{qmap.id}.answers: {{"{_short(value, 40)}": <3|2|1>}}',
+                    *self._locate(g.columns, value)))
 
     def _others(self, groups: list[_Group]) -> list[_Group]:
         """A column of its own named like a matched question plus "autre" / "other" holds its "other" text."""
@@ -694,9 +725,7 @@ class _Matcher:
                 for name in {g.key, g.short, *(c.header for c in g.whole)} - {""}:
                     stems[fold(name.split("/")[-1])] = qid
         for g in groups:
-            f = fold((g.short or g.key).split("/")[-1])
-            stem = next((f[: -len(w)].strip() for w in (" autre", " other", " precisez", " autre precisez")
-                         if f.endswith(w)), None)
+            stem = _other_stem(g)
             if g.subs or len(g.whole) != 1 or not stem or stem not in stems:
                 left.append(g)
                 continue
@@ -720,8 +749,9 @@ class _Matcher:
                           key=lambda t: -t[1])
             if near:
                 qid = near[0][0]
-                self.problems.append(Problem(f"column {g.where} reads like {qid}, matched to another column",
-                                             near, f'questions.{qid}.question: ["{_short(g.key, 40)}"]'))
+                self.problems.append(Problem(f"this column reads like {qid}, which another column was matched to",
+                                             near, f'questions.{qid}.question: ["{_short(g.key, 40)}"]',
+                                             self.export.header_rows, g.where))
 
     # ---- free text
     def _free_text(self, groups: list[_Group]) -> list[_Group]:
@@ -767,10 +797,14 @@ class _Matcher:
         self.groups_of: dict[str, list[_Group]] = {}
         groups = _groups(self.export, skip)
         segment, groups = self._segment(groups, segment)
-        groups = self._questions(groups)
+        # "<question>_autre" beside "<question>" (KoboToolbox): the other text of whatever that column is,
+        # never a candidate for a question of its own.
+        lasts = {fold(c.header.split("/")[-1]) for c in self.export.columns}
+        aside = [g for g in groups if not g.subs and len(g.whole) == 1 and _other_stem(g) in lasts]
+        groups = self._questions([g for g in groups if g not in aside])
         for qid, gs in self.groups_of.items():
             self._items(self.mapping.questions[qid], gs)
-        groups = self._others(groups)
+        groups = groups + self._others(aside)
         groups = self._free_text(groups)
         self._flag_leftovers(groups)
         unmatched = [c.where for g in groups for c in g.columns if not column_identifier_kind(c.header, ())]
