@@ -351,3 +351,16 @@ def test_without_dates_the_period_is_said_unknown_not_the_import_day(root, tmp_p
     import_export(path, format="plain", wave="2026")
     cb = yaml.safe_load((root / "data" / "raw" / "2026" / "codebook.yaml").read_text(encoding="utf-8"))
     assert "period" not in cb and datetime.date.today().isoformat() not in str(cb["date"])
+
+
+def test_every_example_of_the_mapping_documentation_loads(tmp_path):
+    import re as _re
+
+    doc = (Path(__file__).parent.parent / "docs" / "mapping.md").read_text(encoding="utf-8")
+    blocks = _re.findall(r"```yaml\n(.*?)```", doc, flags=_re.S)
+    assert len(blocks) == 5
+    for i, block in enumerate(blocks):
+        fmt = yaml.safe_load(block)["format"]
+        path = tmp_path / f"example-{i}.yaml"
+        path.write_text(block, encoding="utf-8")
+        load_mapping(fmt, CODEBOOK, path)

@@ -3,11 +3,11 @@
 A mapping is a small YAML file. Every format has a default one
 (``ciatstudy/importers/mappings/<format>.yaml``) written for the CIAT
 questionnaire as it is set up in that tool; an analyst's ``--mapping`` file is
-laid over it (a question entry replaces the default one; lists are added).
-Whatever a mapping does not name is matched against the codebook itself:
-question wordings, item labels and codes, agreement labels, segment codes and
-labels, free-text wordings. Matching ignores case, accents, typographic
-quotes, extra spaces and closing punctuation.
+laid over it key by key (:func:`_merge`: mappings merge, lists are added, a
+text or ``null`` replaces the default's and the import says so). Whatever a
+mapping does not name exactly is matched automatically against the codebook
+(:mod:`.matching`). Every key, the merge rules and one example per tool:
+``docs/mapping.md``.
 
 Keys (all optional)::
 
@@ -29,6 +29,7 @@ Keys (all optional)::
       email: [Email Address]          # dropped (or pseudonymised) personal data
     ignore: [Collector ID, Start Date]   # metadata deliberately not imported
     joined: labels                    # one-cell multiple choice: labels (", "), names (spaces) or single
+    columns: {Q2A: 2A}                # plain table: a header that is an item code written otherwise
 """
 
 from __future__ import annotations
