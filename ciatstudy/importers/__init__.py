@@ -396,12 +396,13 @@ Direct identifiers are not imported (columns, with the kind recognised):
 
 def _submitted(export: Export) -> tuple[str, str] | None:
     """First and last submission day (ISO), from the tool's timestamp column, if any."""
-    names = {"timestamp", "horodateur", "submitdate", "date submitted", "date de soumission", "_submission_time",
-             "end date", "date de fin", "end", "datestamp"}
-    for col in export.columns:
+    # The submission itself first (KoboToolbox also writes when the form was closed on the device: "end").
+    names = ["_submission_time", "submitdate", "date submitted", "date de soumission", "timestamp", "horodateur",
+             "end date", "date de fin", "end", "datestamp"]
+    columns = sorted((c for c in export.columns if c.header.strip().casefold() in names),
+                     key=lambda c: names.index(c.header.strip().casefold()))
+    for col in columns:
         header = col.header.strip().casefold()
-        if header not in names:
-            continue
         texts = [cells[col.index].strip() for _, cells in export.rows if cells[col.index].strip()]
         slashed = [tuple(int(g) for g in m.groups()) for t in texts
                    if (m := re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", t))]
