@@ -231,6 +231,60 @@ def environment_creation(repeat: int) -> list[float]:
     return times
 
 
+IMPORT_SNIPPET = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from rerun import rerun_export
+from ciatstudy.synth import csv_bytes
+from ciatstudy.importers import import_export, read_export, _questionnaire
+from ciatstudy.importers.mapping import load_mapping
+from ciatstudy.importers.matching import _distinct, match_export
+from pathlib import Path
+root, fmt, n, wave = Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+rows, _ = rerun_export(fmt, n, 3)
+path = root / f"rerun-{fmt}-{n}.csv"
+path.write_bytes(csv_bytes(rows, fmt))
+codebook, _ = _questionnaire(root, None)
+export = read_export(path, fmt)
+t = time.perf_counter(); _distinct(export, export.columns); distinct = time.perf_counter() - t
+t = time.perf_counter(); match_export(export, load_mapping(fmt, codebook), codebook); match = time.perf_counter() - t
+t = time.perf_counter(); import_export(path, format=fmt, wave=wave, root=root); whole = time.perf_counter() - t
+print(json.dumps({"distinct_s": distinct, "match_s": match, "import_s": whole}))
+"""
+
+
+def import_matching(root: Path, env: dict, repeat: int, fmt: str = "google") -> dict:
+    """Import of a re-run export whose wordings differ from the codebook (automatic matching, no mapping):
+    1 000 respondents end to end, and the matching alone at 1 000 and 10 000 respondents (its cost must not
+    grow with the rows: it compares headers and distinct labels; counting the distinct labels is the one
+    pass over the rows, timed apart)."""
+    fixtures = ROOT / "tests" / "fixtures" / "rerun"
+    out: dict = {"format": fmt}
+    for n in (1000, 10_000):
+        runs = []
+        for i in range(repeat):
+            proc = subprocess.run([str(BIN / "python"), "-c", IMPORT_SNIPPET, str(fixtures), str(root), fmt, str(n),
+                                   f"bench-{n}-{i}"], env=env, capture_output=True, text=True, check=True)
+            runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            shutil.rmtree(root / "data" / "raw" / f"bench-{n}-{i}", ignore_errors=True)
+        out[str(n)] = {k: round(median([r[k] for r in runs]), 3) for k in runs[0]}
+    out["match_10x_over_1x"] = round(out["10000"]["match_s"] / out["1000"]["match_s"], 2)
+    return out
+
+
+def import_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    m = results["import_matching"]
+    return [
+        (f"import of 1 000 respondents, re-run wordings ({m['format']}, no mapping)", f"{m['1000']['import_s']:.2f} s",
+         "< 2 s", ""),
+        ("  matching alone, 1 000 respondents", f"{m['1000']['match_s']:.3f} s", "", ""),
+        ("  matching alone, 10 000 respondents", f"{m['10000']['match_s']:.3f} s", "≈ 1 × (no growth)",
+         f"{m['match_10x_over_1x']:.2f} × the 1 000's"),
+        ("  counting distinct labels (one pass), 1 000 / 10 000", f"{m['1000']['distinct_s']:.3f} s", "",
+         f"{m['10000']['distinct_s']:.3f} s"),
+    ]
+
+
 # ----------------------------------------------------------------------------- main
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -239,7 +293,17 @@ def main() -> int:
     parser.add_argument("--naive-repeat", type=int, default=1,
                         help="runs of the naive build (19 sections × 3-7 s: one run keeps `make bench` under 5 minutes)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[28, 10_000, 100_000, 1_500_000])
+    parser.add_argument("--only", choices=["import"], help="run one measure alone (prints it; results.json untouched)")
     args = parser.parse_args()
+    if args.only == "import":
+        with tempfile.TemporaryDirectory() as tmp:
+            root = project_copy(Path(tmp))
+            env = {**os.environ, "CIATSTUDY_ROOT": str(root)}
+            results = {"import_matching": import_matching(root, env, args.repeat)}
+        print(json.dumps(results, indent=2))
+        for name, value, target, ratio in import_rows(results):
+            print(f"{name:<62}  {value:>10}  {target:<18}  {ratio}")
+        return 0
     started = time.perf_counter()
     results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                                  "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")}}
@@ -257,6 +321,8 @@ def main() -> int:
         touched = touch_one_raw_file(root, env, args.repeat)
         print("scale…", flush=True)
         results["scale"] = scale(root, env, args.sizes, args.repeat)
+        print("import with automatic matching…", flush=True)
+        results["import_matching"] = import_matching(root, env, args.repeat)
     print("environment creation…", flush=True)
     setup = environment_creation(1)
     results.update({
@@ -287,6 +353,7 @@ def main() -> int:
                      f"{v['first_peak_mb']} MB peak"))
         rows.append((f"{label}: load + validate + score, cached", f"{v['seconds']:.2f} s", target,
                      f"{v['peak_mb']} MB peak"))
+    rows += import_rows(results)
     rows.append(("make bench itself", f"{results['total_bench_s']:.0f} s", "< 300 s", ""))
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure':<{width}}  {'median':>10}  {'target':<14}  measured")

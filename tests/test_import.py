@@ -296,7 +296,12 @@ def _duplicated_email(tmp):
 
 
 def _question_missing(tmp):
-    return _sm(tmp, lambda rows: _set(rows, 0, "Quels sont les facteurs", "Qu’est-ce qui favoriserait la coopération ?"))
+    # Question 5's columns are gone (a reworded question whose options still read like the codebook's is
+    # matched automatically: tests/test_matching.py).
+    def edit(rows):
+        start, end = _col(rows, "Quels sont les facteurs"), _col(rows, "Quels ont selon vous")
+        rows[:] = [r[:start] + r[end:] for r in rows]
+    return _sm(tmp, edit)
 
 
 def _option_not_in_mapping(tmp):

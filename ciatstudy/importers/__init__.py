@@ -3,10 +3,14 @@
 ::
 
     ciatstudy import export.csv --format surveymonkey --wave 2025 [--mapping m.yaml] [--key-file ~/k]
+    ciatstudy import export.csv --format surveymonkey --wave 2025 --suggest-mapping m.yaml
 
 reads the export (SurveyMonkey, LimeSurvey, Google Forms, KoboToolbox, or a
 plain table in codebook codes; CSV in any usual encoding and delimiter, or
-XLSX), maps it onto the questionnaire's codebook, drops personal data, and
+XLSX), maps it onto the questionnaire's codebook — what the mapping does not
+say exactly is matched automatically by wording and answer shape
+(:mod:`.matching`), every match shown with its score; ambiguous or missing
+matches stop the import, all listed at once —, drops personal data, and
 writes ``data/raw/<wave>/``:
 
 ``codebook.yaml``
@@ -56,10 +60,12 @@ from ..privacy import Redactor, key_id, load_key, normalise, pseudonym, recorded
 from .decode import Plan, Respondent, assign_roles, decode_rows
 from .layouts import FORMAT_LABELS, FORMATS, Export, parse
 from .mapping import Mapping, load_mapping
+from .matching import Matching, MatchError, match_export
+from .suggest import suggestion_yaml
 from .reading import read_grid
 
-__all__ = ["FORMATS", "ImportSummary", "import_export", "read_export", "configure_parser", "run_import",
-           "main_import"]
+__all__ = ["FORMATS", "ImportSummary", "import_export", "suggest_mapping", "read_export", "configure_parser",
+           "run_import", "main_import"]
 
 _LINK_ORDER = ("email", "structure", "name")
 
@@ -93,6 +99,8 @@ class ImportSummary:
     mapping_files: list[str] = field(default_factory=list)
     submitted: tuple[str, str] | None = None
     redaction_counts: dict[str, int] = field(default_factory=dict)   # kind -> identifiers replaced in free text
+    matches: list[str] = field(default_factory=list)        # automatic matches, as shown
+    mapping_notes: list[str] = field(default_factory=list)  # what the analyst's mapping replaced
 
     def text(self) -> str:
         """The validation summary printed by ``ciatstudy import``."""
@@ -112,6 +120,11 @@ class ImportSummary:
         if self.identifiers:
             lines.append(f"  personal data dropped ({len(self.identifiers)} columns): "
                          + "; ".join(f"{c} [{k}]" for c, k in self.identifiers))
+        if self.matches:
+            lines.append(f"  matched automatically ({len(self.matches)}; score 1,00 = identical once folded):")
+            lines += [f"    {m}" for m in self.matches]
+        for note in self.mapping_notes:
+            lines.append(f"  mapping: {note}")
         if self.ignored:
             lines.append(f"  metadata not imported ({len(self.ignored)}): " + "; ".join(self.ignored))
         if self.absent_questions:
@@ -243,7 +256,14 @@ def _codebook_dict(raw: dict, wave: str, summary: ImportSummary, sizes: dict[str
                            f"({level['label']})" for level in raw["segments"]["levels"])
     data["wave"] = wave
     data["title"] = f"{raw.get('title', 'Enquête')} — vague {wave}"
-    data["date"] = summary.submitted[1][:10] if summary.submitted else today
+    if summary.submitted:
+        first, last = summary.submitted
+        data["date"] = first if first == last else f"{first}/{last}"     # ISO 8601 interval
+        data["period"] = {"first": first, "last": last, "note": "Premier et dernier envoi d'une réponse, d'après "
+                          "l'export (jamais la date de l'import)."}
+    else:
+        data["date"] = "non précisée (l'export ne donne pas la date des réponses)"
+        data.pop("period", None)
     data["population"] = f"{summary.respondents} structures ayant répondu au questionnaire : {seg_text}"
     data["source"] = (f"Export {FORMAT_LABELS[summary.format]} « {summary.source} » (SHA-256 {summary.sha256}), "
                       f"importé le {today} par ciatstudy import")
@@ -334,6 +354,7 @@ hand: fix the mapping and import again (remove this folder first).
 | responses submitted | {period} |
 | imported | {today} |
 | mapping | {', '.join(f'`{m}`' for m in summary.mapping_files)} |
+| automatic matches | {len(summary.matches)} (listed below) |
 | command | `{command}` |
 
 The export itself holds personal data and is **not** part of this folder: keep it where the survey
@@ -366,6 +387,9 @@ Direct identifiers are not imported (columns, with the kind recognised):
 ## Questions not asked in this wave
 {bullet(summary.absent_questions)}
 
+## Matched automatically (wording and answer shape, score 0–1)
+{bullet(f'`{m}`' for m in summary.matches)}
+
 ## Empty responses skipped (no segment and no answer)
 {bullet(f'row {n}' for n in summary.skipped_rows)}
 """
@@ -373,12 +397,13 @@ Direct identifiers are not imported (columns, with the kind recognised):
 
 def _submitted(export: Export) -> tuple[str, str] | None:
     """First and last submission day (ISO), from the tool's timestamp column, if any."""
-    names = {"timestamp", "horodateur", "submitdate", "date submitted", "date de soumission", "_submission_time",
-             "end date", "date de fin", "end", "datestamp"}
-    for col in export.columns:
+    # The submission itself first (KoboToolbox also writes when the form was closed on the device: "end").
+    names = ["_submission_time", "submitdate", "date submitted", "date de soumission", "timestamp", "horodateur",
+             "end date", "date de fin", "end", "datestamp"]
+    columns = sorted((c for c in export.columns if c.header.strip().casefold() in names),
+                     key=lambda c: names.index(c.header.strip().casefold()))
+    for col in columns:
         header = col.header.strip().casefold()
-        if header not in names:
-            continue
         texts = [cells[col.index].strip() for _, cells in export.rows if cells[col.index].strip()]
         slashed = [tuple(int(g) for g in m.groups()) for t in texts
                    if (m := re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", t))]
@@ -392,6 +417,11 @@ def _submitted(export: Export) -> tuple[str, str] | None:
             day_first = export.format != "surveymonkey" and header != "timestamp"
         days = []
         for t in texts:
+            m = re.match(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})", t)   # ISO (LimeSurvey, Kobo), SurveyMonkey y/m/d
+            if m:
+                y, mo, d = (int(g) for g in m.groups())
+                days.append(f"{y:04d}-{mo:02d}-{d:02d}")
+                continue
             m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", t)
             if m:
                 days.append("-".join(m.groups()))
@@ -460,6 +490,9 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
     key = load_key(key_file, repository=root) if link else None
 
     export = read_export(file, format)
+    found: Matching = match_export(export, maps, codebook)
+    if found.problems:
+        raise MatchError(export.file, found.problems)
     plan: Plan = assign_roles(export, maps, codebook)
     respondents, skipped = decode_rows(export, plan, maps, codebook)
     _check_duplicate_emails(respondents, export)
@@ -484,13 +517,46 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
         missing_items=plan.missing_items, absent_questions=[q for q, m in maps.questions.items() if m.absent],
         skipped_rows=skipped, other_texts_dropped=dropped, pseudonymised=key is not None,
         key_id=key_id(key) if key else "", unlinked=unlinked, mapping_files=maps.files,
-        submitted=_submitted(export))
+        submitted=_submitted(export), matches=[m.line() for m in found.fuzzy()], mapping_notes=maps.notes)
     today = _dt.date.today().isoformat()
     command = command or (f"ciatstudy import {summary.source} --format {format} --wave {wave}"
                           + (f" --mapping {Path(mapping).name}" if mapping else "")
                           + (" --key-file <key outside the repository>" if key else ""))
     _write_wave(target, summary, responses, quotes, raw_codebook, codebook, sizes, today, command)
     return summary
+
+
+def suggest_mapping(file: str | os.PathLike, *, format: str, output: str | os.PathLike,
+                    mapping: str | os.PathLike | None = None, root: str | os.PathLike | None = None,
+                    questionnaire: str | os.PathLike | None = None) -> Matching:
+    """Write the complete mapping that automatic matching finds for ``file``, for review; write nothing else.
+
+    The YAML names the segment, every question, item and answer label the
+    export uses (exact ones included, so the file is complete on its own),
+    with each match's score as a comment, the doubtful ones marked
+    ``REVIEW``, and the columns matched to nothing listed at the end. Passed
+    back with ``--mapping``, it gives the same wave as the automatic import.
+
+    Returns
+    -------
+    Matching
+        What was found (the problems are written in the file, not raised).
+    """
+    from ..io import write_text
+
+    root = Path(root) if root else project_root()
+    if format not in FORMATS:
+        raise DataError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name,
+                        row=1, column="A")
+    codebook, _ = _questionnaire(root, questionnaire)
+    maps: Mapping = load_mapping(format, codebook, mapping)
+    export = read_export(file, format)
+    found = match_export(export, maps, codebook)
+    target = Path(output)
+    if target.resolve() == Path(file).resolve():
+        raise DataError("--suggest-mapping would overwrite the export itself; name another file", file=str(output))
+    write_text(suggestion_yaml(export, found, codebook), target)
+    return found
 
 
 def _write_wave(target: Path, summary: ImportSummary, responses: pd.DataFrame, quotes: pd.DataFrame,
@@ -529,6 +595,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     parser.add_argument("--format", required=True, choices=FORMATS, help="the tool that wrote the export")
     parser.add_argument("--wave", required=True, help="name of the new wave, e.g. 2025 (data/raw/WAVE/ must not exist)")
     parser.add_argument("--mapping", metavar="MAPPING.yaml", help="mapping laid over the format's default one")
+    parser.add_argument("--suggest-mapping", metavar="MAPPING.yaml", dest="suggest_mapping",
+                        help="write the mapping that automatic matching finds (for review, then --mapping) and "
+                        "nothing else")
     parser.add_argument("--key-file", metavar="KEY", help="pseudonymisation key, outside the repository: "
                         "respondent ids become keyed pseudonyms, linkable across waves")
     parser.set_defaults(func=run_import)
@@ -537,6 +606,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
 
 def run_import(args: argparse.Namespace) -> int:
     """Run an import from parsed arguments and print its summary (DataError propagates)."""
+    if getattr(args, "suggest_mapping", None):
+        found = suggest_mapping(args.file, format=args.format, output=args.suggest_mapping, mapping=args.mapping)
+        print(f"wrote {args.suggest_mapping}: a mapping for {Path(args.file).name} — {len(found.matches)} matches "
+              f"({len(found.fuzzy())} automatic), {len(found.problems)} to settle (marked REVIEW), "
+              f"{len(found.unmatched)} columns matched to nothing; nothing else was written. Review it, then: "
+              f"ciatstudy import {Path(args.file).name} --format {args.format} --wave {args.wave} "
+              f"--mapping {args.suggest_mapping}")
+        return 0
     summary = import_export(args.file, format=args.format, wave=args.wave, mapping=args.mapping,
                             key_file=args.key_file)
     print(summary.text())

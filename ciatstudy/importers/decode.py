@@ -116,7 +116,7 @@ def assign_roles(export: Export, mapping: Mapping, codebook: Codebook) -> Plan:
         if not segment_found and names & set(mapping.segment_question):
             roles[col.index], segment_found = Role("segment"), True
             continue
-        code = code_of.get(col.header.strip().casefold())
+        code = code_of.get(col.header.strip().casefold()) or mapping.columns.get(match_key(col.header))
         if code:
             roles[col.index] = Role("item", question_of_item[code], code, coded=True)
             continue
@@ -290,8 +290,19 @@ def split_labels(cell: str, labels: dict[str, str], *, allow_other: bool) -> tup
     return walk(0)
 
 
-def _one_cell(cell: str, qmap: QuestionMap, joined: str, where: tuple) -> tuple[set[str] | None, str]:
-    """Codes chosen in a whole-question cell, and an inline "other" text (Google Forms)."""
+def _one_cell(cell: str, qmap: QuestionMap, joined: str, where: tuple,
+              memo: dict | None = None) -> tuple[set[str] | None, str]:
+    """Codes chosen in a whole-question cell, and an inline "other" text (Google Forms).
+
+    ``memo`` remembers the reading of each distinct cell of a question (combinations of checkbox labels
+    recur: 1 000 respondents write a few dozen), so that splitting runs once per distinct cell."""
+    if memo is not None:
+        known = memo.get((qmap.id, cell))
+        if known is not None:
+            return set(known[0]) if known[0] is not None else None, known[1]
+        result = _one_cell(cell, qmap, joined, where)
+        memo[(qmap.id, cell)] = result
+        return (set(result[0]) if result[0] is not None else None), result[1]
     key = match_key(cell)
     if key in MISSING:
         return None, ""
@@ -334,6 +345,7 @@ def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook
     seg_col = plan.of("segment")[0]
     id_cols = plan.of("id")
     respondents, skipped, seen_ids = [], [], {}
+    memo: dict = {}
     for number, cells in export.rows:
         def where(col):
             return (export.file, number, col.where)
@@ -373,7 +385,7 @@ def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook
                     r = roles[c.index]
                     if r.kind == "question":
                         present.update(q.codes)
-                        codes, other = _one_cell(cells[c.index], qmap, mapping.joined, where(c))
+                        codes, other = _one_cell(cells[c.index], qmap, mapping.joined, where(c), memo)
                         if codes is not None:
                             if split and set(codes) != {k for k, v in split.items() if v}:
                                 raise DataError(f"{q.id}: this cell says {sorted(codes)} but the option columns say "

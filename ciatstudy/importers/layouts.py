@@ -28,6 +28,7 @@ can be read as *(question, row or option)*, and the data rows. The layouts:
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ _KOBO_META = ("_uuid", "_id", "_submission_time", "meta/instanceid", "_index", "
 _BRACKETED = re.compile(r"^(?P<key>.*?)\s*\[(?P<sub>[^\[\]]*)\]\s*$", re.S)
 
 
+@functools.lru_cache(maxsize=200_000)
 def match_key(text: str) -> str:
     """Normalised form used to match headers and labels (see :func:`ciatstudy.privacy.normalise`),
     without closing punctuation: ``"Autre :"`` and ``"autre"`` match.

@@ -3,11 +3,11 @@
 A mapping is a small YAML file. Every format has a default one
 (``ciatstudy/importers/mappings/<format>.yaml``) written for the CIAT
 questionnaire as it is set up in that tool; an analyst's ``--mapping`` file is
-laid over it (a question entry replaces the default one; lists are added).
-Whatever a mapping does not name is matched against the codebook itself:
-question wordings, item labels and codes, agreement labels, segment codes and
-labels, free-text wordings. Matching ignores case, accents, typographic
-quotes, extra spaces and closing punctuation.
+laid over it key by key (:func:`_merge`: mappings merge, lists are added, a
+text or ``null`` replaces the default's and the import says so). Whatever a
+mapping does not name exactly is matched automatically against the codebook
+(:mod:`.matching`). Every key, the merge rules and one example per tool:
+``docs/mapping.md``.
 
 Keys (all optional)::
 
@@ -29,6 +29,7 @@ Keys (all optional)::
       email: [Email Address]          # dropped (or pseudonymised) personal data
     ignore: [Collector ID, Start Date]   # metadata deliberately not imported
     joined: labels                    # one-cell multiple choice: labels (", "), names (spaces) or single
+    columns: {Q2A: 2A}                # plain table: a header that is an item code written otherwise
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from .layouts import FORMATS, match_key
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 _TOP_KEYS = {"format", "respondent_id", "segment", "questions", "free_text", "identifiers", "ignore", "joined",
-             "description"}
+             "description", "columns"}
 _QUESTION_KEYS = {"question", "items", "answers", "other"}
 _JOINED = ("labels", "names", "single")
 
@@ -82,6 +83,8 @@ class Mapping:
     ignore: set[str]
     joined: str
     sha256: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)     # match key of a header -> item code (coded)
+    notes: list[str] = field(default_factory=list)            # what the analyst's file replaced in the default
 
 
 # --------------------------------------------------------------------------- YAML with line numbers
@@ -124,22 +127,130 @@ def _as_list(value, where, display, line) -> list[str]:
     raise DataError(f"{where} must be a text or a list of texts", file=display, row=line, column=where)
 
 
+# --------------------------------------------------------------------------- shape of the file
+_SCALAR = (str, int, float)
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, _SCALAR) and not isinstance(value, bool)
+
+
+def check_shape(data: dict, display: str, lines: dict) -> None:
+    """Check every key's type before anything reads it: one located message per mistake.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the line and the key path (``questions.q1.items``).
+
+    Examples
+    --------
+    >>> check_shape({"questions": {"q1": {"items": ["SQ001", "SQ002"]}}}, "m.yaml", {})
+    Traceback (most recent call last):
+    ...
+    ciatstudy.errors.DataError: m.yaml, row 1, column 'questions.q1.items': must be a mapping of export labels to item codes (label: code), not a list
+    """
+    def fail(path, what, value):
+        key = ".".join(str(p) for p in path)
+        got = type(value).__name__ if value is not None else "empty"
+        got = {"list": "a list", "dict": "a mapping", "str": "a text", "int": "a number", "float": "a number",
+               "bool": "true/false"}.get(got, got)
+        raise DataError(f"must be {what}, not {got}", file=display,
+                        row=lines.get(tuple(str(p) for p in path), 1), column=key)
+
+    def texts(value, path):
+        if value is None or _is_text(value) or (isinstance(value, list) and all(_is_text(v) for v in value)):
+            return
+        fail(path, "a text or a list of texts", value)
+
+    def table(value, path, what, check_value):
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            fail(path, what, value)
+        for k, v in value.items():
+            if not _is_text(k):
+                fail((*path, k), "a text key", k)
+            check_value(v, (*path, k))
+
+    def text_value(v, path):
+        if not _is_text(v):
+            fail(path, "a code (text)", v)
+
+    def score(v, path):
+        if not isinstance(v, int) or isinstance(v, bool):
+            fail(path, "a score 3, 2 or 1", v)
+
+    for key in ("format", "description", "joined"):
+        if key in data and data[key] is not None and not isinstance(data[key], str):
+            fail((key,), "a text", data[key])
+    for key in ("respondent_id", "ignore"):
+        texts(data.get(key), (key,))
+    segment = data.get("segment")
+    if segment is not None:
+        if not isinstance(segment, dict):
+            fail(("segment",), "a mapping (question, values)", segment)
+        texts(segment.get("question"), ("segment", "question"))
+        table(segment.get("values"), ("segment", "values"), "a mapping of export answers to segment codes",
+              text_value)
+    table(data.get("columns"), ("columns",), "a mapping of export headers to item codes", text_value)
+    table(data.get("free_text"), ("free_text",), "a mapping of corpus ids to export headers", texts)
+    table(data.get("identifiers"), ("identifiers",), "a mapping of identifier kinds to export headers", texts)
+    questions = data.get("questions")
+    if questions is None:
+        return
+    if not isinstance(questions, dict):
+        fail(("questions",), "a mapping of question ids (q1, q2…) to entries", questions)
+    for qid, entry in questions.items():
+        path = ("questions", qid)
+        if entry is None:
+            continue
+        if not isinstance(entry, dict):
+            fail(path, "a mapping (question, items, answers, other) or null", entry)
+        texts(entry.get("question"), (*path, "question"))
+        table(entry.get("items"), (*path, "items"),
+              "a mapping of export labels to item codes (label: code)", text_value)
+        table(entry.get("answers"), (*path, "answers"), "a mapping of export labels to scores (label: 3)", score)
+        other = entry.get("other")
+        if other is not None:
+            if not isinstance(other, dict):
+                fail((*path, "other"), "a mapping (match, item, corpus) or null", other)
+            texts(other.get("match"), (*path, "other", "match"))
+            for k in ("item", "corpus"):
+                if other.get(k) is not None and not _is_text(other[k]):
+                    fail((*path, "other", k), "a code (text)", other[k])
+
+
 # --------------------------------------------------------------------------- building
-def _merge(base: dict, over: dict) -> dict:
+def _merge(base: dict, over: dict, notes: list[str], path: tuple = ()) -> dict:
+    """Lay ``over`` (the analyst's file) on ``base`` (the format's default), key by key.
+
+    Mappings merge recursively, lists are added, a text or number replaces the
+    default's one and a ``null`` entry replaces the default's whole entry:
+    each replacement of something the default said is noted in ``notes``.
+
+    >>> notes = []
+    >>> _merge({"questions": {"q8": {"other": {"match": ["x"], "item": "8C", "corpus": "c"}}}},
+    ...        {"questions": {"q8": {"question": ["Q"], "other": {"corpus": "d"}}}}, notes)
+    {'questions': {'q8': {'other': {'match': ['x'], 'item': '8C', 'corpus': 'd'}, 'question': ['Q']}}}
+    >>> notes
+    ["questions.q8.other.corpus: 'd' replaces the default 'c'"]
+    """
     out = dict(base)
     for key, value in over.items():
-        if key in ("questions", "free_text") and isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = {**out[key], **value}
-        elif key == "identifiers" and isinstance(value, dict) and isinstance(out.get(key), dict):
-            merged = {k: list(v or []) for k, v in out[key].items()}
-            for kind, entries in value.items():
-                merged[kind] = merged.get(kind, []) + (entries if isinstance(entries, list) else [entries])
-            out[key] = merged
-        elif key == "ignore" and isinstance(value, list):
-            out[key] = list(out.get(key) or []) + value
-        elif key == "segment" and isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = {**out[key], **value}
+        where = ".".join(str(p) for p in (*path, key))
+        old = out.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            out[key] = _merge(old, value, notes, (*path, key))
+        elif isinstance(value, list) and isinstance(old, list):
+            out[key] = old + [v for v in value if v not in old]
+        elif key in ("question", "match", "ignore", "respondent_id") and old is not None and value is not None:
+            out[key] = (old if isinstance(old, list) else [old]) + (value if isinstance(value, list) else [value])
         else:
+            if old is not None and old != value and key != "description":
+                shown = "null (not asked in this wave)" if value is None else repr(value)
+                notes.append(f"{where}: {shown} replaces the default {old!r}"
+                             if not isinstance(old, dict) else f"{where}: {shown} replaces the default entry")
             out[key] = value
     return out
 
@@ -176,11 +287,14 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
     default_path = MAPPINGS_DIR / f"{fmt}.yaml"
     data, lines = _load_yaml(default_path, f"ciatstudy/importers/mappings/{fmt}.yaml")
     display = f"ciatstudy/importers/mappings/{fmt}.yaml"
+    check_shape(data, display, lines)
+    notes: list[str] = []
     files, digests = [display], {display: hashlib.sha256(default_path.read_bytes()).hexdigest()}
     if mapping is not None:
         mpath = Path(mapping)
         display = mpath.name
         user, lines = _load_yaml(mpath, display)
+        check_shape(user, display, lines)
         files.append(display)
         digests[display] = hashlib.sha256(mpath.read_bytes()).hexdigest()
         unknown = sorted(set(user) - _TOP_KEYS)
@@ -190,10 +304,10 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
         if user.get("format") not in (None, fmt):
             raise DataError(f"this mapping is for format {user['format']!r}, not {fmt!r}", file=display,
                             row=lines.get(("format",)), column="format")
-        data = _merge(data, user)
+        data = _merge(data, user, notes)
 
     def line(*path):
-        return lines.get(tuple(path), 1)
+        return lines.get(tuple(str(p) for p in path), 1)
 
     # questions
     questions: dict[str, QuestionMap] = {}
@@ -289,6 +403,12 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
             raise DataError(f"segment {code!r} is not in the codebook ({', '.join(codebook.segment_codes)})",
                             file=display, row=line("segment", "values", raw), column=str(raw))
         values[match_key(str(raw))] = str(code)
+    columns = {}
+    for raw, code in (data.get("columns") or {}).items():
+        if str(code) not in codebook.item_codes:
+            raise DataError(f"item {code!r} is not in the codebook", file=display, row=line("columns", raw),
+                            column=f"columns.{raw}")
+        columns[match_key(str(raw))] = str(code)
     joined = str(data.get("joined") or "single")
     if joined not in _JOINED:
         raise DataError(f"joined must be one of {_JOINED}", file=display, row=line("joined"), column="joined")
@@ -301,5 +421,5 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
         + [match_key(codebook.segment_variable)],
         segment_values=values, questions=questions, free_text=free_text, identifiers=identifiers,
         ignore={match_key(v) for v in _as_list(data.get("ignore"), "ignore", display, line("ignore"))},
-        joined=joined, sha256=digests,
+        joined=joined, sha256=digests, columns=columns, notes=notes,
     )
