@@ -459,7 +459,8 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
         from .io import load_wave
         from .report import export_report
 
-        report = export_report(load_wave(folder, questions=[]), sections, ordered, state)  # no answers needed
+        report = export_report(load_wave(folder, questions=[]), sections, ordered, state,  # no answers needed
+                               baseline=baseline)
         state["_report"] = report_key if not any(r.status == "failed" for r in ordered) else None
     if json.dumps(state, sort_keys=True) != state_before:
         _save_state(paths, state)
