@@ -157,7 +157,7 @@ def _segment_rows(frame: pd.DataFrame, codebook) -> pd.DataFrame:
     a, b = codebook.segment_codes[:2]
     left = frame[frame["segment"] == a].set_index("item")
     right = frame[frame["segment"] == b].set_index("item")
-    both = left.join(right[["n", "value"]], rsuffix="_b", how="inner")
+    both = left.join(right[["n", "value"]].add_suffix("_b"), how="inner")
     both = both[both["value"].notna() & both["value_b"].notna()]
     return both.assign(gap=(both["value"] - both["value_b"]).abs()).reset_index()
 

@@ -66,9 +66,10 @@ def method_html(codebook, sizes: dict[str, int]) -> str:
     out = [f"<h3>{_e(_t('who_heading'))}</h3><p>{_e(who)}</p>"]
     if sizes:
         out.append(f"<p>{_e(_t('who_sizes', sizes=_sizes_text(codebook, sizes)))}</p>")
-    published = own.get("published") or (None if codebook.reconstructed else _t("published_own"))
-    if published:
-        out.append(f"<h3>{_e(_t('published_heading'))}</h3><p>{_e(published)}</p>")
+    if own.get("published"):
+        out.append(f"<h3>{_e(_t('published_heading'))}</h3><p>{_e(own['published'])}</p>")
+    elif not codebook.reconstructed:
+        out.append(f"<h3>{_e(_t('published_own_heading'))}</h3><p>{_e(_t('published_own'))}</p>")
     out.append(f"<h3>{_e(_t('interval_heading'))}</h3><p>{_e(_t('interval'))}</p>")
     out.append(f"<h3>{_e(_t('test_heading'))}</h3><p>{_e(_t('test'))}</p>")
     missing = own.get("not_rebuilt") or []
