@@ -80,6 +80,15 @@ def method_html(codebook, sizes: dict[str, int]) -> str:
     return "".join(out)
 
 
+def signposts_html(codebook, slug: str) -> str:
+    """One line per part of the source study not rebuilt here whose place is this section (``section``
+    key of the codebook's ``report.not_rebuilt`` entries), linking to the method section's list."""
+    link = f"<a href=\"#{METHOD_ANCHOR}\">{_e(_t('method_link'))}</a>"
+    lines = [_e(_t("signpost", title=m["title"], why=m["why"], link="\0")).replace("\0", link)
+             for m in wave_report(codebook).get("not_rebuilt") or [] if m.get("section") == slug]
+    return "".join(f"<p class=\"notice notice-signpost\">{line}</p>" for line in lines)
+
+
 # --------------------------------------------------------------------------- plain words in the body
 _PLAIN = ((re.compile(r" \((?:test|intervalle)[^()]*\)"), ""),
           (re.compile(r"\bIC à 95"), "intervalle à 95"),

@@ -217,7 +217,8 @@ def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | No
         else:
             nb = _clean(nbformat.read(executed, as_version=4))
             content, _ = exporter.from_notebook_node(nb)
-        add(part_of(section), _anchor(section.slug), section.title, frontmatter.scope_ids(content, section.slug))
+        content = frontmatter.scope_ids(content, section.slug) + frontmatter.signposts_html(cb, section.slug)
+        add(part_of(section), _anchor(section.slug), section.title, content)
     resources = (load_datapackage(data.folder) or {}).get("resources", [])
     processed = sorted(p.name for p in paths.processed.glob("*.csv")) if paths.processed.exists() else []
     add("annexes", frontmatter.APPENDIX_ANCHOR, labels.text("frontmatter", "appendix_heading"),

@@ -186,6 +186,10 @@ def test_method_section_says_what_is_not_rebuilt_from_the_codebook_only():
     method = frontmatter.method_html(cb2014, {"mda": 12, "non_mda": 16})
     assert "Thématique des projets retenus" in method and "schéma" in method and "Section VII" in method
     assert "MDA : 12 ; Non-MDA : 16 ; Tous : 28" in html.unescape(method)
+    signpost = frontmatter.signposts_html(cb2014, "call")
+    assert "Thématique des projets retenus" in signpost and 'href="#sec-methode"' in signpost
+    assert frontmatter.signposts_html(cb2014, "audit") == ""
+    assert frontmatter.signposts_html(Codebook.from_dict(CODEBOOK), "call") == ""
     other = frontmatter.method_html(Codebook.from_dict(CODEBOOK), {"a": 10, "b": 20})
     assert "Section VII" not in other and "reconstitu" not in other and jargon(other) == []
 
