@@ -65,6 +65,11 @@ def ref(text: str) -> str:
     return f"<span class=\"ref\">{html.escape(str(text))}</span>"
 
 
+def cited(text: str) -> str:
+    """Text read from a table (the audit's own wording), not written here: its figures are the table's."""
+    return f"<span class=\"cited\">{html.escape(str(text))}</span>"
+
+
 def _quoted(label: str) -> str:
     return f"«\u00a0{html.escape(label)}\u00a0»"
 
@@ -115,6 +120,12 @@ def question_tables(tables: dict[str, pd.DataFrame], codebook) -> list[tuple]:
     return out
 
 
+def _scale_top(codebook, kind: str) -> int:
+    """The highest score of a question's scale (3 for « Entièrement d'accord »)."""
+    values = ((codebook.raw.get("scales") or {}).get(kind) or {}).get("values") or {3: ""}
+    return max(int(v) for v in values)
+
+
 # --------------------------------------------------------------------------- the findings
 def agreement_findings(tables, codebook) -> list[Finding]:
     """The statements most and least agreed with, per agreement question."""
@@ -129,7 +140,7 @@ def agreement_findings(tables, codebook) -> list[Finding]:
             rows = _ties(whole, "value", best, 2).sort_values("item")
             items = _t("and").join(_item(r) for _, r in rows.iterrows())
             first = rows.iloc[0]
-            out.append(Finding(key, _t(key, question=ref(q.number), items=items,
+            out.append(Finding(key, _t(key, question=ref(q.number), items=items, top=ref(_scale_top(codebook, q.kind)),
                                        value=_value(first, q.kind, name), n=_n(first, name),
                                        all=html.escape(codebook.all_label))))
     return out
@@ -258,12 +269,12 @@ def audit_findings(tables, codebook) -> list[Finding]:
     total = fact(format_fr(len(audit), 0), table="audit")
     lines = []
     for _, row in issues.head(AUDIT_NAMED).iterrows():
-        where = {"location": row["location"], "figure": row["figure"]}
-        lines.append(_t("audit_issue", location=html.escape(plain_ids(row["location"], codebook)),
-                        figure=html.escape(plain_ids(row["figure"], codebook)),
+        where = {"check": row["check"], "location": row["location"], "figure": row["figure"]}
+        lines.append(_t("audit_issue", location=cited(plain_ids(row["location"], codebook)),
+                        figure=cited(plain_ids(row["figure"], codebook)),
                         printed=fact(str(row["printed"]), table="audit", where=where, column="printed", scale="text"),
                         expected=fact(str(row["expected"]), table="audit", where=where, column="expected", scale="text"),
-                        explanation=html.escape(plain_ids(_likeliest(str(row["explanation"])), codebook))))
+                        explanation=cited(plain_ids(_likeliest(str(row["explanation"])), codebook))))
     key = "audit" if len(issues) else "audit_none"
     return [Finding(key, _t(key, count=count, total=total), tuple(lines))]
 
@@ -277,7 +288,7 @@ def baseline_findings(tables, codebook, baseline: str | None) -> list[Finding]:
     yes = tested[tested["distinguishable"].astype(bool)]
     count = fact(format_fr(len(yes), 0), table="comparison", where={"distinguishable": True})
     total = fact(format_fr(len(tested), 0), table="comparison", where={"test!": "none"})
-    out = [Finding("moved_count", _t("moved_count", count=count, total=total, baseline=html.escape(baseline)))]
+    out = [Finding("moved_count", _t("moved_count", count=count, total=total, baseline=ref(baseline)))]
     pool = yes if len(yes) else tested
     pool = pool[pool["change"].notna()]
     if len(pool):
@@ -291,7 +302,7 @@ def baseline_findings(tables, codebook, baseline: str | None) -> list[Finding]:
                                                               if top["segment"] != codebook.all_code else codebook.all_label),
             before=fact(fmt(top["value_baseline"]), table="comparison", where=where, column="value_baseline", scale=scale),
             after=fact(fmt(top["value"]), table="comparison", where=where, column="value", scale=scale),
-            baseline=html.escape(baseline), wave=html.escape(codebook.wave), verdict=_verdict(top))))
+            baseline=ref(baseline), wave=ref(codebook.wave), verdict=_verdict(top))))
     return out
 
 

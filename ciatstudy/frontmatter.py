@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from . import labels
+from . import labels, render
 from .findings import ALPHA, question_tables
 from .rounding import format_fr
 
@@ -41,7 +41,7 @@ def wave_report(codebook) -> dict:
 def cover_html(codebook, *, title: str, build_date: str, version: str) -> str:
     """Title page: the report's title, the source study's full reference, this rebuild's wave, date, version."""
     own = wave_report(codebook)
-    reference = own.get("reference") or codebook.source or codebook.title
+    reference = own.get("reference") or render.plain_source(codebook.source) or codebook.title
     source = f"<p class=\"reference\">{_e(reference)}</p>"
     if own.get("direction"):
         source += f"<p class=\"direction\">{_e(own['direction'])}</p>"

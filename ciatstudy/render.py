@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -64,6 +65,22 @@ def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[
     data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
     return (f"<figure class=\"chart\"><img src=\"data:image/png;base64,{data}\" alt=\"{html.escape(alt, quote=True)}\">"
             f"<figcaption><strong>{html.escape(caption)}</strong><br>{_source_and_notes(source, notes)}</figcaption></figure>")
+
+
+_FILE_DETAILS = ((re.compile(r"\s*«[^»]*\.(?:csv|xlsx|xls|tsv|txt|json)\s*»"), ""),
+                 (re.compile(r"\s*\(SHA-256 [0-9a-fA-F]+\)"), ""), (re.compile(r" par ciatstudy import\b"), ""))
+
+
+def plain_source(source: str) -> str:
+    """A wave's source as the report's body cites it: without the export's file name, hash or tool
+    (the technical appendix lists the files and the provenance their hashes).
+
+    >>> plain_source("Export SurveyMonkey « x.csv » (SHA-256 6ef4), importé le 2026-11-29 par ciatstudy import")
+    'Export SurveyMonkey, importé le 2026-11-29'
+    """
+    for pattern, replacement in _FILE_DETAILS:
+        source = pattern.sub(replacement, source)
+    return source
 
 
 def notice_html(text: str, kind: str = "info") -> str:

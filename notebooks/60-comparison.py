@@ -49,9 +49,9 @@ seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
 comparison = compare.compare_waves(data.responses, reference.responses, codebook=cb, baseline_codebook=ref_cb)
 write_csv(comparison.assign(wave=wave, baseline=baseline), paths.processed / "comparison.csv")
 source = labels.text(
-    "comparison", "source", wave=wave, file=cb.raw.get("import", {}).get("file") or cb.responses_file, baseline=baseline,
+    "comparison", "source", wave=wave, file=render.plain_source(cb.source), baseline=baseline,
     baseline_file=(labels.text("comparison", "baseline_reconstructed_file") if ref_cb.reconstructed
-                   else ref_cb.raw.get("import", {}).get("file") or ref_cb.responses_file))
+                   else render.plain_source(ref_cb.source)))
 if wave == baseline:
     display(HTML(render.notice_html(labels.text("comparison", "same_wave", wave=wave))))
 if ref_cb.reconstructed:
@@ -70,6 +70,7 @@ overview = (comparison[comparison["test"] != "none"]
             .agg(compared=("item", "size"), distinguishable=("distinguishable", "sum"))
             .reset_index())
 overview["title"] = overview["question"].map(lambda q: cb.question(q).title)
+overview["question"] = overview["question"].map(lambda q: cb.question(q).number)  # the number, not the id
 tested = int(overview["compared"].sum())
 display(HTML(render.table_html(
     overview[["question", "title", "compared", "distinguishable"]],
