@@ -164,11 +164,12 @@ def choice_findings(tables, codebook) -> list[Finding]:
 
 
 def _segment_rows(frame: pd.DataFrame, codebook) -> pd.DataFrame:
-    """One row per item with both segments' values side by side (first two segments)."""
+    """One row per (table, item) with both segments' values side by side (first two segments)."""
     a, b = codebook.segment_codes[:2]
-    left = frame[frame["segment"] == a].set_index("item")
-    right = frame[frame["segment"] == b].set_index("item")
-    both = left.join(right[["n", "value"]].add_suffix("_b"), how="inner")
+    keys = ["_table", "item"]
+    left = frame[frame["segment"] == a].set_index(keys)
+    right = frame.loc[frame["segment"] == b, keys + ["n", "value"]].set_index(keys).add_suffix("_b")
+    both = left.join(right, how="inner")
     both = both[both["value"].notna() & both["value_b"].notna()]
     return both.assign(gap=(both["value"] - both["value_b"]).abs()).reset_index()
 
@@ -196,19 +197,17 @@ def gap_findings(tables, codebook) -> list[Finding]:
         which = _t("gaps_which", items=", ".join(ref(i) for i in yes["item"]))
     key = "gap_count" if len(yes) else "gap_count_none"
     out = [Finding(key, _t(key, count=count, total=total, a=label_a, b=label_b, n_a=n_a, n_b=n_b, which=which))]
-    shares = [(q, name, _segment_rows(frame, codebook)) for q, name, frame in found if q.kind != "agreement3"]
-    shares = [(q, name, rows) for q, name, rows in shares if not rows.empty]
-    if shares:
-        q, name, rows = max(((q, name, rows.sort_values(["gap", "item"], ascending=[False, True]))
-                             for q, name, rows in shares), key=lambda t: t[2]["gap"].iloc[0])
-        top = rows.iloc[0]
+    rows = _segment_rows(whole[whole["_kind"] != "agreement3"], codebook)
+    if len(rows):
+        top = rows.sort_values(["gap", "_number", "item"], ascending=[False, True, True]).iloc[0]
+        name = top["_table"]
+        q = codebook.question(top["question"])
         row_a = {"item": top["item"], "segment": a, "value": top["value"], "n": top["n"]}
         row_b = {"item": top["item"], "segment": b, "value": top["value_b"], "n": top["n_b"]}
-        test_row = tables[name][(tables[name]["item"] == top["item"]) & (tables[name]["segment"] == a)].iloc[0]
         out.append(Finding("largest_gap", _t(
             "largest_gap", a=label_a, b=label_b, question=ref(q.number), item=_item(top),
             value_a=_value(row_a, q.kind, name), value_b=_value(row_b, q.kind, name),
-            n_a=_n(row_a, name), n_b=_n(row_b, name), verdict=_verdict(test_row))))
+            n_a=_n(row_a, name), n_b=_n(row_b, name), verdict=_verdict(top))))
     return out
 
 

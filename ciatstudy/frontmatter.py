@@ -38,8 +38,24 @@ def wave_report(codebook) -> dict:
 
 
 # --------------------------------------------------------------------------- title page
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def french_date(iso: str) -> str:
+    """The day of an ISO date, as French prose writes it.
+
+    >>> french_date("2026-11-01 19:59 UTC")
+    '1er novembre 2026'
+    """
+    year, month, day = (int(p) for p in iso[:10].split("-"))
+    return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
+
+
 def cover_html(codebook, *, title: str, build_date: str, version: str) -> str:
-    """Title page: the report's title, the source study's full reference, this rebuild's wave, date, version."""
+    """Title page: the report's title, the source study's full reference, this rebuild's wave, day of build
+    (the time is in the provenance: two builds of the same inputs the same day give the same pages)
+    and version."""
     own = wave_report(codebook)
     reference = own.get("reference") or render.plain_source(codebook.source) or codebook.title
     source = f"<p class=\"reference\">{_e(reference)}</p>"
@@ -48,7 +64,7 @@ def cover_html(codebook, *, title: str, build_date: str, version: str) -> str:
     return (f"<header class=\"cover\"><h1>{_e(title)}</h1><p class=\"cover-label\">{_e(_t('cover_label'))}</p>"
             f"<h2 class=\"cover-heading\">{_e(_t('source_heading'))}</h2>{source}"
             f"<h2 class=\"cover-heading\">{_e(_t('rebuild_heading'))}</h2>"
-            f"<p>{_e(_t('rebuild', wave=codebook.wave, date=build_date, version=version))}</p></header>")
+            f"<p>{_e(_t('rebuild', wave=codebook.wave, date=french_date(build_date), version=version))}</p></header>")
 
 
 # --------------------------------------------------------------------------- method

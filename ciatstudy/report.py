@@ -155,6 +155,11 @@ def french_spacing(text: str) -> str:
     return text
 
 
+# The question and comparison tables' columns the summary and the appendix read (the long sentences are left).
+_SUMMARY_COLUMNS = {"question", "item", "label", "segment", "n", "value", "test", "p_value", "p_value_min",
+                    "distinguishable", "value_baseline", "change"}
+
+
 def processed_tables(paths: Paths) -> dict[str, pd.DataFrame]:
     """The tables the summary and the technical appendix read, by file stem (the audit's cells as text)."""
     out = {}
@@ -164,7 +169,7 @@ def processed_tables(paths: Paths) -> dict[str, pd.DataFrame]:
         if path.stem == "audit":
             out[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False)
         elif re.fullmatch(r".+_(scores|rates)|comparison", path.stem):
-            out[path.stem] = pd.read_csv(path)
+            out[path.stem] = pd.read_csv(path, usecols=lambda c: c in _SUMMARY_COLUMNS)
     return out
 
 
