@@ -287,7 +287,8 @@ def baseline_findings(tables, codebook, baseline: str | None) -> list[Finding]:
     yes = tested[tested["distinguishable"].astype(bool)]
     count = fact(format_fr(len(yes), 0), table="comparison", where={"distinguishable": True})
     total = fact(format_fr(len(tested), 0), table="comparison", where={"test!": "none"})
-    out = [Finding("moved_count", _t("moved_count", count=count, total=total, baseline=ref(baseline)))]
+    key = "moved_count" if len(yes) else "moved_count_none"
+    out = [Finding(key, _t(key, count=count, total=total, baseline=ref(baseline)))]
     pool = yes if len(yes) else tested
     pool = pool[pool["change"].notna()]
     if len(pool):

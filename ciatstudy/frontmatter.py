@@ -62,7 +62,8 @@ def cover_html(codebook, *, title: str, build_date: str, version: str) -> str:
     if own.get("direction"):
         source += f"<p class=\"direction\">{_e(own['direction'])}</p>"
     return (f"<header class=\"cover\"><h1>{_e(title)}</h1><p class=\"cover-label\">{_e(_t('cover_label'))}</p>"
-            f"<h2 class=\"cover-heading\">{_e(_t('source_heading'))}</h2>{source}"
+            f"<h2 class=\"cover-heading\">{_e(_t('source_heading' if own.get('reference') else 'data_source_heading'))}</h2>"
+            f"{source}"
             f"<h2 class=\"cover-heading\">{_e(_t('rebuild_heading'))}</h2>"
             f"<p>{_e(_t('rebuild', wave=codebook.wave, date=french_date(build_date), version=version))}</p></header>")
 
@@ -72,6 +73,16 @@ def _sizes_text(codebook, sizes: dict[str, int]) -> str:
     parts = [f"{codebook.segment_label(code)} : {format_fr(n, 0)}" for code, n in sizes.items()]
     parts.append(f"{codebook.all_label} : {format_fr(sum(sizes.values()), 0)}")
     return " ; ".join(parts)
+
+
+def _interval_text(sizes: dict[str, int]) -> str:
+    """What an interval means, with the width it has for a share of 50 % in the wave's smallest segment."""
+    from .stats import wilson_interval
+
+    n = min((v for v in sizes.values() if v), default=12)  # 12: the 2014 MDA segment, when sizes are unknown
+    low, high = wilson_interval(n // 2, 2 * (n // 2)) if n > 1 else (0.0, 1.0)
+    return _t("interval", n=format_fr(2 * (n // 2) if n > 1 else n, 0), low=format_fr(low, 0, percent=True),
+              high=format_fr(high, 0, percent=True))
 
 
 def method_html(codebook, sizes: dict[str, int]) -> str:
@@ -86,7 +97,7 @@ def method_html(codebook, sizes: dict[str, int]) -> str:
         out.append(f"<h3>{_e(_t('published_heading'))}</h3><p>{_e(own['published'])}</p>")
     elif not codebook.reconstructed:
         out.append(f"<h3>{_e(_t('published_own_heading'))}</h3><p>{_e(_t('published_own'))}</p>")
-    out.append(f"<h3>{_e(_t('interval_heading'))}</h3><p>{_e(_t('interval'))}</p>")
+    out.append(f"<h3>{_e(_t('interval_heading'))}</h3><p>{_e(_interval_text(sizes))}</p>")
     out.append(f"<h3>{_e(_t('test_heading'))}</h3><p>{_e(_t('test'))}</p>")
     missing = own.get("not_rebuilt") or []
     if missing:

@@ -127,6 +127,8 @@ def test_findings_with_a_baseline_say_what_moved_and_only_then():
     assert findings.baseline_findings(tables, cb, None) == []
     moved = findings.baseline_findings(tables, cb, "2014")
     assert [f.key for f in moved] == ["moved_count", "moved_top"]
+    none = findings.baseline_findings(_tables(comparison=comparison.assign(distinguishable=False)), cb, "2014")
+    assert [f.key for f in none] == ["moved_count_none", "moved_top"] and "aucune des" in _text(none)
     assert "Un" in _text(moved) and "10\u00a0%" in _text(moved) and "40\u00a0%" in _text(moved)
 
 
@@ -186,6 +188,9 @@ def test_method_section_says_what_is_not_rebuilt_from_the_codebook_only():
     method = frontmatter.method_html(cb2014, {"mda": 12, "non_mda": 16})
     assert "Thématique des projets retenus" in method and "schéma" in method and "Section VII" in method
     assert "MDA : 12 ; Non-MDA : 16 ; Tous : 28" in html.unescape(method)
+    # the interval's width is the one of the smallest segment (12: a share of 50 % is 25 % to 75 %)
+    assert "avec 12 répondants" in method and "25\u00a0% à 75\u00a0%" in html.unescape(method)
+    assert "avec 1000 répondants" in frontmatter.method_html(cb2014, {"mda": 1000, "non_mda": 3000})
     signpost = frontmatter.signposts_html(cb2014, "call")
     assert "Thématique des projets retenus" in signpost and 'href="#sec-methode"' in signpost
     assert frontmatter.signposts_html(cb2014, "audit") == ""
