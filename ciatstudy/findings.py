@@ -195,6 +195,12 @@ def gap_findings(tables, codebook) -> list[Finding]:
     which = ""
     if len(yes):
         which = _t("gaps_which", items=", ".join(ref(i) for i in yes["item"]))
+    # Reconstructed answers: a gap may be distinguishable for some compatible spreads and not for others.
+    undecided = tested[~tested["distinguishable"].astype(bool) & (tested["p_value_min"] < ALPHA)]
+    if len(undecided):
+        which += _t("gaps_undecided", items=", ".join(ref(i) for i in sorted(undecided["item"])),
+                    count=fact(format_fr(len(undecided), 0), table=names,
+                               where={"segment": codebook.all_code, "distinguishable": False, "p_value_min<": ALPHA}))
     key = "gap_count" if len(yes) else "gap_count_none"
     out = [Finding(key, _t(key, count=count, total=total, a=label_a, b=label_b, n_a=n_a, n_b=n_b, which=which))]
     rows = _segment_rows(whole[whole["_kind"] != "agreement3"], codebook)

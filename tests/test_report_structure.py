@@ -112,8 +112,9 @@ def test_findings_top_choice_and_largest_gap_with_its_verdict():
     # the same gap, undecided or not distinguishable, says so in plain words
     for p, distinguishable, words in (((0.01, 0.2), False, "selon la répartition"), ((0.6, 0.7), False, "n'est pas")):
         q2 = _tables()["q2_rates"].assign(p_value=p[1], p_value_min=p[0], distinguishable=distinguishable)
-        _, largest = findings.gap_findings(_tables(q2_rates=q2), cb)
+        count, largest = findings.gap_findings(_tables(q2_rates=q2), cb)
         assert words in _text([largest])
+        assert ("dépend de la répartition" in _text([count])) == (p[0] < 0.05)
 
 
 def test_findings_with_a_baseline_say_what_moved_and_only_then():
@@ -229,6 +230,9 @@ def _select(processed, table: str, where: str) -> pd.DataFrame:
     frame = pd.concat(frames, ignore_index=True)
     for condition in filter(None, html.unescape(where).split(";")):
         key, value = condition.split("=", 1)
+        if key.endswith("<"):  # a threshold: numeric comparison
+            frame = frame[pd.to_numeric(frame[key[:-1]]) < float(value)]
+            continue
         column = frame[key.rstrip("!")].astype(str).map(_norm)
         frame = frame[(column != _norm(value)) if key.endswith("!") else (column == _norm(value))]
     return frame
