@@ -194,11 +194,11 @@ def gap_findings(tables, codebook) -> list[Finding]:
     total = fact(format_fr(len(tested), 0), table=names, where={"segment": codebook.all_code, "test!": "none"})
     which = ""
     if len(yes):
-        which = _t("gaps_which", items=", ".join(ref(i) for i in yes["item"]))
+        which = _t("gaps_which", items=", ".join(_item(r) for _, r in yes.sort_values("item").iterrows()))
     # Reconstructed answers: a gap may be distinguishable for some compatible spreads and not for others.
     undecided = tested[~tested["distinguishable"].astype(bool) & (tested["p_value_min"] < ALPHA)]
     if len(undecided):
-        which += _t("gaps_undecided", items=", ".join(ref(i) for i in sorted(undecided["item"])),
+        which += _t("gaps_undecided", items=", ".join(_item(r) for _, r in undecided.sort_values("item").iterrows()),
                     count=fact(format_fr(len(undecided), 0), table=names,
                                where={"segment": codebook.all_code, "distinguishable": False, "p_value_min<": ALPHA}))
     key = "gap_count" if len(yes) else "gap_count_none"
@@ -262,6 +262,13 @@ def _likeliest(explanation: str) -> str:
     return text.rstrip(" .")
 
 
+def _wording(item: str, codebook) -> str:
+    """« label » of an item code the audit names, so that no code appears without its wording."""
+    if item not in codebook.item_codes:
+        return ""
+    return f" ({_quoted(codebook.label(item))})"
+
+
 def audit_findings(tables, codebook) -> list[Finding]:
     """How many printed figures are inconsistent, and the two or three that matter most."""
     from .frontmatter import plain_ids
@@ -276,7 +283,7 @@ def audit_findings(tables, codebook) -> list[Finding]:
     for _, row in issues.head(AUDIT_NAMED).iterrows():
         where = {"check": row["check"], "location": row["location"], "figure": row["figure"]}
         lines.append(_t("audit_issue", location=cited(plain_ids(row["location"], codebook)),
-                        figure=cited(plain_ids(row["figure"], codebook)),
+                        figure=cited(plain_ids(row["figure"], codebook)) + _wording(row.get("item", ""), codebook),
                         printed=fact(str(row["printed"]), table="audit", where=where, column="printed", scale="text"),
                         expected=fact(str(row["expected"]), table="audit", where=where, column="expected", scale="text"),
                         explanation=cited(plain_ids(_likeliest(str(row["explanation"])), codebook))))
