@@ -75,7 +75,7 @@ SPECS: tuple[SectionSpec, ...] = (
                 requires=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms")),
     SectionSpec("persons", "20-resource-persons.py", "Annexe II : personnes ressources", rank=60,
                 reads=("resource_persons",), requires=("resource_persons",)),
-    SectionSpec("profile", "30-profile.py", "Annexe III : qui a répondu ?", rank=30,
+    SectionSpec("profile", "30-profile.py", "Qui a répondu ?", rank=30,
                 reads=("responses", "respondents", "respondent_sectors", "staff_bands")),
     SectionSpec("agreement", "32-agreement.py", "", reads=("responses", "published_tables"),
                 per_question=("agreement3",), rank=QUESTIONS_RANK),
