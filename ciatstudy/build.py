@@ -838,7 +838,8 @@ def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, j
 
             progress.note("exporting the report (report.html, tables.xlsx, manifest.json)…")
             report = export_report(load_wave(folder, questions=[]), sections, ordered, state,  # no answers needed
-                                   tables=declared_tables(sections, state, paths))
+                                   tables=declared_tables(sections, state, paths),
+                                   baseline=baseline)
             state["_report"] = report_key if not any(r.status == "failed" for r in ordered) else None
         if json.dumps(state, sort_keys=True) != state_before:
             _save_state(paths, state)

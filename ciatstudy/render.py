@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -66,12 +67,36 @@ def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[
             f"<figcaption><strong>{html.escape(caption)}</strong><br>{_source_and_notes(source, notes)}</figcaption></figure>")
 
 
+_FILE_DETAILS = ((re.compile(r"\s*«[^»]*\.(?:csv|xlsx|xls|tsv|txt|json)\s*»"), ""),
+                 (re.compile(r"\s*\(SHA-256 [0-9a-fA-F]+\)"), ""), (re.compile(r" par ciatstudy import\b"), ""))
+
+
+def plain_source(source: str) -> str:
+    """A wave's source as the report's body cites it: without the export's file name, hash or tool
+    (the technical appendix lists the files and the provenance their hashes).
+
+    >>> plain_source("Export SurveyMonkey « x.csv » (SHA-256 6ef4), importé le 2026-11-29 par ciatstudy import")
+    'Export SurveyMonkey, importé le 2026-11-29'
+    """
+    for pattern, replacement in _FILE_DETAILS:
+        source = pattern.sub(replacement, source)
+    return source
+
+
 def notice_html(text: str, kind: str = "info") -> str:
     return f"<p class=\"notice notice-{html.escape(kind)}\">{html.escape(text)}</p>"
 
 
-def reconstructed_notice(rule: str) -> str:
-    return notice_html(labels.text("notices", "reconstructed", rule=rule), "reconstructed")
+# Where the report explains, once, what is reconstructed (the section « Méthode et limites »).
+METHOD_ANCHOR = "sec-methode"
+
+
+def reconstructed_notice() -> str:
+    """One short line saying the answers are reconstructed, linking to the report's method section
+    (which says how, once; the rule itself is in the technical appendix)."""
+    link = (f"<a href=\"#{METHOD_ANCHOR}\">{html.escape(labels.text('frontmatter', 'method_link'))}</a>")
+    text = html.escape(labels.text("frontmatter", "reconstructed_line", link="\0")).replace("\0", link)
+    return f"<p class=\"notice notice-reconstructed\">{text}</p>"
 
 
 def _value_text(value: float, kind: str) -> str:
@@ -81,12 +106,14 @@ def _value_text(value: float, kind: str) -> str:
 def _gap_text(test_row, kind: str) -> str:
     diff = test_row["difference"]
     gap = (format_fr(diff * 100, 0) + " pts") if kind != "agreement3" else format_fr(diff, 2)
-    if test_row["p_value_min"] < test_row["p_value"] - 1e-12:
-        p = f"p entre {format_fr(test_row['p_value_min'], 2)} et {format_fr(test_row['p_value'], 2)}"
+    # In plain words: the test and its p are in the report's technical appendix.
+    if test_row["distinguishable"]:
+        verdict = "distinguable du hasard"
+    elif test_row["p_value_min"] < 0.05:
+        verdict = "distinguable du hasard ou non selon la répartition des réponses"
     else:
-        p = f"p = {format_fr(test_row['p_value'], 2)}"
-    verdict = "distinguable du hasard" if test_row["distinguishable"] else "non distinguable du hasard"
-    return f"{gap} ; {p} : {verdict}"
+        verdict = "non distinguable du hasard"
+    return f"{gap} : {verdict}"
 
 
 def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison: pd.DataFrame | None,
@@ -138,9 +165,8 @@ def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int) -> str:
     text = (f"Avec {n_a} MDA et {n_b} autres structures, {head}. {rest} peuvent s'expliquer par le seul "
             "hasard de l'échantillon : ils ne doivent pas être sur-interprétés.")
     if ranged:
-        text += (" Pour les scores d'accord, seule la moyenne est publiée : la valeur p est donnée pour toutes les "
-                 "répartitions des réponses compatibles avec cette moyenne, et un écart n'est dit distinguable "
-                 "que s'il l'est pour chacune d'elles.")
+        text += (" Pour les scores d'accord, seule la moyenne est publiée : un écart n'est dit distinguable "
+                 "que s'il l'est pour toutes les répartitions des réponses compatibles avec cette moyenne.")
     return text
 
 

@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import labels
+from . import frontmatter, labels
 from .config import PACKAGE_DIR, Paths
-from .io import Wave, atomic_path, write_text
+from .findings import findings_html, key_findings, question_tables
+from .io import Wave, atomic_path, load_datapackage, write_text
+from .sections import part_of
 from .rounding import format_fr
 from .startup import skip_unused_format_checkers
 
@@ -153,38 +155,108 @@ def french_spacing(text: str) -> str:
     return text
 
 
-def render_html(data: Wave, sections, results, prov: dict) -> str:
+# The question and comparison tables' columns the summary and the appendix read (the long sentences are left).
+_SUMMARY_COLUMNS = {"question", "item", "label", "segment", "n", "value", "test", "p_value", "p_value_min",
+                    "distinguishable", "value_baseline", "change"}
+
+
+def processed_tables(paths: Paths) -> dict[str, pd.DataFrame]:
+    """The tables the summary and the technical appendix read, by file stem (the audit's cells as text)."""
+    out = {}
+    if not paths.processed.exists():
+        return out
+    for path in sorted(paths.processed.glob("*.csv")):
+        if path.stem == "audit":
+            out[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False)
+        elif re.fullmatch(r".+_(scores|rates)|comparison", path.stem):
+            out[path.stem] = pd.read_csv(path, usecols=lambda c: c in _SUMMARY_COLUMNS)
+    return out
+
+
+def _segment_sizes(tables: dict[str, pd.DataFrame], codebook) -> dict[str, int]:
+    """Respondents per segment, as the question tables count them (most answers to any item)."""
+    frames = [frame for _, _, frame in question_tables(tables, codebook)]
+    if not frames:
+        return {}
+    n = pd.concat(frames).groupby("segment")["n"].max()
+    return {code: int(n[code]) for code in codebook.segment_codes if code in n.index}
+
+
+def _section(anchor: str, title: str, content: str, *, heading_id: str | None = None) -> str:
+    heading_id = heading_id or f"h-{anchor}"
+    return (f"<section class=\"report-section\" id=\"{anchor}\" aria-labelledby=\"{heading_id}\">"
+            f"<h2 id=\"{heading_id}\">{html.escape(title)}</h2>{content}</section>")
+
+
+def _visible_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", fragment, flags=re.S)))
+
+
+def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | None = None) -> str:
+    """The whole report: title page, contents, « À retenir », « Méthode et limites », the survey, the
+    programmes, the annexes, the technical appendix, the glossary and the provenance."""
     import nbformat
 
     paths = Paths.for_wave(data.name)
+    cb = data.codebook
     exporter = _exporter()
     css = (PACKAGE_DIR / "templates" / "report.css").read_text(encoding="utf-8")
-    toc, body = [], []
+    tables = processed_tables(paths)
+    part_names = labels.mapping("frontmatter", "parts")
+    toc: dict[str, list[str]] = {key: [] for key in part_names}
+    body: dict[str, list[str]] = {key: [] for key in part_names}
+
+    def add(part: str, anchor: str, title: str, content: str) -> None:
+        toc[part].append(f"<li><a href=\"#{anchor}\">{html.escape(title)}</a></li>")
+        body[part].append(_section(anchor, title, content))
+
+    summary = findings_html(key_findings(tables, cb, baseline=baseline))
+    add("summary", frontmatter.SUMMARY_ANCHOR, labels.text("findings", "heading"),
+        f"<p>{html.escape(labels.text('findings', 'intro'))}</p>{summary}")
+    add("summary", frontmatter.METHOD_ANCHOR, labels.text("frontmatter", "method_heading"),
+        frontmatter.method_html(cb, _segment_sizes(tables, cb)))
     for section, result in zip(sections, results):
         executed = paths.reports / "notebooks" / f"{section.slug}.ipynb"
-        title = html.escape(section.title)
-        toc.append(f"<li><a href=\"#{_anchor(section.slug)}\">{title}</a></li>")
         if result.status == "failed" or not executed.exists():
             content = _failure_html(result)
         else:
             nb = _clean(nbformat.read(executed, as_version=4))
             content, _ = exporter.from_notebook_node(nb)
-        body.append(f"<section class=\"report-section\" id=\"{_anchor(section.slug)}\" aria-labelledby=\"h-{section.slug}\">"
-                    f"<h2 id=\"h-{section.slug}\">{title}</h2>{content}</section>")
-    toc.append(f"<li><a href=\"#{_anchor('provenance')}\">{html.escape(labels.text('report', 'provenance'))}</a></li>")
-    body.append(f"<section class=\"report-section\" id=\"{_anchor('provenance')}\"><h2>"
-                f"{html.escape(labels.text('report', 'provenance'))}</h2>{_provenance_html(prov)}</section>")
+        content = frontmatter.scope_ids(content, section.slug) + frontmatter.signposts_html(cb, section.slug)
+        add(part_of(section), _anchor(section.slug), section.title, content)
+    resources = (load_datapackage(data.folder) or {}).get("resources", [])
+    processed = sorted(p.name for p in paths.processed.glob("*.csv")) if paths.processed.exists() else []
+    add("annexes", frontmatter.APPENDIX_ANCHOR, labels.text("frontmatter", "appendix_heading"),
+        frontmatter.appendix_html(cb, tables=tables, resources=resources, processed=processed,
+                                  raw_folder=_relative_folder(data.folder, paths.root),
+                                  processed_folder=_relative_folder(paths.processed, paths.root), sections=sections))
+    text_so_far = _visible_text("".join(x for part in body.values() for x in part))
+    glossary = frontmatter.glossary_html(text_so_far)
+    if glossary:
+        add("annexes", frontmatter.GLOSSARY_ANCHOR, labels.text("frontmatter", "glossary_heading"), glossary)
+    add("annexes", _anchor("provenance"), labels.text("report", "provenance"),
+        f"<p>{html.escape(labels.text('frontmatter', 'provenance_intro'))}</p>{_provenance_html(prov)}")
+    contents = "".join(
+        f"<li><span class=\"toc-part\">{html.escape(part_names[key])}</span><ol>{''.join(items)}</ol></li>"
+        for key, items in toc.items() if items)
+    main = "".join(
+        f"<div class=\"report-part part-{key}\">{''.join(parts)}</div>" for key, parts in body.items() if parts)
     title = labels.text("report", "title", wave=data.name)
+    cover = frontmatter.cover_html(cb, title=title, build_date=prov["build_date"],
+                                   version=prov["packages"].get("ciatstudy", "?"))
     return (
         "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
-        f"<title>{html.escape(title)}</title><style>{css}</style></head><body>"
-        f"<header class=\"cover\"><h1>{html.escape(title)}</h1><p>{html.escape(labels.text('report', 'subtitle'))}"
-        f"<br>{html.escape(data.codebook.title)}</p></header>"
+        f"<title>{html.escape(title)}</title><style>{css}</style></head><body>{cover}"
         f"<nav class=\"toc\" aria-label=\"{html.escape(labels.text('report', 'toc'))}\"><h2>"
-        f"{html.escape(labels.text('report', 'toc'))}</h2><ol>{''.join(toc)}</ol></nav>"
-        f"<main>{''.join(body)}</main></body></html>\n")
+        f"{html.escape(labels.text('report', 'toc'))}</h2><ol class=\"toc-parts\">{contents}</ol></nav>"
+        f"<main>{main}</main></body></html>\n")
+
+
+def _relative_folder(folder: Path, root: Path) -> str:
+    folder, root = Path(folder).resolve(), Path(root).resolve()
+    return (folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder.name) + "/"
 
 
 def write_workbook(paths: Paths, target: Path, tables: list[Path] | None = None) -> None:
@@ -201,12 +273,13 @@ def write_workbook(paths: Paths, target: Path, tables: list[Path] | None = None)
                 frame.to_excel(writer, sheet_name=csv_path.stem[:31], index=False)
 
 
-def export_report(data: Wave, sections, results, state: dict, tables: list[Path] | None = None) -> Path:
+def export_report(data: Wave, sections, results, state: dict, tables: list[Path] | None = None, *,
+                  baseline: str | None = None) -> Path:
     """Write report.html, tables.xlsx (``tables``: the build's declared tables) and manifest.json."""
     paths = Paths.for_wave(data.name)
     prov = provenance(data, sections, results, state)
     target = paths.reports / "report.html"
-    write_text(french_spacing(render_html(data, sections, results, prov)), target)
+    write_text(french_spacing(render_html(data, sections, results, prov, baseline=baseline)), target)
     write_workbook(paths, paths.reports / "tables.xlsx", tables)
     write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
     return target

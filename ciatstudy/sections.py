@@ -62,17 +62,20 @@ def _corpus_position(corpus: str, codebook, rank: int) -> tuple:
     return (rank, key, 0)
 
 
-# Report order: the study's own, survey first as the committee reads it.
+# Report order, findings first (issue 14): after the summary and the method (written by the report itself),
+# the survey — who answered, the free-text definitions, questions 1 to 8, the conclusions table, the
+# panorama of examples, the evolution since a baseline wave —, then the two programmes (Solidâges 21, the
+# 2012 call), Annexe II, the audit; the technical appendix and the provenance close the report.
 SPECS: tuple[SectionSpec, ...] = (
-    SectionSpec("solidages", "10-solidages.py", "Le programme « Solidâges 21 »", rank=10,
+    SectionSpec("solidages", "10-solidages.py", "Le programme « Solidâges 21 »", rank=50,
                 reads=("solidages21_figures", "objets_transactionnels"),
                 requires=("solidages21_figures", "objets_transactionnels")),
-    SectionSpec("call", "11-call-for-projects.py", "L'appel à projets Fondation SNCF / RNMA (bilan 2012)", rank=11,
+    SectionSpec("call", "11-call-for-projects.py", "L'appel à projets Fondation SNCF / RNMA (bilan 2012)", rank=51,
                 reads=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms"),
                 requires=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms")),
-    SectionSpec("persons", "20-resource-persons.py", "Annexe II : personnes ressources", rank=20,
+    SectionSpec("persons", "20-resource-persons.py", "Annexe II : personnes ressources", rank=60,
                 reads=("resource_persons",), requires=("resource_persons",)),
-    SectionSpec("profile", "30-profile.py", "Annexe III : qui a répondu ?", rank=30,
+    SectionSpec("profile", "30-profile.py", "Qui a répondu ?", rank=30,
                 reads=("responses", "respondents", "respondent_sectors", "staff_bands")),
     SectionSpec("agreement", "32-agreement.py", "", reads=("responses", "published_tables"),
                 per_question=("agreement3",), rank=QUESTIONS_RANK),
@@ -94,7 +97,20 @@ SPECS: tuple[SectionSpec, ...] = (
 def comparison_section(baseline: str) -> Section:
     """The section comparing a wave with a baseline wave (``build --baseline``)."""
     return Section("comparison", "60-comparison.py", f"Évolutions depuis la vague {baseline}",
-                   {"baseline": baseline}, ("responses", "baseline:codebook", "baseline:responses"), (60, 0, 0))
+                   {"baseline": baseline}, ("responses", "baseline:codebook", "baseline:responses"), (45, 0, 0))
+
+
+# The report's parts, by section rank: (first rank, part key in labels_fr.yaml ``frontmatter.parts``).
+PARTS = ((0, "survey"), (50, "programmes"), (60, "annexes"))
+
+
+def part_of(section: Section) -> str:
+    """Which part of the report a section belongs to (``survey``, ``programmes`` or ``annexes``).
+
+    >>> part_of(Section("audit", "90-audit.py", "", position=(90, 0, 0)))
+    'annexes'
+    """
+    return [key for first, key in PARTS if section.position[0] >= first][-1]
 
 
 def plan(codebook, available: set[str], specs=SPECS, baseline: str | None = None) -> list[Section]:

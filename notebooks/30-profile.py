@@ -47,7 +47,7 @@ if data.has("respondents"):
 else:
     by_segment = profile.segment_sizes(data.responses, segment=cb.segment_variable, segments=segments,
                                        all_code=cb.all_code)
-    source_seg = labels.text("profile", "responses_source", source=cb.source, file=cb.responses_file)
+    source_seg = labels.text("profile", "responses_source", source=render.plain_source(cb.source), file=cb.responses_file)
 write_csv(by_segment, paths.processed / "profile_segments.csv")
 seg_sizes = by_segment.set_index("segment")["n"].to_dict()
 display(HTML(render.table_html(

@@ -15,9 +15,9 @@
 # ## Question 1 : les affirmations avec lesquelles les répondants sont d'accord
 #
 # Score moyen de chaque affirmation (Entièrement d'accord = 3, D'accord = 2, Pas d'accord = 1), pour
-# l'ensemble des répondants et par segment, avec son intervalle de confiance à 95 % et l'écart entre
-# MDA et autres structures. Comme le rapport, le tableau est scindé : d'abord les affirmations dont le
-# score atteint 2 dans chaque segment, puis les autres.
+# l'ensemble des répondants et par segment, avec son intervalle à 95 % et l'écart entre les segments
+# (voir « Méthode et limites »). Comme le rapport, le tableau est scindé : d'abord les affirmations dont
+# le score atteint 2 dans chaque segment, puis les autres.
 
 # %% tags=["hide"]
 from IPython.display import HTML, display
@@ -45,7 +45,7 @@ scored, tests, comparison, source = results.scored, results.tests, results.compa
 seg_labels, sizes = results.segment_labels, results.sizes
 notes = labels.texts("agreement", "table_notes")
 if data.reconstructed:
-    display(HTML(render.reconstructed_notice(cb.reconstruction_rule)))
+    display(HTML(render.reconstructed_notice()))
 
 # %% tags=["hide"]
 first, rest = score.split_agreement(scored, by="every_segment")

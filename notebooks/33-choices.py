@@ -14,9 +14,9 @@
 # %% [markdown]
 # ## Questions à choix : part des répondants qui choisissent chaque option
 #
-# Part des répondants choisissant chaque option, pour l'ensemble et par segment, avec son intervalle de
-# confiance à 95 % (Wilson) et l'écart entre MDA et autres structures (test exact de Fisher). Les options
-# sont classées comme dans le rapport, par part décroissante sur l'ensemble des répondants.
+# Part des répondants choisissant chaque option, pour l'ensemble et par segment, avec son intervalle à
+# 95 % et l'écart entre les segments, dit « distinguable du hasard » ou non (voir « Méthode et limites »).
+# Les options sont classées comme dans le rapport, par part décroissante sur l'ensemble des répondants.
 
 # %% tags=["hide"]
 from IPython.display import HTML, Markdown, display
@@ -50,7 +50,7 @@ if q.note:
 # %% tags=["hide"]
 display(Markdown(f"**{q.wording}**"))
 if data.reconstructed:
-    display(HTML(render.reconstructed_notice(cb.reconstruction_rule)))
+    display(HTML(render.reconstructed_notice()))
 display(HTML(render.question_table_html(
     scored, tests=tests, comparison=comparison, segment_labels=seg_labels, kind=q.kind,
     caption=labels.text("choices", "table_caption", number=q.number, title=q.title), source=source, notes=notes)))

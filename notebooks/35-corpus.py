@@ -15,9 +15,8 @@
 # ## Corpus des mots les plus utilisés
 #
 # Les réponses libres citées par le rapport, lues en français : mots ramenés à leur forme de dictionnaire
-# (lemme), mots-outils écartés (liste de spaCy revue, plus une courte liste du projet, voir
-# `ciatstudy/text_stoplist.yaml`). Le corpus est ce que le rapport cite : il ne contient pas les réponses
-# que le rapport ne reproduit pas.
+# (lemme), mots-outils écartés (liste revue, détaillée dans l'annexe technique). Le corpus est ce que le
+# rapport cite : il ne contient pas les réponses que le rapport ne reproduit pas.
 
 # %% tags=["hide"]
 from IPython.display import HTML, display
@@ -95,8 +94,8 @@ if has_text:
 # %% [markdown]
 # ### Mots distinctifs des MDA et des autres structures
 #
-# Log-odds avec a priori de Dirichlet informatif (Monroe, Colaresi et Quinn, 2008) : un score z au-delà de
-# 1,96 en valeur absolue signalerait un mot nettement plus fréquent dans un segment que dans l'autre.
+# Un mot est dit propre à un segment quand il y est nettement plus fréquent que dans l'autre, au-delà de ce
+# que le hasard expliquerait (méthode dans l'annexe technique).
 
 # %% tags=["hide"]
 if has_text:

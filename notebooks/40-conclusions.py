@@ -43,7 +43,7 @@ write_csv(figures, paths.processed / "conclusions_linked_items.csv")
 lines = conclusions.figures_text(figures, segment_labels=seg_labels)
 source = labels.text("conclusions", "source")
 if data.reconstructed:
-    display(HTML(render.reconstructed_notice(cb.reconstruction_rule)))
+    display(HTML(render.reconstructed_notice()))
 
 # %% tags=["hide"]
 for part, rows in table.groupby("part", sort=False):

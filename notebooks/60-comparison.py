@@ -17,18 +17,14 @@
 # Pour chaque item des questions 1 à 8 et pour chaque segment, cette section compare la vague étudiée à
 # la vague de référence (en principe l'enquête de 2014) : part des répondants qui choisissent l'option,
 # ou score moyen d'accord (3 = entièrement d'accord, 2 = d'accord, 1 = pas d'accord), l'écart entre les
-# deux vagues avec son intervalle de confiance à 95 %, et un test exact qui dit si cet écart se distingue
-# du simple hasard de l'échantillonnage.
+# deux vagues avec son intervalle à 95 %, et si cet écart se distingue du simple hasard de
+# l'échantillonnage (voir « Méthode et limites » ; les tests sont nommés dans l'annexe technique).
 #
 # **Comment lire ces résultats.** Les effectifs sont petits (en 2014 : 12 Maisons des associations et
 # 16 autres structures) : un écart de 20 points peut n'être que du hasard, et l'intervalle le montre.
 # « Non distinguable du hasard » ne veut pas dire « stable » : les données ne permettent simplement pas
 # de conclure. Comme de nombreux items sont testés, quelques écarts « distinguables » au seuil de 5 %
 # apparaîtraient même sans aucune évolution réelle : un écart isolé se confirme avant d'être commenté.
-#
-# **Méthodes.** Parts : intervalle du score hybride de Newcombe (1998) pour la différence de deux
-# proportions, test exact de Fisher. Scores moyens : intervalle MOVER (Zou et Donner, 2008) construit sur
-# l'intervalle de vraisemblance profilée de chaque moyenne, test exact de permutation.
 
 # %% tags=["hide"]
 import html
@@ -36,7 +32,7 @@ import html
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from ciatstudy import compare, labels, render
+from ciatstudy import compare, frontmatter, labels, render
 from ciatstudy.config import Paths
 from ciatstudy.io import load_wave, save_figure, write_csv
 from ciatstudy.rounding import format_fr
@@ -53,13 +49,13 @@ seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
 comparison = compare.compare_waves(data.responses, reference.responses, codebook=cb, baseline_codebook=ref_cb)
 write_csv(comparison.assign(wave=wave, baseline=baseline), paths.processed / "comparison.csv")
 source = labels.text(
-    "comparison", "source", wave=wave, file=cb.raw.get("import", {}).get("file") or cb.responses_file, baseline=baseline,
+    "comparison", "source", wave=wave, file=render.plain_source(cb.source), baseline=baseline,
     baseline_file=(labels.text("comparison", "baseline_reconstructed_file") if ref_cb.reconstructed
-                   else ref_cb.raw.get("import", {}).get("file") or ref_cb.responses_file))
+                   else render.plain_source(ref_cb.source)))
 if wave == baseline:
     display(HTML(render.notice_html(labels.text("comparison", "same_wave", wave=wave))))
 if ref_cb.reconstructed:
-    display(HTML(render.reconstructed_notice(ref_cb.reconstruction_rule)))
+    display(HTML(render.reconstructed_notice()))
     display(HTML(render.notice_html(labels.text("comparison", "baseline_reconstructed", baseline=baseline),
                                     "reconstructed")))
 
@@ -74,6 +70,7 @@ overview = (comparison[comparison["test"] != "none"]
             .agg(compared=("item", "size"), distinguishable=("distinguishable", "sum"))
             .reset_index())
 overview["title"] = overview["question"].map(lambda q: cb.question(q).title)
+overview["question"] = overview["question"].map(lambda q: cb.question(q).number)  # the number, not the id
 tested = int(overview["compared"].sum())
 display(HTML(render.table_html(
     overview[["question", "title", "compared", "distinguishable"]],
@@ -87,7 +84,7 @@ display(HTML(render.table_html(
 #
 # Chaque tableau donne, pour chaque item et chaque segment, la valeur de la vague de référence, celle de la
 # vague étudiée, l'écart (en points de pourcentage pour les parts, en points de score pour les moyennes)
-# avec son intervalle à 95 %, le p du test exact et la lecture qui en découle. Le graphique montre les
+# avec son intervalle à 95 % et la lecture qui en découle. Le graphique montre les
 # mêmes écarts : un intervalle qui traverse la ligne verticale du zéro est compatible avec l'absence
 # d'évolution.
 
@@ -100,15 +97,14 @@ for question in cb.questions:
     table = compare.comparison_display(comparison, question=question.id, segment_labels=seg_labels,
                                        names=(wave, baseline))
     notes = [labels.text("comparison", "change_note", wave=wave, baseline=baseline,
-                         unit=labels.mapping("comparison", "unit")[kind],
-                         method=labels.mapping("comparison", "method")[kind])]
+                         unit=labels.mapping("comparison", "unit")[kind])]
     if ref_cb.reconstructed:
         notes.append(labels.mapping("comparison", "reconstructed_note", baseline=baseline)[kind])
     display(HTML(render.table_html(
         table, caption=labels.text("comparison", "table_caption", number=question.number, baseline=baseline, wave=wave),
         source=source, columns=labels.mapping("comparison", "table_columns", baseline=baseline, wave=wave),
-        numeric={"reference", "current", "change", "p"},
-        notes=notes + part.loc[part["distinguishable"], "sentence"].tolist())))
+        numeric={"reference", "current", "change"},
+        notes=notes + [frontmatter.plain_sentence(s) for s in part.loc[part["distinguishable"], "sentence"]])))
     if part["change"].notna().any():
         fig = compare.plot_changes(comparison, question=question.id, segment_labels=seg_labels,
                                    names=(wave, baseline))

@@ -33,9 +33,9 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import audit, labels, render
+from ciatstudy import audit, frontmatter, labels, render
 from ciatstudy.config import Paths
-from ciatstudy.io import write_csv
+from ciatstudy.io import load_codebook, write_csv
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/
@@ -44,6 +44,10 @@ wave: str = "2014"  # a folder name under data/raw/
 paths = Paths.for_wave(wave)
 result = audit.run_audit(wave)
 write_csv(result, paths.processed / "audit.csv")
+shown = result.copy()  # as the committee reads it: no internal ids (they stay in audit.csv)
+codebook = load_codebook(paths.raw / "codebook.yaml")
+for column in ("location", "figure", "printed", "expected", "explanation"):
+    shown[column] = [frontmatter.plain_ids(v, codebook) for v in shown[column].fillna("")]
 verdict_labels = labels.mapping("audit", "verdicts")
 check_labels = labels.mapping("audit", "checks")
 counts = (result.groupby(["check", "verdict"]).size().unstack(fill_value=0)
@@ -60,7 +64,7 @@ display(HTML(render.table_html(
 # des segments ; la valeur imprimée en 2014 figure à côté (« imprimé : … ») quand elle diffère.
 
 # %% tags=["hide"]
-issues = result[result["verdict"] == "inconsistent"]
+issues = shown[shown["verdict"] == "inconsistent"]
 display(HTML(render.table_html(
     issues, caption=labels.text("audit", "issues_caption", n=len(issues)), source=labels.text("audit", "issues_source"),
     columns=labels.mapping("audit", "issues_columns"))))
@@ -69,7 +73,7 @@ display(HTML(render.table_html(
 # ### Non vérifiable
 
 # %% tags=["hide"]
-untestable = result[result["verdict"] == "not_testable"]
+untestable = shown[shown["verdict"] == "not_testable"]
 display(HTML(render.table_html(
     untestable, caption=labels.text("audit", "untestable_caption", n=len(untestable)),
     source=labels.text("audit", "untestable_source"), columns=labels.mapping("audit", "untestable_columns"))))

@@ -249,6 +249,10 @@ def _quotes_frame(respondents, ids, redactor: Redactor, fmt: str) -> tuple[pd.Da
 
 def _codebook_dict(raw: dict, wave: str, summary: ImportSummary, sizes: dict[str, int], today: str) -> dict:
     data = dict(raw)
+    # The questionnaire wave's front matter (its study's reference, what it published, what is not
+    # rebuilt) describes that study, not this export: the new wave's report must not repeat it.
+    data.pop("report", None)
+
     def lower_first(text: str) -> str:
         return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
