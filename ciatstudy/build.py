@@ -754,12 +754,14 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
         print(f"ciatstudy: error: {exc}", file=sys.stderr)
         return LOCKED_EXIT
     try:
-        return _build_locked(paths, name, sections, files, lib, only=only, jobs=jobs, force=force, out=out)
+        return _build_locked(paths, name, sections, files, lib, only=only, jobs=jobs, force=force, out=out,
+                             baseline=baseline)
     finally:
         _unlock(lock)
 
 
-def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, jobs, force, out) -> int:
+def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, jobs, force, out,
+                  baseline: str | None = None) -> int:
     folder = files["responses"].parent
     state = _load_state(paths)
     state_before = json.dumps(state, sort_keys=True)
