@@ -23,6 +23,7 @@ import pandas as pd
 from . import labels
 from .config import PACKAGE_DIR, Paths
 from .io import Wave, atomic_path, write_text
+from .render import number_references
 from .rounding import format_fr
 from .startup import skip_unused_format_checkers
 
@@ -204,7 +205,8 @@ def export_report(data: Wave, sections, results, state: dict) -> Path:
     paths = Paths.for_wave(data.name)
     prov = provenance(data, sections, results, state)
     target = paths.reports / "report.html"
-    write_text(french_spacing(render_html(data, sections, results, prov)), target)
+    # Tables and figures are numbered across the whole report, once it is assembled (render.number_references).
+    write_text(french_spacing(number_references(render_html(data, sections, results, prov))), target)
     write_workbook(paths, paths.reports / "tables.xlsx")
     write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
     return target
