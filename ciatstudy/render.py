@@ -294,3 +294,34 @@ def conclusions_table_html(rows: pd.DataFrame, lines: pd.DataFrame, *, caption: 
         reading = labels.text("report_body", "reading_conclusions", conclusion=_shorten(letter + str(first["conclusion"]), 80),
                               n=counts[0], linked=sum(1 for c in counts if c), total=len(rows))
     return _table_figure(caption, head, body, source=source, reading=reading)
+
+
+def quotes_html(groups: list[tuple[str, pd.DataFrame]], *, group_labels: dict[str, str], text: str = "text",
+                respondent: str | None = None, speaker: str | None = None, heading=None) -> str:
+    """The respondents' answers in full, one block per group (segment), each quote with who said it.
+
+    Text is escaped and keeps its paragraphs; ``speaker`` (the organisation as the study prints it) and
+    ``respondent`` (its number) are shown when given; ``heading(label=, n=)`` writes a group's heading.
+
+    >>> g = [("mda", pd.DataFrame({"respondent_no": [4], "speaker": ["MDA <X>"], "text": ["Un.\\nDeux."]}))]
+    >>> print(quotes_html(g, group_labels={"mda": "MDA"}, respondent="respondent_no", speaker="speaker"))
+    <div class="quotes"><h4 class="quotes-group">MDA (1)</h4><blockquote class="quote"><p>Un.</p><p>Deux.</p><footer>— n° 4, MDA &lt;X&gt;</footer></blockquote></div>
+    """
+    out = ['<div class="quotes">']
+    for group, frame in groups:
+        label = group_labels.get(group, group)
+        title = heading(label=label, n=len(frame)) if heading else f"{label} ({len(frame)})"
+        out.append(f'<h4 class="quotes-group">{html.escape(title)}</h4>')
+        for _, row in frame.iterrows():
+            paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>" for p in str(row[text]).split("\n") if p.strip())
+            who = []
+            if respondent is not None and pd.notna(row.get(respondent)):
+                who.append(f"n° {row[respondent]}")
+            name = row.get(speaker) if speaker is not None else None
+            # Some answers are printed under their number only (« N°2 »): say it once.
+            if isinstance(name, str) and name.strip() and not re.fullmatch(r"n°\s*\d+", name.strip(), re.IGNORECASE):
+                who.append(name.strip())
+            footer = f"<footer>— {html.escape(', '.join(who))}</footer>" if who else ""
+            out.append(f'<blockquote class="quote">{paragraphs}{footer}</blockquote>')
+    out.append("</div>")
+    return "".join(out)
