@@ -75,7 +75,7 @@ def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labe
     for j, seg in enumerate(segments):
         sub = frame[frame[segment] == seg].set_index(category).reindex(categories)
         ys = [i + (j - (len(segments) - 1) / 2) * height for i in range(len(categories))]
-        vals = sub[value].astype(float).fillna(0).tolist()
+        vals = sub[value].astype(float).tolist()  # NaN: no bar (a value told in a note), never a bar of 0
         bar_ys = [y - (height - bar) / 2 for y in ys] if low and high else ys
         ax.barh(bar_ys, vals, height=bar, color=colour(seg, j), hatch=SEGMENT_HATCHES.get(seg, ""),
                 edgecolor="white", linewidth=0.5, label=segment_labels.get(seg, seg))
@@ -85,6 +85,8 @@ def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labe
             ax.hlines(line_ys, lo, hi, color=colour(seg, j), linewidth=1.4)
             ax.plot(lo + hi, line_ys + line_ys, "|", color=colour(seg, j), markersize=4)
         for y, v, c in zip(bar_ys, vals, categories):
+            if v != v:
+                continue
             ax.text(v, y, " " + _value_text(v, percent), va="center", fontsize=7)
             if best is None or v > best[0]:
                 best = (v, c, seg)
@@ -95,6 +97,8 @@ def grouped_barh(frame, *, category: str, value: str, segment: str, segment_labe
     if percent:
         ax.set_xlim(0, 1.12)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x * 100:.0f}\u00a0%"))
+    elif frame[value].dropna().astype(float).apply(float.is_integer).all():
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # counts: no « 0.5 » tick
     if len(segments) > 1 or legend_single:
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(segments), frameon=False, borderaxespad=0.3)
     fig.tight_layout()

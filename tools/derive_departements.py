@@ -96,6 +96,9 @@ def derive(source: dict, *, tolerance: float, min_area: float) -> list[dict]:
             if i > 0 and ring_area(polygon[0]) < min_area:
                 continue
             outer = simplify_ring(polygon[0], tolerance)
+            if outer is None and i == 0:
+                # smaller than the tolerance: keep it unsimplified rather than lose the département
+                outer = simplify_ring(polygon[0], 0.0) or [[round(x, 6), round(y, 6)] for x, y in polygon[0]]
             if outer is None:
                 continue
             holes = [h for h in (simplify_ring(r, tolerance) for r in polygon[1:] if ring_area(r) >= min_area) if h]
