@@ -122,7 +122,9 @@ def dot_intervals(frame, *, category: str, value: str, low: str, high: str, segm
     segments = list(dict.fromkeys(frame[segment]))
     markers = {"tous": "o", "mda": "s", "non_mda": "D"}
     step = 0.8 / max(len(segments), 1)
-    fig, ax = plt.subplots(figsize=(width, 1.2 + 0.5 * len(order)))
+    names = [_wrap(f"{c} – {category_labels.get(c, c)}", 60) for c in order]
+    lines = max((n.count("\n") + 1 for n in names), default=1)
+    fig, ax = plt.subplots(figsize=(width, 1.2 + max(0.5, 0.13 * lines + 0.1) * len(order)))
     for j, seg in enumerate(segments):
         sub = frame[frame[segment] == seg].set_index(category).reindex(order)
         ys = [i + (j - (len(segments) - 1) / 2) * step for i in range(len(order))]
@@ -131,7 +133,7 @@ def dot_intervals(frame, *, category: str, value: str, low: str, high: str, segm
         ax.errorbar(xs, ys, xerr=err, fmt=markers.get(seg, "o"), color=colour(seg, j), ecolor=colour(seg, j),
                     elinewidth=1.2, capsize=2.5, markersize=5, label=segment_labels.get(seg, seg))
     ax.set_yticks(range(len(order)))
-    ax.set_yticklabels([_wrap(f"{c} – {category_labels.get(c, c)}", 60) for c in order], fontsize=8)
+    ax.set_yticklabels(names, fontsize=8)
     ax.invert_yaxis()
     pad = 0.02 * (xlim[1] - xlim[0])  # a score of exactly 1 or 3 (item 1B) keeps its whole marker
     ax.set_xlim(xlim[0] - pad, xlim[1] + pad)
