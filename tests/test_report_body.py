@@ -357,3 +357,16 @@ def test_corpus_sections_quote_first_and_count_words_only_when_big_enough(built_
         assert not kwic.duplicated(["respondent_no", "sentence"]).any()
         distinct = pd.read_csv(root / "data" / "processed" / "2014" / f"distinctive_{slug.split('-', 1)[1]}.csv")
         assert (distinct["count"] > 0).all()
+
+
+def test_the_comparison_chart_reads_its_largest_change(wave2014):
+    from ciatstudy.compare import compare_waves, plot_changes
+
+    cb = wave2014.codebook
+    later = wave2014.responses.copy()
+    later["8A"] = 1  # every respondent now chooses 8A: the largest change
+    table = compare_waves(later, wave2014.responses, codebook=cb, baseline_codebook=cb, questions=["q8"])
+    fig = plot_changes(table, question="q8", segment_labels={"tous": "Tous", "mda": "MDA", "non_mda": "Non-MDA"},
+                       names=("2026", "2014"))
+    assert fig.ciatstudy_reading.startswith("le plus grand changement est celui de « 8A")
+    assert "+69 points de pourcentage entre 2014 et 2026" in fig.ciatstudy_reading  # Non-MDA: 31 % → 100 %
