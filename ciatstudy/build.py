@@ -121,7 +121,7 @@ def library_digest() -> str:
     only when that listing changed since the last build (as make trusts timestamps).
     """
     files = sorted(p for p in PACKAGE_DIR.rglob("*")
-                   if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".css", ".html", ".ttf"}
+                   if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".css", ".html", ".ttf", ".geojson"}
                    and "__pycache__" not in p.parts)
     listing = hashlib.sha256()
     for path in files:

@@ -490,4 +490,14 @@ def plot_changes(comparison: pd.DataFrame, *, question: str, segment_labels: dic
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: format_fr(v, 0 if proportion else 1)))
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(segments), frameon=False, borderaxespad=0.3)
     fig.tight_layout()
+    # The chart's « Lecture : » line (ciatstudy.render numbers and shows it): the largest change.
+    from . import labels as vocabulary
+    from .plots import _reading
+
+    top = sub.loc[(sub["change"].astype(float)).abs().idxmax()]
+    change = float(top["change"]) * scale
+    _reading(fig, vocabulary.text("report_body", "reading_change", item=labels[top["item"]],
+                                  segment=segment_labels.get(top["segment"], top["segment"]),
+                                  change=("+" if change > 0 else "") + format_fr(change, 0 if proportion else 2),
+                                  unit=unit, baseline=names[1], wave=names[0]))
     return fig

@@ -22,6 +22,7 @@ def answer_distribution(responses: pd.DataFrame, *, codebook: Codebook, question
     seg = codebook.segment_variable
     if seg not in responses.columns:
         raise ValueError(f"segment column {seg!r} not found in the responses")
+    labels = dict(q.items)  # the wording travels with the code, so a chart never shows a code alone
     rows = []
     for code in q.codes:
         if code not in responses.columns:
@@ -32,6 +33,6 @@ def answer_distribution(responses: pd.DataFrame, *, codebook: Codebook, question
             counts = answers.value_counts()
             for answer in AGREEMENT_SCORES:
                 count = int(counts.get(answer, 0))
-                rows.append({"question": question, "item": code, "segment": segment, "answer": answer,
+                rows.append({"question": question, "item": code, "label": labels[code], "segment": segment, "answer": answer,
                              "count": count, "share": count / len(answers) if len(answers) else float("nan")})
     return pd.DataFrame(rows)

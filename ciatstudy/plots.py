@@ -8,6 +8,8 @@ matplotlib.use("Agg")  # no screen in batch runs; also keeps output identical ac
 
 import matplotlib.pyplot as plt  # noqa: E402
 
+from . import labels  # noqa: E402
+
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 SEGMENT_COLOURS = {"tous": "#555555", "mda": "#E69F00", "non_mda": "#0072B2"}
 SEGMENT_HATCHES = {"tous": "", "mda": "//", "non_mda": ".."}
@@ -33,12 +35,34 @@ def fr_number(value: float, decimals: int = 0) -> str:
     return format_fr(value, decimals)
 
 
+def _reading(fig, text: str):
+    """Attach the chart's « Lecture : » sentence and hand it to the next :func:`render.figure_html`."""
+    from . import render
+
+    fig.ciatstudy_reading = text
+    render.remember_reading(text)
+    return fig
+
+
+def _short(text: str, width: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _value_text(value: float, percent: bool) -> str:
+    return fr_number(value * 100, 0) + "\u00a0%" if percent else fr_number(value, 0)
+
+
 def grouped_barh(frame, *, category: str = "item", value: str = "value", segment: str = "segment",
                  segment_labels: dict[str, str] | None = None,
                  category_labels: dict[str, str] | None = None, xlabel: str = "", percent: bool = False,
                  order: list[str] | None = None, width: float = 8.0, legend_single: bool = False,
                  low: str | None = None, high: str | None = None):
     """Horizontal grouped bars, one colour (and hatch) per segment, value printed at each bar end.
+
+    Each category gets the room its wrapped label needs, so long labels never overlap. With ``low`` and
+    ``high``, the 95 % interval is a thin line of the segment's colour just under its bar, not a whisker
+    drawn through it. The figure carries a « Lecture : » sentence on its largest bar (``fig.ciatstudy_reading``).
 
     The defaults read the design's tidy question table (``selection_rates``,
     ``agreement_scores``): one bar per ``item`` and ``segment``, length ``value``.
@@ -64,7 +88,7 @@ def grouped_barh(frame, *, category: str = "item", value: str = "value", segment
     legend_single : bool
         Show the legend even for a single segment.
     low, high : str, optional
-        Columns of the interval's bounds, drawn as error bars.
+        Columns of the interval's bounds, drawn as a thin line under each bar.
 
     Returns
     -------
@@ -83,33 +107,47 @@ def grouped_barh(frame, *, category: str = "item", value: str = "value", segment
     segment_labels = segment_labels or {}
     categories = order or list(dict.fromkeys(frame[category]))
     segments = list(dict.fromkeys(frame[segment]))
+    names = [_wrap((category_labels or {}).get(c, c)) for c in categories]
+    lines = max((n.count("\n") + 1 for n in names), default=1)
+    slot = max(0.22 * max(len(segments), 1.5), 0.17 * lines + 0.12)  # inches per category
     height = 0.8 / max(len(segments), 1)
-    fig, ax = plt.subplots(figsize=(width, 1.2 + 0.22 * len(categories) * max(len(segments), 1.5)))
+    bar = height * (0.62 if low and high else 0.95)
+    fig, ax = plt.subplots(figsize=(width, 1.2 + slot * len(categories)))
+    best = None
     for j, seg in enumerate(segments):
         sub = frame[frame[segment] == seg].set_index(category).reindex(categories)
         ys = [i + (j - (len(segments) - 1) / 2) * height for i in range(len(categories))]
-        vals = sub[value].astype(float).fillna(0).tolist()
-        xerr = None
+        vals = sub[value].astype(float).tolist()  # NaN: no bar (a value told in a note), never a bar of 0
+        bar_ys = [y - (height - bar) / 2 for y in ys] if low and high else ys
+        ax.barh(bar_ys, vals, height=bar, color=colour(seg, j), hatch=SEGMENT_HATCHES.get(seg, ""),
+                edgecolor="white", linewidth=0.5, label=segment_labels.get(seg, seg))
         if low and high:
-            lo, hi = sub[low].astype(float).fillna(0).tolist(), sub[high].astype(float).fillna(0).tolist()
-            xerr = [[v - l for v, l in zip(vals, lo)], [h - v for v, h in zip(vals, hi)]]
-        ax.barh(ys, vals, height=height * 0.95, color=colour(seg, j), hatch=SEGMENT_HATCHES.get(seg, ""),
-                edgecolor="white", linewidth=0.5, label=segment_labels.get(seg, seg), xerr=xerr,
-                error_kw={"ecolor": "#333333", "elinewidth": 0.8, "capsize": 2})
-        ends = [v + e for v, e in zip(vals, xerr[1])] if xerr else vals
-        for y, v, end in zip(ys, vals, ends):
-            text = fr_number(v * 100, 0) + " %" if percent else fr_number(v, 0)
-            ax.text(end, y, " " + text, va="center", fontsize=7)
+            lo, hi = sub[low].astype(float).tolist(), sub[high].astype(float).tolist()
+            line_ys = [y + height / 2 - (height - bar) / 2 for y in ys]
+            ax.hlines(line_ys, lo, hi, color=colour(seg, j), linewidth=1.4)
+            ax.plot(lo + hi, line_ys + line_ys, "|", color=colour(seg, j), markersize=4)
+        for y, v, c in zip(bar_ys, vals, categories):
+            if v != v:
+                continue
+            ax.text(v, y, " " + _value_text(v, percent), va="center", fontsize=7)
+            if best is None or v > best[0]:
+                best = (v, c, seg)
     ax.set_yticks(range(len(categories)))
-    ax.set_yticklabels([_wrap((category_labels or {}).get(c, c)) for c in categories])
-    ax.invert_yaxis()
+    ax.set_yticklabels(names)
+    ax.set_ylim(len(categories) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
     if percent:
         ax.set_xlim(0, 1.12)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x * 100:.0f} %"))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x * 100:.0f}\u00a0%"))
+    elif frame[value].dropna().astype(float).apply(float.is_integer).all():
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # counts: no « 0.5 » tick
     if len(segments) > 1 or legend_single:
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(segments), frameon=False, borderaxespad=0.3)
     fig.tight_layout()
+    if best is not None:
+        v, c, seg = best
+        _reading(fig, labels.text("report_body", "reading_bars", category=_short((category_labels or {}).get(c, c)),
+                                  segment=segment_labels.get(seg, seg), value=_value_text(v, percent)))
     return fig
 
 
@@ -166,7 +204,9 @@ def dot_intervals(frame, *, category: str = "item", value: str = "value", low: s
     segments = list(dict.fromkeys(frame[segment]))
     markers = {"tous": "o", "mda": "s", "non_mda": "D"}
     step = 0.8 / max(len(segments), 1)
-    fig, ax = plt.subplots(figsize=(width, 1.2 + 0.5 * len(order)))
+    names = [_wrap(f"{c} – {category_labels.get(c, c)}", 60) for c in order]
+    lines = max((n.count("\n") + 1 for n in names), default=1)
+    fig, ax = plt.subplots(figsize=(width, 1.2 + max(0.5, 0.13 * lines + 0.1) * len(order)))
     for j, seg in enumerate(segments):
         sub = frame[frame[segment] == seg].set_index(category).reindex(order)
         ys = [i + (j - (len(segments) - 1) / 2) * step for i in range(len(order))]
@@ -175,7 +215,7 @@ def dot_intervals(frame, *, category: str = "item", value: str = "value", low: s
         ax.errorbar(xs, ys, xerr=err, fmt=markers.get(seg, "o"), color=colour(seg, j), ecolor=colour(seg, j),
                     elinewidth=1.2, capsize=2.5, markersize=5, label=segment_labels.get(seg, seg))
     ax.set_yticks(range(len(order)))
-    ax.set_yticklabels([_wrap(f"{c} – {category_labels.get(c, c)}", 60) for c in order], fontsize=8)
+    ax.set_yticklabels(names, fontsize=8)
     ax.invert_yaxis()
     pad = 0.02 * (xlim[1] - xlim[0])  # a score of exactly 1 or 3 (item 1B) keeps its whole marker
     ax.set_xlim(xlim[0] - pad, xlim[1] + pad)
@@ -186,6 +226,13 @@ def dot_intervals(frame, *, category: str = "item", value: str = "value", low: s
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: fr_number(x, 1)))
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(segments), frameon=False, borderaxespad=0.3)
     fig.tight_layout()
+    if order and segments:
+        top = frame[(frame[segment] == segments[0]) & (frame[category] == order[0])].iloc[0]
+        n = int(top["n"]) if "n" in frame.columns else len(frame)
+        _reading(fig, labels.text("report_body", "reading_dots",
+                                  category=_short(f"{order[0]} – {category_labels.get(order[0], order[0])}"),
+                                  value=fr_number(top[value], 2), segment=segment_labels.get(segments[0], segments[0]),
+                                  n=n, low=fr_number(top[low], 2), high=fr_number(top[high], 2)))
     return fig
 
 
@@ -231,7 +278,12 @@ def diverging_agreement(distribution, *, order: list[str] | None = None, answer_
     answer_labels = answer_labels or {1: "1", 2: "2", 3: "3"}
     segment_labels = segment_labels or {}
     segments = segments or list(dict.fromkeys(distribution["segment"]))
-    fig, axes = plt.subplots(1, len(segments), figsize=(width, 1.4 + 0.42 * len(order)), sharey=True, squeeze=False)
+    # Items are named by code and wording (the ``label`` column of ``distribution`` when there is one).
+    names = dict(zip(distribution["item"], distribution["label"])) if "label" in distribution.columns else {}
+    ticks = [_wrap(f"{c} – {names[c]}" if c in names else c, 46) for c in order]
+    lines = max((t.count("\n") + 1 for t in ticks), default=1)
+    slot = max(0.42, 0.14 * lines + 0.1)
+    fig, axes = plt.subplots(1, len(segments), figsize=(width, 1.4 + slot * len(order)), sharey=True, squeeze=False)
     for ax, seg in zip(axes[0], segments):
         sub = distribution[distribution["segment"] == seg]
         share = sub.pivot(index="item", columns="answer", values="share").reindex(order).fillna(0)
@@ -242,13 +294,24 @@ def diverging_agreement(distribution, *, order: list[str] | None = None, answer_
                 edgecolor="white", linewidth=0.3)
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlim(-1, 1)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{abs(x) * 100:.0f} %"))
+        ax.set_xticks([-1, -0.5, 0, 0.5, 1])  # five ticks: the panels are narrow beside the wordings
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{abs(x) * 100:.0f}\u00a0%"))
         n = int(sub.groupby("item")["count"].sum().max()) if len(sub) else 0
         ax.set_title(f"{segment_labels.get(seg, seg)} (n = {n})", fontsize=10)
     axes[0][0].set_yticks(range(len(order)))
-    axes[0][0].set_yticklabels(order)
+    axes[0][0].set_yticklabels(ticks, fontsize=8)
     axes[0][0].invert_yaxis()
-    handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.01))
+    handles, labels_ = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels_, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, -0.01))
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    if order and segments:
+        sub = distribution[(distribution["segment"] == segments[0]) & (distribution["item"] == order[0])]
+        counts = sub.set_index("answer")["count"]
+        n, agree = int(counts.sum()), int(counts.get(2, 0) + counts.get(3, 0))
+        share = agree / n if n else 0.0
+        _reading(fig, labels.text("report_body", "reading_diverging",
+                                  category=_short(f"{order[0]} – {names.get(order[0], order[0])}"),
+                                  agree=_value_text(share, True), n=n,
+                                  segment=segment_labels.get(segments[0], segments[0]),
+                                  agree2=answer_labels[2], agree3=answer_labels[3]))
     return fig

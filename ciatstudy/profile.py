@@ -80,3 +80,54 @@ def counts_wide(counts: pd.DataFrame, *, category: str, categories: list[str], s
 def segment_headers(sizes: dict[str, int], labels: dict[str, str]) -> dict[str, str]:
     """Column headers naming each segment with its size: {"mda": "MDA (n = 12)", …}."""
     return {code: f"{labels.get(code, code)} (n = {n})" for code, n in sizes.items()}
+
+
+LIST_COLUMNS = ("respondent_no", "name_as_printed", "departement", "type")
+
+
+def respondents_list(respondents: pd.DataFrame, *, segment_labels: dict[str, str], status_labels: dict[str, str],
+                     departement_name=None) -> pd.DataFrame:
+    """The respondents as the study lists them: N°, entry as printed, département, type — nothing else.
+
+    Only the public description of each organisation is kept: no answer (reconstructed or not) is ever
+    placed next to a name. ``departement_name`` turns a code into « 13 – Bouches-du-Rhône »
+    (default: the code alone); ``status_labels`` names the MDA status (ville / association).
+
+    >>> df = pd.DataFrame({"respondent_no": [2, 1], "segment": ["mda", "non_mda"], "departement": [13, 7],
+    ...                    "name_as_printed": ["MDA X", "Asso Y"], "mda_status": ["ville", None], "q1": [3, 2]})
+    >>> respondents_list(df, segment_labels={"mda": "MDA", "non_mda": "Non-MDA"},
+    ...                  status_labels={"ville": "ville"}).to_dict("list")
+    {'respondent_no': [1, 2], 'name_as_printed': ['Asso Y', 'MDA X'], 'departement': ['07', '13'], 'type': ['Non-MDA', 'MDA (ville)']}
+    """
+    _check(respondents, {"number": "respondent_no", "name": "name_as_printed", "segment": "segment",
+                         "departement": "departement"})
+    from .geo import normalise_code
+
+    name = departement_name or (lambda code: code)
+    status = respondents["mda_status"] if "mda_status" in respondents.columns else pd.Series(None, index=respondents.index)
+    rows = []
+    for (_, r), st in zip(respondents.iterrows(), status):
+        kind = segment_labels.get(r["segment"], r["segment"])
+        if isinstance(st, str) and st:
+            kind = f"{kind} ({status_labels.get(st, st)})"
+        code = normalise_code(r["departement"]) if pd.notna(r["departement"]) else ""
+        rows.append({"respondent_no": int(r["respondent_no"]), "name_as_printed": str(r["name_as_printed"]),
+                     "departement": name(code) if code else "", "type": kind})
+    return pd.DataFrame(rows, columns=list(LIST_COLUMNS)).sort_values("respondent_no").reset_index(drop=True)
+
+
+def count_reading(counts: pd.DataFrame, *, category: str, value, segment_labels: dict[str, str], part) -> str:
+    """The segments' counts for one category, each with its base: « 14 des 28 répondants (Tous), … ».
+
+    ``counts`` is :func:`counts_by_segment`'s table; ``part(count=, n=, segment=)`` writes one segment.
+
+    >>> c = pd.DataFrame({"band": ["x", "x"], "segment": ["tous", "a"], "n": [3, 1], "count": [2, 1]})
+    >>> count_reading(c, category="band", value="x", segment_labels={"tous": "Tous", "a": "A"},
+    ...               part="{count} des {n} ({segment})".format)
+    '2 des 3 (Tous) et 1 des 1 (A)'
+    """
+    _check(counts, {"category": category, "segment": "segment", "n": "n", "count": "count"})
+    rows = counts[counts[category] == value]
+    parts = [part(count=int(r["count"]), n=int(r["n"]), segment=segment_labels.get(r["segment"], r["segment"]))
+             for _, r in rows.iterrows()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]

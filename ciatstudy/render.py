@@ -32,19 +32,104 @@ def _source_and_notes(source: str, notes: list[str] | None) -> str:
             + "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in (notes or [])))
 
 
-def _table_figure(caption: str, head: str, rows: list[str], *, source: str, notes: list[str] | None = None) -> str:
-    """A captioned table with its source and notes (``head`` and ``rows`` are already escaped HTML)."""
-    return (f"<figure class=\"table\"><table><caption>{html.escape(caption)}</caption>"
+# ----------------------------------------------------------------------------- numbering and reading lines
+# Each section is its own notebook, so a table cannot know its number when it is drawn: it carries an empty
+# marker that :func:`number_references` fills, in document order, once the report is assembled.
+_MARKER = '<span class="ref-number" data-ref="{kind}"></span>'
+_MARKER_RE = re.compile(r'<span class="ref-number" data-ref="(table|figure)"></span>')
+_pending_reading: list[str] = []
+
+
+def remember_reading(text: str) -> None:
+    """Keep a chart's reading line for the next :func:`figure_html` that is given none.
+
+    The chart functions of :mod:`ciatstudy.plots` call this with a sentence computed from the data they
+    draw, so that a notebook that draws a chart and then shows it gets the chart's own reading line
+    without passing it. A notebook that draws several charts before showing them passes ``reading=``.
+    """
+    _pending_reading[:] = [text]
+
+
+def _take_reading() -> str | None:
+    return _pending_reading.pop() if _pending_reading else None
+
+
+def reading_html(text: str | None) -> str:
+    """The « Lecture : » line of a table or figure (empty when there is nothing to read)."""
+    if not text:
+        return ""
+    return (f"<p class=\"reading\">{html.escape(labels.text('report_body', 'reading_prefix'))}\u202f: "
+            f"{html.escape(text)}</p>")
+
+
+def number_references(document: str) -> str:
+    """Number the tables and figures of an assembled report, in document order.
+
+    Every :func:`table_html` and :func:`figure_html` fragment carries an empty marker; this pass, run on
+    the whole report, replaces the n-th table marker by « Tableau n : » (the n-th figure marker by
+    « Figure n : ») with an ``id`` to link to. Numbering is global although each section is its own notebook.
+
+    >>> number_references('<span class="ref-number" data-ref="table"></span>A '
+    ...                   '<span class="ref-number" data-ref="figure"></span>B '
+    ...                   '<span class="ref-number" data-ref="table"></span>C')  # doctest: +NORMALIZE_WHITESPACE
+    '<span class="ref-number" id="tableau-1">Tableau 1\u202f: </span>A
+     <span class="ref-number" id="figure-1">Figure 1\u202f: </span>B
+     <span class="ref-number" id="tableau-2">Tableau 2\u202f: </span>C'
+    """
+    counters = {"table": 0, "figure": 0}
+    words = {"table": labels.text("report", "table"), "figure": labels.text("report", "figure")}
+    anchors = {"table": "tableau", "figure": "figure"}
+
+    def number(match: re.Match) -> str:
+        kind = match.group(1)
+        counters[kind] += 1
+        n = counters[kind]
+        return (f'<span class="ref-number" id="{anchors[kind]}-{n}">'
+                f'{html.escape(words[kind])} {n}\u202f: </span>')
+
+    return _MARKER_RE.sub(number, document)
+
+
+def _first_row_reading(frame: pd.DataFrame, columns: dict[str, str], formats: dict, numeric: set[str]) -> str | None:
+    """A generic reading line: the first row of the table, read across its columns."""
+    if frame.empty or not columns:
+        return None
+    row = frame.iloc[0]
+    names = list(columns)
+    label_col = next((c for c in names if c not in numeric), names[0])
+    label = _cell_text(row[label_col], formats.get(label_col))
+    others = [c for c in names if c != label_col and c in numeric] or [c for c in names if c != label_col]
+    if not others:
+        return labels.text("report_body", "reading_single", header=columns[label_col], value=label)
+    parts = [f"{columns[c]} : {_shorten(_cell_text(row[c], formats.get(c)))}" for c in others[:4]]
+    return labels.text("report_body", "reading_row", header=columns[label_col], value=_shorten(label),
+                       cells=" ; ".join(parts))
+
+
+def _shorten(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _cell_text(value, fmt) -> str:
+    return html.unescape(_cell(value, fmt))
+
+
+def _table_figure(caption: str, head: str, rows: list[str], *, source: str, notes: list[str] | None = None,
+                  reading: str | None = None) -> str:
+    """A captioned, numbered table with its reading line, source and notes (``head``/``rows`` already escaped)."""
+    return (f"<figure class=\"table\"><table><caption>{_MARKER.format(kind='table')}{html.escape(caption)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            f"<figcaption>{_source_and_notes(source, notes)}</figcaption></figure>")
+            f"<figcaption>{reading_html(reading)}{_source_and_notes(source, notes)}</figcaption></figure>")
 
 
 def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[str, str] | None = None,
-               formats: dict | None = None, notes: list[str] | None = None, numeric: set[str] | None = None) -> str:
-    """A captioned, escaped HTML table.
+               formats: dict | None = None, notes: list[str] | None = None, numeric: set[str] | None = None,
+               reading: str | None = None) -> str:
+    """A captioned, escaped HTML table, numbered when the report is assembled, with a « Lecture : » line.
 
     ``columns`` maps tidy names to French headers (default: ``labels_fr.yaml``);
-    ``formats`` maps a column to a function turning a value into text.
+    ``formats`` maps a column to a function turning a value into text; ``reading`` is the reading
+    sentence (default: the first row read across its columns, from the table's own cells).
     """
     columns = columns or {c: labels.column(c) for c in frame.columns}
     formats = formats or {}
@@ -57,14 +142,24 @@ def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[
         cells = "".join(f"<td{num if c in numeric else ''}>{_cell(row[c], formats.get(c))}</td>"
                         for c in columns)
         body.append(f"<tr>{cells}</tr>")
-    return _table_figure(caption, head, body, source=source, notes=notes)
+    if reading is None:
+        reading = _first_row_reading(frame, columns, formats, numeric)
+    return _table_figure(caption, head, body, source=source, notes=notes, reading=reading)
 
 
-def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[str] | None = None) -> str:
-    """A PNG inlined as a data URI, with its caption: the report stays one offline file."""
+def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[str] | None = None,
+                reading: str | None = None) -> str:
+    """A PNG inlined as a data URI, with its caption: the report stays one offline file.
+
+    ``reading`` is the « Lecture : » sentence; by default, the one the last chart drawn by
+    :mod:`ciatstudy.plots` computed from its data (:func:`remember_reading`).
+    """
+    if reading is None:
+        reading = _take_reading()
     data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
     return (f"<figure class=\"chart\"><img src=\"data:image/png;base64,{data}\" alt=\"{html.escape(alt, quote=True)}\">"
-            f"<figcaption><strong>{html.escape(caption)}</strong><br>{_source_and_notes(source, notes)}</figcaption></figure>")
+            f"<figcaption><strong>{_MARKER.format(kind='figure')}{html.escape(caption)}</strong><br>"
+            f"{reading_html(reading)}{_source_and_notes(source, notes)}</figcaption></figure>")
 
 
 _FILE_DETAILS = ((re.compile(r"\s*«[^»]*\.(?:csv|xlsx|xls|tsv|txt|json)\s*»"), ""),
@@ -147,7 +242,42 @@ def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison
             cells.append(f"<td class=\"num\">{text}<br><small>{html.escape(interval)}</small>{extra}</td>")
         cells.append(f"<td>{html.escape(_gap_text(tests.loc[item], kind)) if item in tests.index else '–'}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return _table_figure(caption, "".join(head), body, source=source, notes=notes)
+    reading = question_reading(scored, segment_labels=segment_labels, kind=kind)
+    return _table_figure(caption, "".join(head), body, source=source, notes=notes, reading=reading)
+
+
+def _code_label(item: str, label: str) -> str:
+    return f"{item} – « {label} »"
+
+
+def question_reading(scored: pd.DataFrame, *, segment_labels: dict[str, str], kind: str) -> str | None:
+    """The reading line of a question's table: its first item (report order), in every segment, with bases.
+
+    >>> scored = pd.DataFrame({"item": ["4B", "4B"], "label": ["Un projet", "Un projet"],
+    ...                        "segment": ["tous", "mda"], "n": [28, 12], "count": [21, 10],
+    ...                        "value": [0.75, 10 / 12], "rank": [1, 1]})
+    >>> question_reading(scored, segment_labels={"tous": "Tous", "mda": "MDA"}, kind="multi")
+    'l’option 4B – « Un projet » est choisie par 75\xa0% des 28 répondants (Tous) et 83\xa0% des 12 répondants (MDA).'
+    """
+    if scored.empty:
+        return None
+    first = scored.sort_values(["rank", "item"]).iloc[0]
+    rows = scored[scored["item"] == first["item"]]
+    segments = list(dict.fromkeys(rows["segment"]))
+    head = _code_label(first["item"], str(first["label"]))
+    parts = []
+    for seg in segments:
+        r = rows[rows["segment"] == seg].iloc[0]
+        name = segment_labels.get(seg, seg)
+        if kind == "agreement3":
+            parts.append(labels.text("report_body", "reading_score_part", value=format_fr(r["value"], 2),
+                                     n=int(r["n"]), segment=name))
+        else:
+            parts.append(labels.text("report_body", "reading_share_part", value=format_fr(r["value"], 0, percent=True),
+                                     n=int(r["n"]), segment=name))
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+    key = "reading_score" if kind == "agreement3" else "reading_share"
+    return labels.text("report_body", key, item=head, parts=joined)
 
 
 def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int) -> str:
@@ -181,4 +311,42 @@ def conclusions_table_html(rows: pd.DataFrame, lines: pd.DataFrame, *, caption: 
                     f"<td>{html.escape(row.survey_contribution)}</td><td>{linked}</td></tr>")
     head = ("<th scope=\"col\">Dans les conclusions</th><th scope=\"col\">Apports de l'enquête</th>"
             "<th scope=\"col\">Items liés (valeurs recalculées)</th>")
-    return _table_figure(caption, head, body, source=source)
+    counts = [int(((lines["part"] == r.part) & (lines["letter"] == r.letter)).sum()) for r in rows.itertuples()]
+    reading = None
+    if len(rows):
+        first = rows.iloc[0]
+        letter = "" if first["letter"] == "preamble" else f"{first['letter']}) "
+        reading = labels.text("report_body", "reading_conclusions", conclusion=_shorten(letter + str(first["conclusion"]), 80),
+                              n=counts[0], linked=sum(1 for c in counts if c), total=len(rows))
+    return _table_figure(caption, head, body, source=source, reading=reading)
+
+
+def quotes_html(groups: list[tuple[str, pd.DataFrame]], *, group_labels: dict[str, str], text: str = "text",
+                respondent: str | None = None, speaker: str | None = None, heading=None) -> str:
+    """The respondents' answers in full, one block per group (segment), each quote with who said it.
+
+    Text is escaped and keeps its paragraphs; ``speaker`` (the organisation as the study prints it) and
+    ``respondent`` (its number) are shown when given; ``heading(label=, n=)`` writes a group's heading.
+
+    >>> g = [("mda", pd.DataFrame({"respondent_no": [4], "speaker": ["MDA <X>"], "text": ["Un.\\nDeux."]}))]
+    >>> print(quotes_html(g, group_labels={"mda": "MDA"}, respondent="respondent_no", speaker="speaker"))
+    <div class="quotes"><h4 class="quotes-group">MDA (1)</h4><blockquote class="quote"><p>Un.</p><p>Deux.</p><footer>— n° 4, MDA &lt;X&gt;</footer></blockquote></div>
+    """
+    out = ['<div class="quotes">']
+    for group, frame in groups:
+        label = group_labels.get(group, group)
+        title = heading(label=label, n=len(frame)) if heading else f"{label} ({len(frame)})"
+        out.append(f'<h4 class="quotes-group">{html.escape(title)}</h4>')
+        for _, row in frame.iterrows():
+            paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>" for p in str(row[text]).split("\n") if p.strip())
+            who = []
+            if respondent is not None and pd.notna(row.get(respondent)):
+                who.append(f"n° {row[respondent]}")
+            name = row.get(speaker) if speaker is not None else None
+            # Some answers are printed under their number only (« N°2 »): say it once.
+            if isinstance(name, str) and name.strip() and not re.fullmatch(r"n°\s*\d+", name.strip(), re.IGNORECASE):
+                who.append(name.strip())
+            footer = f"<footer>— {html.escape(', '.join(who))}</footer>" if who else ""
+            out.append(f'<blockquote class="quote">{paragraphs}{footer}</blockquote>')
+    out.append("</div>")
+    return "".join(out)

@@ -25,6 +25,7 @@ from .config import PACKAGE_DIR, Paths
 from .findings import findings_html, key_findings, question_tables
 from .io import Wave, atomic_path, load_datapackage, write_text
 from .sections import part_of
+from .render import number_references
 from .rounding import format_fr
 from .startup import skip_unused_format_checkers
 
@@ -279,7 +280,9 @@ def export_report(data: Wave, sections, results, state: dict, tables: list[Path]
     paths = Paths.for_wave(data.name)
     prov = provenance(data, sections, results, state)
     target = paths.reports / "report.html"
-    write_text(french_spacing(render_html(data, sections, results, prov, baseline=baseline)), target)
+    # Tables and figures are numbered across the whole report, once it is assembled (render.number_references).
+    write_text(french_spacing(number_references(render_html(data, sections, results, prov, baseline=baseline))),
+               target)
     write_workbook(paths, paths.reports / "tables.xlsx", tables)
     write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
     return target

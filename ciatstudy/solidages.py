@@ -31,3 +31,37 @@ def objects_summary(objets: pd.DataFrame, *, objet: str = "objet", column: str =
     return pd.DataFrame({"objet": order,
                          "projects": [int(projects.get(o, 0)) for o in order],
                          "territories": [int(territories.get(o, 0)) for o in order]})
+
+
+def counted_cells(objets: pd.DataFrame, *, objet: str = "objet", column: str = "column",
+                  n_projects: str = "n_projects", entry: str = "entry") -> pd.DataFrame:
+    """Cells of the table that give a number of projects instead of naming them (« 15 projets »).
+
+    Such a cell is one line of the printed table, not that many listed projects: the chart shows it as a
+    note rather than as a bar many times longer than the others.
+
+    >>> df = pd.DataFrame({"objet": ["Logement", "Jeux"], "column": [PROJECTS, PROJECTS],
+    ...                    "entry": ["15 projets", "Ludothèque"], "n_projects": [15, 1]})
+    >>> counted_cells(df).to_dict("list")
+    {'objet': ['Logement'], 'column': ['projets_innovants_2011'], 'entry': ['15 projets'], 'n_projects': [15]}
+    """
+    for name in (objet, column, n_projects, entry):
+        if name not in objets.columns:
+            raise ValueError(f"column {name!r} not found; columns are {list(objets.columns)}")
+    return objets.loc[objets[n_projects] > 1, [objet, column, entry, n_projects]].reset_index(drop=True)
+
+
+def chart_counts(summary: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+    """The summary in long form for the chart (``objet``, ``kind``, ``count``), with no value (NaN) where
+    the projects of an object come from a counted cell (:func:`counted_cells`).
+
+    >>> s = pd.DataFrame({"objet": ["Logement"], "projects": [15], "territories": [1]})
+    >>> c = pd.DataFrame({"objet": ["Logement"], "column": [PROJECTS]})
+    >>> chart_counts(s, c)["count"].tolist()
+    [nan, 1.0]
+    """
+    long = summary.melt(id_vars="objet", value_vars=["projects", "territories"], var_name="kind", value_name="count")
+    hidden = set(counted.loc[counted["column"] == PROJECTS, "objet"])
+    long["count"] = long["count"].astype(float)
+    long.loc[long["objet"].isin(hidden) & (long["kind"] == "projects"), "count"] = float("nan")
+    return long

@@ -60,7 +60,8 @@ display(HTML(render.table_html(
     summary, caption=labels.text("solidages", "objects_caption", n=len(summary)),
     source=labels.text("solidages", "objects_source", source=source),
     notes=labels.texts("solidages", "objects_notes"))))
-long = summary.melt(id_vars="objet", value_vars=["projects", "territories"], var_name="kind", value_name="count")
+counted = solidages.counted_cells(data.table("objets_transactionnels"))
+long = solidages.chart_counts(summary, counted)  # a cell that only gives a number is a note, not a bar
 fig = grouped_barh(long, category="objet", value="count", segment="kind",
                    segment_labels={"projects": labels.column("projects"), "territories": labels.column("territories")},
                    xlabel=labels.text("solidages", "objects_xlabel"), order=list(summary["objet"]), width=8)
@@ -68,4 +69,6 @@ save_figure(fig, paths.figures / "solidages_objets_transactionnels.png")
 display(HTML(render.figure_html(
     paths.figures / "solidages_objets_transactionnels.png",
     caption=labels.text("solidages", "objects_chart_caption"), source=source,
-    alt=labels.text("solidages", "objects_chart_alt"))))
+    alt=labels.text("solidages", "objects_chart_alt"),
+    notes=[labels.text("solidages_body", "counted_cell_note", objet=r.objet, entry=r.entry, n=int(r.n_projects))
+           for r in counted.itertuples()])))

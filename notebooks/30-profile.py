@@ -20,7 +20,7 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import labels, profile, render
+from ciatstudy import geo, labels, profile, render
 from ciatstudy.config import Paths
 from ciatstudy.io import load_wave, save_figure, write_csv
 from ciatstudy.plots import grouped_barh
@@ -56,6 +56,58 @@ display(HTML(render.table_html(
     source=source_seg, columns={"segment": labels.column("segment"), "n": labels.column("respondents")})))
 
 # %% [markdown]
+# ### Les structures répondantes
+#
+# Les structures ayant répondu, telles que l'étude les nomme, avec leur département et leur type. Aucune
+# réponse n'est rattachée à un nom : les réponses ne sont analysées que par segment.
+
+# %% tags=["hide"]
+has_list = data.has("respondents") and {"name_as_printed", "departement"} <= set(respondents.columns)
+if has_list:
+    listing = profile.respondents_list(
+        respondents, segment_labels=seg_labels, status_labels=labels.mapping("report_body", "mda_status"),
+        departement_name=lambda code: labels.text("report_body", "departement", code=code,
+                                                  name=geo.departement_name(code)))
+    first = listing.iloc[0]
+    display(HTML(render.table_html(
+        listing, caption=labels.text("report_body", "list_caption", n=len(listing)),
+        source=labels.text("report_body", "list_source"), columns=labels.mapping("report_body", "list_columns"),
+        numeric={"respondent_no"}, notes=labels.texts("report_body", "list_notes"),
+        reading=labels.text("report_body", "list_reading", no=int(first["respondent_no"]),
+                            name=first["name_as_printed"], type=first["type"], departement=first["departement"]))))
+
+# %% [markdown]
+# ### Où sont les répondants ?
+
+# %% tags=["hide"]
+if data.has("respondents") and "departement" in respondents.columns:
+    located, located_segment = respondents, "segment"
+elif "departement" in data.responses.columns:
+    located, located_segment = data.responses, cb.segment_variable
+else:
+    located = None
+if located is not None:
+    by_departement = geo.respondents_by_departement(located, departement="departement", segment=located_segment,
+                                                    segments=segments)
+    write_csv(by_departement, paths.processed / "profile_departements.csv")
+    fig = geo.respondent_map(by_departement, segments=segments, segment_labels=seg_labels,
+                             legend_label=labels.text("report_body", "map_legend"),
+                             idf_title=labels.text("report_body", "map_idf"),
+                             attribution_prefix=labels.text("report_body", "map_attribution_prefix"))
+    save_figure(fig, paths.figures / "profile_map.png")
+    display(HTML(render.figure_html(
+        paths.figures / "profile_map.png",
+        caption=labels.text("report_body", "map_caption", n=int(by_departement["count"].sum()),
+                            departements=by_departement["departement"].nunique()),
+        source=source_seg, alt=labels.text("report_body", "map_alt"),
+        notes=[labels.text("report_body", "map_attribution", attribution=geo.outlines()["attribution"])],
+        reading=geo.map_reading(by_departement, segment_labels=seg_labels,
+                                sentence=lambda **fields: labels.text("report_body", "map_reading", **fields),
+                                part=lambda **fields: labels.text("report_body", "map_reading_part", **fields)))))
+else:
+    display(HTML(render.notice_html(labels.text("report_body", "map_none"))))
+
+# %% [markdown]
 # ### Budget annuel des structures
 
 # %% tags=["hide"]
@@ -74,7 +126,9 @@ if data.has("respondents"):
     display(HTML(render.table_html(
         wide, caption=labels.text("profile", "budget_caption"), source=labels.text("profile", "budget_source"),
         columns={"budget_band": labels.column("budget_band"), **profile.segment_headers(seg_sizes, seg_labels)},
-        notes=notes)))
+        notes=notes, reading=labels.text("report_body", "count_reading", category=band_labels[bands[0]], parts=profile.count_reading(
+            budget, category="budget_band", value=bands[0], segment_labels=seg_labels,
+            part=lambda **f: labels.text("report_body", "count_reading_part", **f))))))
     fig = grouped_barh(budget[budget["segment"] != cb.all_code], category="budget_band", value="count",
                        segment="segment", segment_labels=seg_labels, category_labels=band_labels,
                        xlabel=labels.text("profile", "budget_xlabel"), order=bands, width=7)
@@ -121,4 +175,6 @@ if data.has("respondent_sectors"):
     display(HTML(render.table_html(
         wide, caption=labels.text("profile", "sectors_caption"), source=labels.text("profile", "sectors_source"),
         columns={"sector": labels.column("sector"), **profile.segment_headers(seg_sizes, seg_labels)},
-        notes=notes)))
+        notes=notes, reading=labels.text("report_body", "count_reading", category=sector_order[0], parts=profile.count_reading(
+            by_sector, category="sector", value=sector_order[0], segment_labels=seg_labels,
+            part=lambda **f: labels.text("report_body", "count_reading_part", **f))))))
