@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import labels
 from .rounding import format_fr
+from .typography import is_verbatim
 
 
 def _cell(value, fmt) -> str:
@@ -51,19 +52,32 @@ def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[
     num = ' class="num"'
     head = "".join(f"<th scope=\"col\"{num if c in numeric else ''}>{html.escape(h)}</th>"
                    for c, h in columns.items())
+    # respondents' words keep their spelling: typography.french_html leaves class="verbatim" alone
+    cls = {c: ' class="num"' if c in numeric else ' class="verbatim"' if is_verbatim(c) else '' for c in columns}
     body = []
     for _, row in frame.iterrows():
-        cells = "".join(f"<td{num if c in numeric else ''}>{_cell(row[c], formats.get(c))}</td>"
-                        for c in columns)
+        cells = "".join(f"<td{cls[c]}>{_cell(row[c], formats.get(c))}</td>" for c in columns)
         body.append(f"<tr>{cells}</tr>")
     return _table_figure(caption, head, body, source=source, notes=notes)
 
 
 def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[str] | None = None) -> str:
-    """A PNG inlined as a data URI, with its caption: the report stays one offline file."""
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return (f"<figure class=\"chart\"><img src=\"data:image/png;base64,{data}\" alt=\"{html.escape(alt, quote=True)}\">"
+    """A chart inlined as a data URI, with its caption: the report stays one offline file.
+
+    A chart saved by :func:`ciatstudy.io.save_figure` has a vector twin (same name, ``.svg``): that is
+    the one inlined, sharp on screen and paper; a word cloud has none and stays a PNG.
+    """
+    path, mime = _vector_twin(Path(path))
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f"<figure class=\"chart\"><img src=\"data:{mime};base64,{data}\" alt=\"{html.escape(alt, quote=True)}\">"
             f"<figcaption><strong>{html.escape(caption)}</strong><br>{_source_and_notes(source, notes)}</figcaption></figure>")
+
+
+def _vector_twin(path: Path) -> tuple[Path, str]:
+    svg = path.with_suffix(".svg")
+    if path.suffix.lower() == ".png" and svg.exists() and svg.stat().st_mtime >= path.stat().st_mtime:
+        return svg, "image/svg+xml"
+    return path, "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
 
 
 def notice_html(text: str, kind: str = "info") -> str:

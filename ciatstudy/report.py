@@ -12,19 +12,19 @@ import html
 import json
 import os
 import platform
-import re
 import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
-
 from . import labels
 from .config import PACKAGE_DIR, Paths
-from .io import Wave, atomic_path, write_text
+from .io import Wave, write_text
+from .pdf import printing
 from .rounding import format_fr
 from .startup import skip_unused_format_checkers
+from .typography import french_html
+from .workbook import write_workbook
 
 skip_unused_format_checkers()
 
@@ -138,19 +138,13 @@ def _anchor(slug: str) -> str:
     return f"sec-{slug}"
 
 
-# French typography: no line may start with "%" or "»", or end with "«" (the browser breaks at plain spaces).
-_UNBREAKABLE = ((re.compile(r"(?<=\d) (?=%)"), "\u00a0"), (re.compile(r"« "), "«\u00a0"), (re.compile(r" »"), "\u00a0»"))
-
-
 def french_spacing(text: str) -> str:
-    """No-break spaces where French typography wants them, in a rendered report.
+    """French typography in a rendered report (see :mod:`ciatstudy.typography`).
 
-    >>> french_spacing("score de 95 % « imprimé »")
-    'score de 95\xa0% «\xa0imprimé\xa0»'
+    >>> french_spacing("<p>score de 95 % « imprimé » : l'écart</p>")
+    '<p>score de 95\xa0% «\u202fimprimé\u202f»\u202f: l’écart</p>'
     """
-    for pattern, replacement in _UNBREAKABLE:
-        text = pattern.sub(replacement, text)
-    return text
+    return french_html(text)
 
 
 def render_html(data: Wave, sections, results, prov: dict) -> str:
@@ -187,24 +181,13 @@ def render_html(data: Wave, sections, results, prov: dict) -> str:
         f"<main>{''.join(body)}</main></body></html>\n")
 
 
-def write_workbook(paths: Paths, target: Path) -> None:
-    """Every processed table, one sheet each, French headers, numbers as numbers."""
-    tables = sorted(paths.processed.glob("*.csv")) if paths.processed.exists() else []
-    with atomic_path(target) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            if not tables:
-                pd.DataFrame({"message": ["Aucun tableau"]}).to_excel(writer, sheet_name="vide", index=False)
-            for csv_path in tables:
-                frame = pd.read_csv(csv_path)
-                frame.columns = [labels.column(c) for c in frame.columns]
-                frame.to_excel(writer, sheet_name=csv_path.stem[:31], index=False)
-
-
 def export_report(data: Wave, sections, results, state: dict) -> Path:
     paths = Paths.for_wave(data.name)
     prov = provenance(data, sections, results, state)
     target = paths.reports / "report.html"
-    write_text(french_spacing(render_html(data, sections, results, prov)), target)
-    write_workbook(paths, paths.reports / "tables.xlsx")
-    write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
+    with printing(paths.reports / "report.pdf") as pdf:  # Chromium starts while the HTML is rendered
+        write_text(french_spacing(render_html(data, sections, results, prov)), target)
+        pdf.print(target)  # and prints while the workbook is written
+        write_workbook(paths, paths.reports / "tables.xlsx", codebook=data.codebook)
+        write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
     return target
