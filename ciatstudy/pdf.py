@@ -1,7 +1,7 @@
 """The report as a PDF, printed from the same HTML by headless Chromium.
 
 Chromium is the engine the browser tests already use; it implements the print stylesheet
-(``@page`` A4, page-margin boxes for « 3 / 52 », break rules, landscape pages) and embeds the
+(``@page`` A4, page-margin boxes for « 3 / 52 », break rules, ``:has()``) and embeds the
 SVG charts as vectors. It is driven through Playwright's Python driver with the system's
 executable (nothing is downloaded). Where no Chromium is found, the build says so in one line
 and the HTML report stays complete: the PDF is a convenience, never a build failure.

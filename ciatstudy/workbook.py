@@ -358,6 +358,7 @@ def _fill_sheet(ws, frame: pd.DataFrame, formats: dict[str, str], frozen_columns
         _write_value(cell, str(header), None)
         cell.font, cell.fill, cell.alignment = bold, grey, wrap
     widths = [min(max(len(str(h)) * 0.8, 8), 30) for h in frame.columns]
+    texts: dict[tuple[int, int], str] = {}
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         for j, (header, value) in enumerate(zip(frame.columns, row), start=1):
             cell = ws.cell(row=i, column=j)
@@ -366,11 +367,35 @@ def _fill_sheet(ws, frame: pd.DataFrame, formats: dict[str, str], frozen_columns
             shown = len(str(value)) if isinstance(value, str) else 8
             widths[j - 1] = max(widths[j - 1], min(shown, WRAP_AT))
             cell.alignment = wrap if isinstance(value, str) and len(value) > WRAP_AT else top
+            if isinstance(value, str) and len(value) > WRAP_AT:
+                texts[i, j] = value
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = round(width + 2, 1)
+    # spreadsheets do not grow a row for wrapped text on opening: give each row the lines its text needs
+    lines = {1: max((_lines(str(h), widths[j]) for j, h in enumerate(frame.columns)), default=1)}
+    for (i, j), text in texts.items():
+        lines[i] = max(lines.get(i, 1), _lines(text, widths[j - 1]))
+    for i, count in lines.items():
+        if count > 1:
+            ws.row_dimensions[i].height = 15 * count
     ws.freeze_panes = ws.cell(row=2, column=frozen_columns + 1)
     if len(frame.columns):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(len(frame) + 1, 2)}"
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text takes in a column ``width`` characters wide (words wrap; an estimate, 10 % slack).
+
+    >>> _lines("court", 30), _lines("mot " * 30, 30)
+    (1, 5)
+    """
+    usable, count, used = max(int(width * 0.9), 1), 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > usable:
+            count, used = count + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return count
 
 
 def _index_frame(sheets: list[Sheet]) -> pd.DataFrame:

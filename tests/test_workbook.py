@@ -161,6 +161,8 @@ def test_frozen_header_filter_widths_and_wrapping(workbook):
     assert book["Question 2"].freeze_panes == "C2"  # code and label stay in view
     long = _column(book["Panorama typologie"], "Exemples (tels qu’imprimés)")[0]
     assert long.alignment.wrap_text
+    assert book["Panorama typologie"].row_dimensions[2].height >= 45  # the row shows every line of it
+    assert book["Question 2"].row_dimensions[1].height >= 30  # wrapped headers too
     assert book["Panorama typologie"].column_dimensions["B"].width <= 70
 
 
