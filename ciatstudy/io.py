@@ -562,7 +562,18 @@ def write_text(text: str, target: Path) -> Path:
 
 
 def save_figure(fig, target: Path, *, dpi: int = 110) -> Path:
-    """Save a matplotlib figure as a PNG that is byte-identical across runs, inside the outputs."""
+    """Save a matplotlib figure as a PNG and, beside it, the SVG the report embeds; both byte-identical across runs.
+
+    The SVG keeps its text as glyph outlines (matplotlib's default ``svg.fonttype = "path"``): the chart
+    looks the same on every screen and printer whatever fonts the reader has, and an ``<img>`` cannot
+    load fonts anyway; the words stay readable to everyone in the caption, the alt text and the tables.
+    """
     with atomic_path(output_path(target)) as tmp:
         fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    if Path(target).suffix.lower() == ".png":
+        import matplotlib
+
+        # a fixed salt makes the SVG's clip-path and hatch ids, hence its bytes, the same in every run
+        with atomic_path(Path(target).with_suffix(".svg")) as tmp, matplotlib.rc_context({"svg.hashsalt": "ciatstudy"}):
+            fig.savefig(tmp, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     return Path(target)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import labels
 from .rounding import format_fr
+from .typography import is_verbatim
 
 
 def _cell(value, fmt) -> str:
@@ -137,10 +138,11 @@ def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[
     num = ' class="num"'
     head = "".join(f"<th scope=\"col\"{num if c in numeric else ''}>{html.escape(h)}</th>"
                    for c, h in columns.items())
+    # respondents' words keep their spelling: typography.french_html leaves class="verbatim" alone
+    cls = {c: ' class="num"' if c in numeric else ' class="verbatim"' if is_verbatim(c) else '' for c in columns}
     body = []
     for _, row in frame.iterrows():
-        cells = "".join(f"<td{num if c in numeric else ''}>{_cell(row[c], formats.get(c))}</td>"
-                        for c in columns)
+        cells = "".join(f"<td{cls[c]}>{_cell(row[c], formats.get(c))}</td>" for c in columns)
         body.append(f"<tr>{cells}</tr>")
     if reading is None:
         reading = _first_row_reading(frame, columns, formats, numeric)
@@ -149,15 +151,19 @@ def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[
 
 def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[str] | None = None,
                 reading: str | None = None) -> str:
-    """A PNG inlined as a data URI, with its caption: the report stays one offline file.
+    """A chart inlined as a data URI, with its caption: the report stays one offline file.
+
+    A chart saved by :func:`ciatstudy.io.save_figure` has a vector twin (same name, ``.svg``): that is
+    the one inlined, sharp on screen and paper; a word cloud has none and stays a PNG.
 
     ``reading`` is the « Lecture : » sentence; by default, the one the last chart drawn by
     :mod:`ciatstudy.plots` computed from its data (:func:`remember_reading`).
     """
     if reading is None:
         reading = _take_reading()
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return (f"<figure class=\"chart\"><img src=\"data:image/png;base64,{data}\" alt=\"{html.escape(alt, quote=True)}\">"
+    path, mime = _vector_twin(Path(path))
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f"<figure class=\"chart\"><img src=\"data:{mime};base64,{data}\" alt=\"{html.escape(alt, quote=True)}\">"
             f"<figcaption><strong>{_MARKER.format(kind='figure')}{html.escape(caption)}</strong><br>"
             f"{reading_html(reading)}{_source_and_notes(source, notes)}</figcaption></figure>")
 
@@ -176,6 +182,13 @@ def plain_source(source: str) -> str:
     for pattern, replacement in _FILE_DETAILS:
         source = pattern.sub(replacement, source)
     return source
+
+
+def _vector_twin(path: Path) -> tuple[Path, str]:
+    svg = path.with_suffix(".svg")
+    if path.suffix.lower() == ".png" and svg.exists() and svg.stat().st_mtime >= path.stat().st_mtime:
+        return svg, "image/svg+xml"
+    return path, "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
 
 
 def notice_html(text: str, kind: str = "info") -> str:

@@ -12,7 +12,6 @@ import html
 import json
 import os
 import platform
-import re
 import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
@@ -23,11 +22,14 @@ import pandas as pd
 from . import frontmatter, labels
 from .config import PACKAGE_DIR, Paths
 from .findings import findings_html, key_findings, question_tables
-from .io import Wave, atomic_path, load_datapackage, write_text
+from .io import Wave, load_datapackage, write_text
 from .sections import part_of
 from .render import number_references
+from .pdf import printing
 from .rounding import format_fr
 from .startup import skip_unused_format_checkers
+from .typography import french_html
+from .workbook import write_workbook
 
 skip_unused_format_checkers()
 
@@ -141,19 +143,13 @@ def _anchor(slug: str) -> str:
     return f"sec-{slug}"
 
 
-# French typography: no line may start with "%" or "»", or end with "«" (the browser breaks at plain spaces).
-_UNBREAKABLE = ((re.compile(r"(?<=\d) (?=%)"), "\u00a0"), (re.compile(r"« "), "«\u00a0"), (re.compile(r" »"), "\u00a0»"))
-
-
 def french_spacing(text: str) -> str:
-    """No-break spaces where French typography wants them, in a rendered report.
+    """French typography in a rendered report (see :mod:`ciatstudy.typography`).
 
-    >>> french_spacing("score de 95 % « imprimé »")
-    'score de 95\xa0% «\xa0imprimé\xa0»'
+    >>> french_spacing("<p>score de 95 % « imprimé » : l'écart</p>")
+    '<p>score de 95\xa0% «\u202fimprimé\u202f»\u202f: l’écart</p>'
     """
-    for pattern, replacement in _UNBREAKABLE:
-        text = pattern.sub(replacement, text)
-    return text
+    return french_html(text)
 
 
 # The question and comparison tables' columns the summary and the appendix read (the long sentences are left).
@@ -161,12 +157,15 @@ _SUMMARY_COLUMNS = {"question", "item", "label", "segment", "n", "value", "test"
                     "distinguishable", "value_baseline", "change"}
 
 
-def processed_tables(paths: Paths) -> dict[str, pd.DataFrame]:
-    """The tables the summary and the technical appendix read, by file stem (the audit's cells as text)."""
+def processed_tables(paths: Paths, files: list[Path] | None = None) -> dict[str, pd.DataFrame]:
+    """The tables the summary and the technical appendix read, by file stem (the audit's cells as text).
+
+    ``files``: the build's declared tables (default: every table of the wave's processed folder).
+    """
     out = {}
-    if not paths.processed.exists():
-        return out
-    for path in sorted(paths.processed.glob("*.csv")):
+    if files is None:
+        files = sorted(paths.processed.glob("*.csv")) if paths.processed.exists() else []
+    for path in sorted(Path(f) for f in files if Path(f).suffix == ".csv" and Path(f).exists()):
         if path.stem == "audit":
             out[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False)
         elif re.fullmatch(r".+_(scores|rates)|comparison", path.stem):
@@ -193,7 +192,8 @@ def _visible_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", fragment, flags=re.S)))
 
 
-def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | None = None) -> str:
+def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | None = None,
+                tables: list[Path] | None = None) -> str:
     """The whole report: title page, contents, « À retenir », « Méthode et limites », the survey, the
     programmes, the annexes, the technical appendix, the glossary and the provenance."""
     import nbformat
@@ -202,7 +202,7 @@ def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | No
     cb = data.codebook
     exporter = _exporter()
     css = (PACKAGE_DIR / "templates" / "report.css").read_text(encoding="utf-8")
-    tables = processed_tables(paths)
+    tables = processed_tables(paths, tables)
     part_names = labels.mapping("frontmatter", "parts")
     toc: dict[str, list[str]] = {key: [] for key in part_names}
     body: dict[str, list[str]] = {key: [] for key in part_names}
@@ -260,29 +260,20 @@ def _relative_folder(folder: Path, root: Path) -> str:
     return (folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder.name) + "/"
 
 
-def write_workbook(paths: Paths, target: Path, tables: list[Path] | None = None) -> None:
-    """The given tables (default: every processed table), one sheet each, French headers, numbers as numbers."""
-    if tables is None:
-        tables = sorted(paths.processed.glob("*.csv")) if paths.processed.exists() else []
-    with atomic_path(target) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            if not tables:
-                pd.DataFrame({"message": ["Aucun tableau"]}).to_excel(writer, sheet_name="vide", index=False)
-            for csv_path in tables:
-                frame = pd.read_csv(csv_path)
-                frame.columns = [labels.column(c) for c in frame.columns]
-                frame.to_excel(writer, sheet_name=csv_path.stem[:31], index=False)
-
-
 def export_report(data: Wave, sections, results, state: dict, tables: list[Path] | None = None, *,
                   baseline: str | None = None) -> Path:
-    """Write report.html, tables.xlsx (``tables``: the build's declared tables) and manifest.json."""
+    """Write report.html, report.pdf (where Chromium is installed), tables.xlsx and manifest.json.
+
+    ``tables`` are the build's declared tables: a table a notebook run by hand left in the folder is not read.
+    """
     paths = Paths.for_wave(data.name)
     prov = provenance(data, sections, results, state)
     target = paths.reports / "report.html"
-    # Tables and figures are numbered across the whole report, once it is assembled (render.number_references).
-    write_text(french_spacing(number_references(render_html(data, sections, results, prov, baseline=baseline))),
-               target)
-    write_workbook(paths, paths.reports / "tables.xlsx", tables)
-    write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
+    with printing(paths.reports / "report.pdf") as pdf:  # Chromium starts while the HTML is rendered
+        # Tables and figures are numbered across the whole report, once it is assembled (render.number_references).
+        html_text = number_references(render_html(data, sections, results, prov, baseline=baseline, tables=tables))
+        write_text(french_spacing(html_text), target)
+        pdf.print(target)  # and prints while the workbook is written
+        write_workbook(paths, paths.reports / "tables.xlsx", codebook=data.codebook, tables=tables)
+        write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
     return target

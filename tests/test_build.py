@@ -25,7 +25,7 @@ def test_build_writes_tables_figures_and_a_report_without_code(project):
     assert (project / "data/processed/2014/profile_segments.csv").read_text() == "segment,n\ntous,28\nmda,12\nnon_mda,16\n"
     assert (project / "figures/2014/profile_budget.png").stat().st_size > 5000
     html = (project / "reports/2014/report.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in html and "Qui a répondu ?" in html
+    assert '<html lang="fr">' in html and "Qui a répondu\u202f?" in html
     assert "load_wave" not in html and "import " not in html          # no code
     assert 'wave: str = "2014"' not in html and "injected-parameters" not in html
     assert "PosixPath(" not in html and "output_execute_result" not in html  # no stray value reprs

@@ -4,6 +4,7 @@ full report, and no identifier of the export reaches data/processed, figures or 
 import io
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -53,12 +54,17 @@ def test_fixture_goes_through_import_and_build_into_a_full_report(built_waves, n
     assert (root / "reports" / wave / "tables.xlsx").exists()
 
 
-BASE64_IMAGE = re.compile(r"(data:image/png;base64,|\"image/png\": \")[A-Za-z0-9+/=\\n]+")
+BASE64_IMAGE = re.compile(r"(data:image/(?:png|svg\+xml);base64,|\"image/png\": \")[A-Za-z0-9+/=\\n]+")
 
 
 def _without_inlined_images(path: Path, scratch: Path) -> Path:
     """Text outputs with their base64 images cut out: a 4-letter needle would match random base64 text.
     The images themselves are scanned as the PNG files under figures/."""
+    if path.suffix == ".pdf":  # the text a reader sees (its streams are compressed and its glyphs numbered)
+        copy = scratch / path.relative_to(path.parents[2]).with_suffix(".pdf.txt")
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["pdftotext", str(path), str(copy)], check=True)
+        return copy
     if path.suffix not in {".html", ".ipynb"}:
         return path
     copy = scratch / path.relative_to(path.parents[2])
