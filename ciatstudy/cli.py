@@ -220,6 +220,19 @@ def _help_formatter(argparse):
     return HelpFormatter
 
 
+def _one_line_parser(argparse):
+    """argparse's parser, but a bad argument gives one line on stderr (no usage block), exit code 2.
+
+    Every error of the command line is one line; ``--help`` still shows the usage.
+    """
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+    return Parser
+
+
 def _parse(argv: list[str]):
     return build_parser(argv).parse_args(argv)
 
@@ -231,7 +244,7 @@ def build_parser(argv: list[str] = ()):
     from . import __version__
 
     formatter = _help_formatter(argparse)
-    parser = argparse.ArgumentParser(
+    parser = _one_line_parser(argparse)(
         prog="ciatstudy",
         description=DESCRIPTION,
         formatter_class=formatter,
