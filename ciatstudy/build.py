@@ -851,6 +851,23 @@ def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, j
           file=out, flush=True)
     for r in ordered:
         if r.status == "failed":
-            print(f"ciatstudy: error: section {r.slug} failed"
-                  + (f" at cell {r.cell}" if r.cell is not None else "") + f": {r.error}", file=sys.stderr)
+            print(failure_line(r, paths), file=sys.stderr)
     return 1 if counts["failed"] else 0
+
+
+def failure_line(result: Result, paths: Paths) -> str:
+    """The one stderr line of a failed section: where it failed, why (shortened), and where to look.
+
+    The executed notebook exists only when a cell failed (not when the kernel or its worker died).
+    """
+    where = [f"log: {_relative(paths.build_state / 'logs' / f'{result.slug}.log', paths.root)}"]
+    executed = paths.build_state / "failed" / f"{result.slug}.ipynb"
+    if executed.exists():
+        where.insert(0, f"executed notebook: {_relative(executed, paths.root)}")
+    head = f"ciatstudy: error: section {result.slug} failed" + (f" at cell {result.cell}" if result.cell is not None else "")
+    tail = f" ({'; '.join(where)})"
+    reason = " ".join(str(result.error).split())
+    room = max(300 - len(head) - len(tail) - 2, 20)
+    if len(reason) > room:
+        reason = reason[: room - 1] + "…"
+    return f"{head}: {reason}{tail}"

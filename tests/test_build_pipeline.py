@@ -98,6 +98,12 @@ def test_failing_section_keeps_the_rest_and_the_previous_outputs(fixture_project
     assert _states(log) == {"echo": "ran", "broken": "FAILED", "persons": "skipped"}
     err = capsys.readouterr().err
     assert "section broken failed at cell" in err and "panne volontaire du test" in err
+    line = next(x for x in err.splitlines() if "section broken failed" in x)
+    # the line says where to look: the executed notebook and the section's log, both present
+    assert len(line) <= 300
+    assert "executed notebook: .build/2014/failed/broken.ipynb" in line and "log: .build/2014/logs/broken.log" in line
+    assert (root / ".build" / "2014" / "failed" / "broken.ipynb").is_file()
+    assert (root / ".build" / "2014" / "logs" / "broken.log").is_file()
     # the failing section's staged table never reached data/processed
     assert not (root / "data/processed/2014/half_written.csv").exists()
     after = _digests(root, "data/processed", "figures")
