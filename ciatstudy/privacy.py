@@ -87,7 +87,8 @@ EMAIL_RE = re.compile(rf"(?<![\w.@]){_WORD}(?:{_DOT}{_WORD})*{_AT}{_LABEL}(?:{_D
 # dates and amounts out ("01.02.2014 12", "15 000 €"). International: + or 00, a country code and
 # 8 to 15 digits in all, not followed by a unit.
 PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?33|\(\s?\+\s?33\s?\))\s?(?:\(0\)\s?)?[1-9](?P<s1>[\s.\-]?)\d{2}(?:(?P=s1)\d{2}){3}(?!\d|[,.]\d)"
+    r"(?<![\w+])(?:(?:\+|00)\s?33|\(\s?\+\s?33\s?\))\s?(?:\(0\)\s?)?"
+    r"[1-9](?P<s1>[\s.\-]?)\d{2}(?:(?P=s1)\d{2}){3}(?!\d|[,.]\d)"
     r"|(?<![\w+])0[1-9](?P<s2>[\s.\-]?)\d{2}(?:(?P=s2)\d{2}){3}(?!\d|[,.]\d)"
     r"|(?<![\w+])(?:\+|\(\+|00(?=[1-9]))[1-9]\d{0,2}\)?(?:[\s.\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6}(?!\d|[,.]\d)"
     r"(?!\s?(?:%|€|\$|£|euros?\b|eur\b|k€|M€))")
@@ -105,7 +106,8 @@ _PERSONAL_HOSTS = (r"linkedin\.com|lnkd\.in|viadeo\.com|facebook\.com|fb\.com|fb
                    r"[\w.-]+\.(?:wordpress|blogspot|over-blog|canalblog|skyrock)\.com|"
                    r"[\w.-]+\.[a-z]{2,}(?=/@\w)")
 URL_PERSONAL_RE = re.compile(
-    rf"(?<![\w/.\-@])(?:https?://)?(?:www\.|[a-z]{{2}}\.|m\.)?(?:{_PERSONAL_HOSTS})(?![\w-])(?:/(?:[^\s<>\"'«»)\]]*[^\s<>\"'«»)\].,;:!?])?)?",
+    rf"(?<![\w/.\-@])(?:https?://)?(?:www\.|[a-z]{{2}}\.|m\.)?(?:{_PERSONAL_HOSTS})(?![\w-])"
+    r"(?:/(?:[^\s<>\"'«»)\]]*[^\s<>\"'«»)\].,;:!?])?)?",
     re.IGNORECASE)
 # ---- SIRET (14 digits: 3 3 3 5) and SIREN (9 digits: 3 3 3), Luhn-checked; after the words SIRET, SIREN
 # or RNA/W-number the check is not needed. Amounts ("150 000 000 €") fail the Luhn test or end in 000.

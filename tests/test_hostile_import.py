@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -86,14 +85,11 @@ def test_xlsx_zip_bomb_is_refused_before_inflating_with_bounded_memory(root, cap
     with zipfile.ZipFile(bomb) as z:
         assert sum(i.file_size for i in z.infolist()) > 300 * 1024 * 1024   # large once inflated
     tracemalloc.start()
-    started = time.perf_counter()
     line = _check_refused(root, capsys, bomb, "google", expect="zip bomb")
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert "inflate" in line and "row 1" in line
-    assert peak < 20 * 1024 * 1024, peak            # nothing inflated: under 20 MB traced
-    assert elapsed < 5, elapsed
+    assert peak < 20 * 1024 * 1024, peak            # nothing inflated: under 20 MB traced (300 MB otherwise)
 
 
 def test_xlsx_inflating_past_the_total_limit_is_refused(root, capsys, tmp_path, monkeypatch):
