@@ -501,8 +501,12 @@ class _Matcher:
         The distinct comma-separated pieces, plus, for each item whose label has commas, the pieces that
         read best as its parts, joined: a bounded set however many respondents (and combinations) there are.
         """
-        frequency: Counter = Counter(p.strip() for v in values for p in v.split(",") if p.strip())
-        pieces = [p for p, _ in frequency.most_common(SHAPE_LIMIT)]
+        key = hash(tuple(values))
+        cache = self.__dict__.setdefault("_pieces", {})
+        if key not in cache:     # the same cells are split once, whichever question they are compared with
+            frequency: Counter = Counter(p.strip() for v in values for p in v.split(",") if p.strip())
+            cache[key] = [p for p, _ in frequency.most_common(SHAPE_LIMIT)]
+        pieces = cache[key]
         runs = dict.fromkeys(pieces)
         if not pieces:
             return []
