@@ -12,8 +12,10 @@ How a match is scored (0 to 1):
 
 * **wording**: both texts folded by :func:`fold` (case, accents, quotes and
   apostrophes, punctuation, bracketed notes, usual suffixes), then compared
-  with rapidfuzz (the best of ``ratio``, ``token_sort_ratio`` and, for a text
-  contained in the other, 0.9 × ``partial_ratio``);
+  with rapidfuzz (the best of ``ratio`` and ``token_sort_ratio``; a text that
+  begins the other — a dropped tail, a KoboToolbox name cut from a label —
+  scores 0.9 to 1 times ``ratio`` with the other's beginning, the more of it
+  it says the higher);
 * **answer shape**: a column of two distinct answers that splits the
   respondents is a segment candidate, its answers assigned one-to-one to the
   segment levels; a grid whose answers are agreement levels is only an
@@ -34,7 +36,7 @@ Examples
 >>> fold("Quels sont les facteurs qui favorisent cette coopération ? (plusieurs réponses possibles)")
 'quels sont les facteurs qui favorisent cette cooperation'
 >>> round(similarity("Quels sont les freins à la coopération ?", "Quels sont les freins à cette coopération ?"), 2)
-0.9
+0.91
 >>> french_score(0.934)
 '0,93'
 """
@@ -43,8 +45,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 import textwrap
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -499,8 +501,12 @@ class _Matcher:
         The distinct comma-separated pieces, plus, for each item whose label has commas, the pieces that
         read best as its parts, joined: a bounded set however many respondents (and combinations) there are.
         """
-        frequency: Counter = Counter(p.strip() for v in values for p in v.split(",") if p.strip())
-        pieces = [p for p, _ in frequency.most_common(SHAPE_LIMIT)]
+        key = hash(tuple(values))
+        cache = self.__dict__.setdefault("_pieces", {})
+        if key not in cache:     # the same cells are split once, whichever question they are compared with
+            frequency: Counter = Counter(p.strip() for v in values for p in v.split(",") if p.strip())
+            cache[key] = [p for p, _ in frequency.most_common(SHAPE_LIMIT)]
+        pieces = cache[key]
         runs = dict.fromkeys(pieces)
         if not pieces:
             return []
