@@ -109,8 +109,11 @@ def part_of(section: Section) -> str:
 
     >>> part_of(Section("audit", "90-audit.py", "", position=(90, 0, 0)))
     'annexes'
+    >>> part_of(Section("echo", "echo.py", "Écho"))  # no position: first part
+    'survey'
     """
-    return [key for first, key in PARTS if section.position[0] >= first][-1]
+    rank = section.position[0] if section.position else 0  # a section without a position sorts first
+    return [key for first, key in PARTS if rank >= first][-1]
 
 
 def plan(codebook, available: set[str], specs=SPECS, baseline: str | None = None) -> list[Section]:
