@@ -33,7 +33,7 @@ def check_wave_argument(value) -> str:
     >>> check_wave_argument("no/such/folder")
     Traceback (most recent call last):
     ...
-    ValueError: no/such/folder: no such folder; expected a wave name (e.g. 2014) or a wave folder holding codebook.yaml
+    ValueError: invalid wave name 'no/such/folder': no such folder either; expected a wave name (e.g. 2014) or a wave folder holding codebook.yaml
     """
     value = str(value)
     path = Path(value)
@@ -44,7 +44,9 @@ def check_wave_argument(value) -> str:
     if path.is_dir() and looks_like_path and not (path / "codebook.yaml").is_file():
         raise ValueError(f"{value}: this folder holds no codebook.yaml; {expected}")
     if looks_like_path and not path.exists():
-        raise ValueError(f"{value}: no such {'file' if path.suffix else 'folder'}; {expected}")
+        # neither a folder nor a valid name: say both, so that `--wave ../raw/2014` reads as the bad name it is
+        shown = value if len(value) <= 60 else value[:59] + "…"
+        raise ValueError(f"invalid wave name {shown!r}: no such {'file' if path.suffix else 'folder'} either; {expected}")
     return value
 
 
