@@ -159,12 +159,14 @@ def test_a_failing_report_prints_nothing(tmp_path, monkeypatch):
     assert not (tmp_path / "report.pdf").exists()
 
 
-def test_charts_are_saved_as_identical_svg_and_embedded(tmp_path):
+def test_charts_are_saved_as_identical_svg_and_embedded(tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
 
     from ciatstudy import render
     from ciatstudy.io import save_figure
 
+    monkeypatch.setenv("CIATSTUDY_ROOT", str(tmp_path))  # save_figure writes only inside a project's figures/
+    tmp_path = tmp_path / "figures" / "2014"
     outputs = []
     for run in range(2):
         fig, ax = plt.subplots(figsize=(3, 2))

@@ -546,7 +546,7 @@ def suggest_mapping(file: str | os.PathLike, *, format: str, output: str | os.Pa
     Matching
         What was found (the problems are written in the file, not raised).
     """
-    from ..io import write_text
+    from ..io import atomic_path
 
     root = Path(root) if root else project_root()
     if format not in FORMATS:
@@ -559,7 +559,9 @@ def suggest_mapping(file: str | os.PathLike, *, format: str, output: str | os.Pa
     target = Path(output)
     if target.resolve() == Path(file).resolve():
         raise DataError("--suggest-mapping would overwrite the export itself; name another file", file=str(output))
-    write_text(suggestion_yaml(export, found, codebook), target)
+    # The analyst chooses where the mapping goes (like synth's --output): not one of the project's outputs.
+    with atomic_path(target) as tmp:
+        tmp.write_text(suggestion_yaml(export, found, codebook), encoding="utf-8")
     return found
 
 

@@ -226,8 +226,11 @@ class Problem:
     column: str = "A"
 
     def text(self) -> str:
+        from ..privacy import Redactor
+
         cands = "; ".join(f"« {_short(c, 50)} » ({french_score(s)})" for c, s in self.candidates[:3]) or "none"
-        return f"{self.what}; best candidates: {cands}; write in a mapping: {self.key}"
+        # an answer label may itself be an e-mail or a phone number: a message never repeats one
+        return Redactor({}).redact(f"{self.what}; best candidates: {cands}; write in a mapping: {self.key}")
 
     def line(self) -> str:
         return f"  - row {self.row}, column {self.column!r}: {self.text()}"
@@ -244,7 +247,10 @@ class MatchError(DataError):
             return
         head = (f"{len(problems)} questions, items or labels could not be matched with confidence; "
                 "settle them in a mapping file (--mapping; `--suggest-mapping FILE` writes one to review):")
-        super().__init__(head + "\n" + "\n".join(p.line() for p in problems), file=file)
+        super().__init__(head, file=file)
+        # The one exception to the one-line rule: every problem on a line of its own, so that one attempt
+        # shows all of them (each line is short: wordings are cut, identifiers masked).
+        self.args = (str(self) + "\n" + "\n".join(p.line() for p in problems),)
 
 
 @dataclass
