@@ -13,7 +13,6 @@ import hashlib
 import io as _io
 import json
 import os
-import re
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -21,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from .codebook import Codebook, read_wave_inputs
 from .config import inside_wave, project_root

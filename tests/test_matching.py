@@ -6,7 +6,6 @@ respondent); every (question, item, segment) must come back with its n, count an
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -17,7 +16,6 @@ import pytest
 import yaml
 
 from conftest import RAW_2014
-from ciatstudy.errors import DataError
 from ciatstudy.importers import import_export, main_import, read_export, suggest_mapping
 from ciatstudy.importers.layouts import match_key
 from ciatstudy.importers.mapping import load_mapping

@@ -75,7 +75,7 @@ def test_respondents_words_keep_their_spelling():
     assert shown.replace(NNBSP, " ").replace(NBSP, " ") == quote  # same characters, straight apostrophes
     assert "’" not in shown
     assert f"base{NNBSP}»{NNBSP}:" in shown  # no line of the quote starts with « : »
-    assert f"Phrase (telle que citée)" in out and f"Mots dans leur contexte" in out
+    assert "Phrase (telle que citée)" in out and "Mots dans leur contexte" in out
 
 
 def test_verbatim_never_inserts_a_space_that_was_not_there():

@@ -104,7 +104,7 @@ def suggestion_yaml(export: Export, found: Matching, codebook: Codebook) -> str:
             out += [f"      {_q(m.source)}: {m.target}{_comment(m)}" for m in answers]
         other = by_path.get(f"{prefix}.other.match", [])
         if other:
-            out.append(f"    other:   # free text written instead of (or beside) an option")
+            out.append("    other:   # free text written instead of (or beside) an option")
             out.append(f"      match: [{', '.join(_q(m.source) for m in other)}]")
             if qmap.other and qmap.other.item:
                 out.append(f"      item: {qmap.other.item}")
