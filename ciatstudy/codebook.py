@@ -20,6 +20,9 @@ class Question:
     items: tuple[tuple[str, str], ...]  # (code, French label), codebook order
     source: str = ""
     note: str = ""
+    # Who a choose-any question's shares divide by: every respondent of the segment ("segment", the
+    # 2014 convention) or only those who ticked at least one option ("answered").
+    base: str = "segment"
 
     @property
     def codes(self) -> list[str]:
@@ -66,7 +69,7 @@ class Codebook:
         questions = tuple(
             Question(str(q["id"]), q["kind"], str(q.get("title") or ""), str(q.get("wording") or ""),
                      tuple((str(it["code"]), str(it["label"])) for it in q["items"]),
-                     str(q.get("source") or ""), str(q.get("note") or ""))
+                     str(q.get("source") or ""), str(q.get("note") or ""), str(q.get("base") or "segment"))
             for q in data["questions"])
         responses = data["responses"]
         rounding = data.get("published_rounding") or {}

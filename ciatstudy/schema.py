@@ -253,6 +253,7 @@ def check(data, spec: Spec, *, file: str) -> None:
 # --------------------------------------------------------------------------- codebook.yaml
 NAME = Text(pattern=r"[^\x00-\x1f\x7f]{1,64}", hint="a name of 1 to 64 printable characters")
 KINDS = ("agreement3", "multi", "single")
+BASES = ("segment", "answered")  # who a choose-any question's shares divide by (codebook ``base``)
 
 
 def _codebook_relations(data: dict, path: str, file: str) -> None:
@@ -294,7 +295,8 @@ CODEBOOK = Map(
             Map(required={"id": Text(pattern=r"q[0-9]{1,3}", hint="a question id such as q1"),
                           "kind": OneOf(*KINDS),
                           "items": ListOf(Map(required={"code": NAME, "label": Text()}), min_len=1)},
-                optional={"title": Text(), "wording": Text(), "source": Text(), "note": Text()}),
+                optional={"title": Text(), "wording": Text(), "source": Text(), "note": Text(),
+                          "base": OneOf(*BASES)}),
             min_len=1, unique_by="id"),
         "responses": Map(required={"file": RelativePath()},
                          optional={"id_column": NAME, "reconstructed": Boolean(), "rule": Text()}),

@@ -101,6 +101,8 @@ class ImportSummary:
     redaction_counts: dict[str, int] = field(default_factory=dict)   # kind -> identifiers replaced in free text
     matches: list[str] = field(default_factory=list)        # automatic matches, as shown
     mapping_notes: list[str] = field(default_factory=list)  # what the analyst's mapping replaced
+    ticked_nothing: dict[str, int] = field(default_factory=dict)  # choose-any question -> respondents ticking none
+    bases: dict[str, str] = field(default_factory=dict)           # choose-any question -> codebook base
 
     def text(self) -> str:
         """The validation summary printed by ``ciatstudy import``."""
@@ -110,6 +112,9 @@ class ImportSummary:
                  f"  written to {self.folder}: codebook.yaml, responses.csv, "
                  f"{'quotes.csv, ' if self.quotes else ''}datapackage.json, README.md",
                  "  answers per question: " + ", ".join(f"{q} {n}" for q, n in self.answered.items())]
+        if self.ticked_nothing:
+            lines.append("  ticked no option (choose-any; base in parentheses): " + ", ".join(
+                f"{q} {n} ({self.bases.get(q, 'segment')})" for q, n in self.ticked_nothing.items()))
         if self.quotes:
             lines.append(f"  free text: {self.quotes} answers kept in quotes.csv"
                          + (f", {self.redactions} identifiers inside them replaced: "
@@ -521,7 +526,9 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
         missing_items=plan.missing_items, absent_questions=[q for q, m in maps.questions.items() if m.absent],
         skipped_rows=skipped, other_texts_dropped=dropped, pseudonymised=key is not None,
         key_id=key_id(key) if key else "", unlinked=unlinked, mapping_files=maps.files,
-        submitted=_submitted(export), matches=[m.line() for m in found.fuzzy()], mapping_notes=maps.notes)
+        submitted=_submitted(export), matches=[m.line() for m in found.fuzzy()], mapping_notes=maps.notes,
+        ticked_nothing={q.id: len(respondents) - answered[q.id] for q in codebook.questions if q.kind != "agreement3"},
+        bases={q.id: q.base for q in codebook.questions if q.kind != "agreement3"})
     today = _dt.date.today().isoformat()
     command = command or (f"ciatstudy import {summary.source} --format {format} --wave {wave}"
                           + (f" --mapping {Path(mapping).name}" if mapping else "")
