@@ -91,6 +91,17 @@ class Codebook:
         )
 
     # -- look-ups -------------------------------------------------------------
+    def text(self, key: str) -> str:
+        """A wave-specific sentence of the codebook's ``texts`` (what the report says of this wave only), or "".
+
+        >>> cb = Codebook.from_dict({"wave": "w", "segments": {"variable": "s", "levels": [{"code": "a", "label": "A"}]},
+        ...     "responses": {"file": "r.csv"}, "questions": [{"id": "q2", "kind": "multi",
+        ...     "items": [{"code": "2A", "label": "Un"}]}], "texts": {"corpus_scope": "Tel que cité."}})
+        >>> cb.text("corpus_scope"), cb.text("staff_intro")
+        ('Tel que cité.', '')
+        """
+        return str((self.raw.get("texts") or {}).get(key) or "")
+
     def question(self, qid: str) -> Question:
         for q in self.questions:
             if q.id == qid:

@@ -303,10 +303,12 @@ CODEBOOK = Map(
     },
     optional={
         "title": Text(), "date": Text(), "population": Text(), "source": Text(),
+        "texts": MapOf(NAME, Text()),  # wave-specific sentences of the report (Codebook.text)
         "published_rounding": Map(optional={"decimals": Integer(0, 10), "method": Text(), "note": Text()}),
         "scales": MapOf(NAME, Map(optional={"values": MapOf(Integer(), Text()), "exactly_one": Boolean()})),
         "free_text": ListOf(Map(required={"id": NAME},
-                                optional={"title": Text(), "wording": Text(), "source": Text()}), unique_by="id"),
+                                optional={"title": Text(), "wording": Text(), "source": Text(),
+                                          "answers": Integer(0)}), unique_by="id"),
     },
     check=_codebook_relations,
 )
