@@ -269,6 +269,9 @@ def _codebook_relations(data: dict, path: str, file: str) -> None:
     items = [str(item["code"]) for q in data["questions"] for item in q["items"]]
     seen = set()
     for q in data["questions"]:
+        if "base" in q and q["kind"] == "agreement3":  # a score's base is who answered the item, always
+            _fail(file, f"questions.{q['id']}.base", "a base applies to choose-any questions (multi, single), "
+                  "not to an agreement3 question")
         for item in q["items"]:
             code = str(item["code"])
             if code in seen:

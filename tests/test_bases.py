@@ -104,3 +104,11 @@ def test_import_reports_per_question_who_ticked_nothing(tmp_path, monkeypatch):
         assert summary.ticked_nothing[q] == n
     line = next(s for s in summary.text().splitlines() if "ticked no option" in s)
     assert f"q5 {expected['q5']} (segment)" in line and "q1 " not in line
+
+
+def test_schema_refuses_a_base_on_an_agreement_question():
+    data = copy.deepcopy(BASE_CODEBOOK)
+    data["questions"].append({"id": "q1", "kind": "agreement3", "base": "segment",
+                              "items": [{"code": "1A", "label": "Cinq"}]})
+    with pytest.raises(DataError, match=r"questions\.q1\.base.*choose-any"):
+        Codebook.from_dict(data)
