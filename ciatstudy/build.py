@@ -25,7 +25,7 @@ from pathlib import Path
 from .config import PACKAGE_DIR, Paths, wave_folder
 from .notebooks import notebook_fingerprint_text
 from .startup import skip_unused_format_checkers
-from .sections import Section, plan
+from .sections import Section, left_out, plan
 
 skip_unused_format_checkers()
 
@@ -573,6 +573,10 @@ def _plan_file(wave: str) -> Path:
     return Paths.for_wave("_plans").build_state.parent / "plans" / f"{hashlib.sha256(str(wave).encode()).hexdigest()[:16]}.json"
 
 
+# What the plan left out for the wave being built, as (slug, reason): one summary line each (issue 13).
+_LEFT_OUT: list[tuple[str, str]] = []
+
+
 def _cached_plan(wave: str, baseline: str | None, lib: str):
     """The section plan of the last build with the same codebook, datapackage and code (no YAML to parse)."""
     key = _plan_key(wave, baseline, lib)
@@ -586,6 +590,7 @@ def _cached_plan(wave: str, baseline: str | None, lib: str):
     if cached.get("key") != key or cached.get("baseline") != baseline:
         return None, None, None
     sections = [Section(**{**s, "reads": tuple(s["reads"]), "position": tuple(s["position"])}) for s in cached["sections"]]
+    _LEFT_OUT[:] = [tuple(x) for x in cached.get("left_out", [])]
     return cached["name"], sections, {k: Path(v) for k, v in cached["files"].items()}
 
 
@@ -597,7 +602,7 @@ def _store_plan(wave: str, baseline: str | None, lib: str, name: str, sections, 
     _ensure(path.parent)
     path.write_text(json.dumps({"key": key, "baseline": baseline, "name": name,
                                 "sections": [s._asdict() for s in sections],
-                                "files": {k: str(v) for k, v in files.items()}}))
+                                "files": {k: str(v) for k, v in files.items()}, "left_out": _LEFT_OUT}))
 
 
 def _selects(name: str, slug: str) -> bool:
@@ -731,6 +736,7 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
     check_jobs(jobs)
     _HASHES.clear()
     lib = library_digest()
+    _LEFT_OUT.clear()
     name, sections, files = _cached_plan(wave, baseline, lib) if specs is None else (None, None, None)
     if sections is None:
         wave_plan = read_plan(wave)
@@ -741,6 +747,8 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
             files["baseline:responses"] = base.files["responses"]
         sections = plan(wave_plan.codebook, set(wave_plan.files), baseline=baseline,
                         **({"specs": specs} if specs else {}))
+        if specs is None:
+            _LEFT_OUT[:] = left_out(wave_plan.codebook, set(wave_plan.files))
         if specs is None:
             _store_plan(wave, baseline, lib, name, sections, files)
     paths = Paths.for_wave(name)
@@ -781,6 +789,8 @@ def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, j
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     print(f"ciatstudy build — wave {name}: {len(sections)} sections, {len(todo)} to run, "
           f"{jobs} in parallel", file=out, flush=True)
+    for slug, why in _LEFT_OUT:
+        print(f"  left out: {slug} ({why})", file=out, flush=True)
     progress = _Progress(len(todo), width, out)
     for result in results.values():
         progress.skipped(result)

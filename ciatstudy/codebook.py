@@ -20,6 +20,9 @@ class Question:
     items: tuple[tuple[str, str], ...]  # (code, French label), codebook order
     source: str = ""
     note: str = ""
+    # Who a choose-any question's shares divide by: every respondent of the segment ("segment", the
+    # 2014 convention) or only those who ticked at least one option ("answered").
+    base: str = "segment"
 
     @property
     def codes(self) -> list[str]:
@@ -66,7 +69,7 @@ class Codebook:
         questions = tuple(
             Question(str(q["id"]), q["kind"], str(q.get("title") or ""), str(q.get("wording") or ""),
                      tuple((str(it["code"]), str(it["label"])) for it in q["items"]),
-                     str(q.get("source") or ""), str(q.get("note") or ""))
+                     str(q.get("source") or ""), str(q.get("note") or ""), str(q.get("base") or "segment"))
             for q in data["questions"])
         responses = data["responses"]
         rounding = data.get("published_rounding") or {}
@@ -88,6 +91,17 @@ class Codebook:
         )
 
     # -- look-ups -------------------------------------------------------------
+    def text(self, key: str) -> str:
+        """A wave-specific sentence of the codebook's ``texts`` (what the report says of this wave only), or "".
+
+        >>> cb = Codebook.from_dict({"wave": "w", "segments": {"variable": "s", "levels": [{"code": "a", "label": "A"}]},
+        ...     "responses": {"file": "r.csv"}, "questions": [{"id": "q2", "kind": "multi",
+        ...     "items": [{"code": "2A", "label": "Un"}]}], "texts": {"corpus_scope": "Tel que cité."}})
+        >>> cb.text("corpus_scope"), cb.text("staff_intro")
+        ('Tel que cité.', '')
+        """
+        return str((self.raw.get("texts") or {}).get(key) or "")
+
     def question(self, qid: str) -> Question:
         for q in self.questions:
             if q.id == qid:

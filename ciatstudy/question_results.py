@@ -62,7 +62,7 @@ def question_results(wave: Wave, question: str) -> QuestionResults:
     comparison = (score.published_comparison(scored, wave.table("published_tables"))
                   if wave.has("published_tables") else None)
     source = (f"{q.source} (tableaux publiés ; réponses reconstituées)" if wave.reconstructed
-              else f"{q.source} — {render.plain_source(cb.source)}")
+              else " — ".join(filter(None, [q.source, render.plain_source(cb.source)])))
     with_tests = score.add_segment_tests(scored, wave.responses, codebook=cb, tests=tests)
     return QuestionResults(question, q.kind, scored, with_tests, tests, comparison, source,
                            {cb.all_code: cb.all_label, **dict(cb.segments)}, wave.segment_sizes())

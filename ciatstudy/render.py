@@ -226,11 +226,18 @@ def _gap_text(test_row, kind: str) -> str:
 
 def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison: pd.DataFrame | None,
                         segment_labels: dict[str, str], kind: str, caption: str, source: str,
-                        notes: list[str] | None = None) -> str:
+                        notes: list[str] | None = None, base: str | None = None) -> str:
     """A question's table as the report prints it: one row per item in report order, one column per
-    segment with its 95 % interval, the printed value beside where it differs, and the MDA / Non-MDA gap."""
+    segment with its 95 % interval, the printed value beside where it differs, and the MDA / Non-MDA gap.
+
+    Each segment's header gives its n, or the range of n over the items when they differ (then each
+    cell gives its item's n). With ``base`` (the question's codebook base, ``"segment"`` or
+    ``"answered"``; ``"item"`` for agreement questions) a note states whom the values divide by."""
     segments = list(dict.fromkeys(scored["segment"]))
     sizes = scored.groupby("segment", sort=False)["n"].max().to_dict()
+    smallest = scored.groupby("segment", sort=False)["n"].min().to_dict()
+    if base:
+        notes = [*(notes or []), base_note(scored, kind=kind, base=base, segment_labels=segment_labels)]
     printed = {}
     if comparison is not None:
         for row in comparison.itertuples():
@@ -238,7 +245,7 @@ def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison
                 printed[(row.item, row.segment)] = row.printed
     tests = tests.set_index("item")
     head = ["<th scope=\"col\">Code</th>", "<th scope=\"col\">Libellé</th>"]
-    head += [f"<th scope=\"col\" class=\"num\">{html.escape(segment_labels.get(s, s))} (n = {int(sizes[s])})</th>"
+    head += [f"<th scope=\"col\" class=\"num\">{html.escape(segment_labels.get(s, s))} ({_n_range(smallest[s], sizes[s])})</th>"
              for s in segments]
     head.append("<th scope=\"col\">Écart MDA / Non-MDA</th>")
     body = []
@@ -252,11 +259,53 @@ def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison
             extra = ""
             if (item, s) in printed:
                 extra = f"<br><span class=\"printed\">imprimé : {html.escape(format_fr(float(printed[(item, s)]), 2, strip_zeros=True))}</span>"
+            if smallest[s] != sizes[s]:  # the header gives a range: each item says its own n
+                extra += f"<br><small class=\"item-n\">n = {int(r['n'])}</small>"
             cells.append(f"<td class=\"num\">{text}<br><small>{html.escape(interval)}</small>{extra}</td>")
         cells.append(f"<td>{html.escape(_gap_text(tests.loc[item], kind)) if item in tests.index else '–'}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     reading = question_reading(scored, segment_labels=segment_labels, kind=kind)
     return _table_figure(caption, "".join(head), body, source=source, notes=notes, reading=reading)
+
+
+def subheading_html(text: str) -> str:
+    """A sub-heading inside a section, shown from code only when what it heads is there.
+
+    >>> subheading_html("Salariés")
+    '<h3>Salariés</h3>'
+    """
+    return f"<h3>{html.escape(text)}</h3>"
+
+
+def paragraph_html(text: str) -> str:
+    """A paragraph of running text (from the codebook or labels_fr.yaml)."""
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _n_range(low: int, high: int) -> str:
+    """``n = 43``, or ``n = 40 à 43`` when the items of a segment have different bases."""
+    return f"n = {int(high)}" if low == high else f"n = {int(low)} à {int(high)}"
+
+
+def base_note(scored: pd.DataFrame, *, kind: str, base: str, segment_labels: dict[str, str]) -> str:
+    """The French sentence stating a table's base: « Base : sur 25 structures (MDA 12, Non-MDA 13) … ».
+
+    >>> scored = pd.DataFrame({"item": ["2A", "2A", "2A"], "segment": ["tous", "a", "b"], "n": [25, 12, 13]})
+    >>> base_note(scored, kind="multi", base="segment", segment_labels={"tous": "Tous", "a": "MDA", "b": "Non-MDA"})
+    'Base : sur 25 structures (MDA 12, Non-MDA 13), toutes celles du segment, y compris celles qui n’ont coché aucune option.'
+    """
+    if base not in ("segment", "answered", "item"):
+        raise ValueError(f"base must be 'segment', 'answered' or 'item', got {base!r}")
+    high = scored.groupby("segment", sort=False)["n"].max()
+    low = scored.groupby("segment", sort=False)["n"].min()
+    segments = list(high.index)
+    whole, parts = segments[0], segments[1:]
+
+    def count(seg):
+        return _n_range(low[seg], high[seg]).removeprefix("n = ")
+
+    detail = ", ".join(f"{segment_labels.get(seg, seg)} {count(seg)}" for seg in parts)
+    return labels.text("bases", base, n=count(whole), segments=detail)
 
 
 def _code_label(item: str, label: str) -> str:

@@ -253,6 +253,7 @@ def check(data, spec: Spec, *, file: str) -> None:
 # --------------------------------------------------------------------------- codebook.yaml
 NAME = Text(pattern=r"[^\x00-\x1f\x7f]{1,64}", hint="a name of 1 to 64 printable characters")
 KINDS = ("agreement3", "multi", "single")
+BASES = ("segment", "answered")  # who a choose-any question's shares divide by (codebook ``base``)
 
 
 def _codebook_relations(data: dict, path: str, file: str) -> None:
@@ -268,6 +269,9 @@ def _codebook_relations(data: dict, path: str, file: str) -> None:
     items = [str(item["code"]) for q in data["questions"] for item in q["items"]]
     seen = set()
     for q in data["questions"]:
+        if "base" in q and q["kind"] == "agreement3":  # a score's base is who answered the item, always
+            _fail(file, f"questions.{q['id']}.base", "a base applies to choose-any questions (multi, single), "
+                  "not to an agreement3 question")
         for item in q["items"]:
             code = str(item["code"])
             if code in seen:
@@ -294,17 +298,20 @@ CODEBOOK = Map(
             Map(required={"id": Text(pattern=r"q[0-9]{1,3}", hint="a question id such as q1"),
                           "kind": OneOf(*KINDS),
                           "items": ListOf(Map(required={"code": NAME, "label": Text()}), min_len=1)},
-                optional={"title": Text(), "wording": Text(), "source": Text(), "note": Text()}),
+                optional={"title": Text(), "wording": Text(), "source": Text(), "note": Text(),
+                          "base": OneOf(*BASES)}),
             min_len=1, unique_by="id"),
         "responses": Map(required={"file": RelativePath()},
                          optional={"id_column": NAME, "reconstructed": Boolean(), "rule": Text()}),
     },
     optional={
         "title": Text(), "date": Text(), "population": Text(), "source": Text(),
+        "texts": MapOf(NAME, Text()),  # wave-specific sentences of the report (Codebook.text)
         "published_rounding": Map(optional={"decimals": Integer(0, 10), "method": Text(), "note": Text()}),
         "scales": MapOf(NAME, Map(optional={"values": MapOf(Integer(), Text()), "exactly_one": Boolean()})),
         "free_text": ListOf(Map(required={"id": NAME},
-                                optional={"title": Text(), "wording": Text(), "source": Text()}), unique_by="id"),
+                                optional={"title": Text(), "wording": Text(), "source": Text(),
+                                          "answers": Integer(0)}), unique_by="id"),
     },
     check=_codebook_relations,
 )

@@ -78,12 +78,36 @@ def _prepare(responses, codebook, question, segment, kinds):
     segment = codebook.segment_variable if segment is None else segment
     _require_columns(responses, [segment, *q.codes], "responses")
     seg_index = _segment_index(responses[segment], segment, codebook.segment_codes)
+    if q.kind in _PROPORTION_KINDS and q.base == "segment":
+        responses = segment_base(responses, q.codes)
     levels = tuple(sorted(q.allowed_values))
     slots = max(levels) + 2    # answers 0 .. max, then one slot for missing answers
     base = seg_index * slots
     tallies = [_item_tallies(responses[code], code, q, base, len(codebook.segment_codes), levels)
                for code in q.codes]
     return q, levels, tallies
+
+
+def segment_base(responses: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """The answers with "ticked nothing" read as "chose none of the options" (``base: segment``).
+
+    A respondent who left every option of a choose-any question empty is counted
+    in the base with 0 for each option, so shares divide by the whole segment.
+    Items no respondent answered (not asked in this wave) stay empty.
+
+    >>> frame = pd.DataFrame({"2A": [1, None, 0], "2B": [None, None, 1], "2C": [None, None, None]}, dtype="Int64")
+    >>> segment_base(frame, ["2A", "2B", "2C"]).to_dict("list")
+    {'2A': [1, 0, 0], '2B': [None, 0, 1], '2C': [None, None, None]}
+    """
+    answers = responses[codes]
+    nothing = answers.isna().all(axis=1)
+    if not nothing.any():
+        return responses
+    out = responses.copy()
+    for code in codes:
+        if answers[code].notna().any():
+            out[code] = answers[code].mask(nothing, 0)
+    return out
 
 
 def _segment_index(seg: pd.Series, segment: str, segment_codes: list[str]) -> np.ndarray:

@@ -24,12 +24,13 @@ class SectionSpec:
 
     def __init__(self, name: str, notebook: str, title: str, *, reads: tuple[str, ...] = (),
                  requires: tuple[str, ...] = (), per_question: tuple[str, ...] = (), per_corpus: bool = False,
-                 rank: int = 0):
+                 rank: int = 0, parts: tuple[tuple[str, str], ...] = ()):
         self.name, self.notebook, self.title, self.reads = name, notebook, title, reads
         self.requires = requires          # side tables without which the section does not apply
         self.per_question = per_question  # question kinds to run once each for
         self.per_corpus = per_corpus      # run once per free-text corpus of the codebook
         self.rank = rank                  # report order; questions and their corpora sort within it
+        self.parts = parts                # (part, side table): sub-sections shown only with their table
 
     def expand(self, codebook, available: set[str]) -> list[Section]:
         if not set(self.requires) <= available:
@@ -37,12 +38,18 @@ class SectionSpec:
         if self.per_corpus:
             return [Section(f"{self.name}-{c['id']}", self.notebook, f"Corpus — {c['title']}",
                             {"corpus": c["id"]}, self.reads, _corpus_position(c["id"], codebook, self.rank))
-                    for c in codebook.raw.get("free_text", []) if c["id"] in CORPORA]
+                    for c in codebook.raw.get("free_text", []) if c["id"] in CORPORA and _has_answers(c)]
         if not self.per_question:
             return [Section(self.name, self.notebook, self.title, {}, self.reads, (self.rank, 0, 0))]
         return [Section(f"{self.name}-{q.id}", self.notebook, f"Question {q.number} : {q.title}",
                         {"question": q.id}, self.reads, (self.rank, q.number, 0))
                 for q in codebook.questions if q.kind in self.per_question]
+
+
+def _has_answers(corpus: dict) -> bool:
+    """Whether a free-text corpus has answers in the wave (``answers`` is written by the import; 2014's
+    quoted corpora have no count and are all there)."""
+    return corpus.get("answers") is None or int(corpus["answers"]) > 0
 
 
 # The corpora the report rebuilds, and where each goes: before the questions (definitions, arguments),
@@ -76,7 +83,8 @@ SPECS: tuple[SectionSpec, ...] = (
     SectionSpec("persons", "20-resource-persons.py", "Annexe II : personnes ressources", rank=60,
                 reads=("resource_persons",), requires=("resource_persons",)),
     SectionSpec("profile", "30-profile.py", "Qui a répondu ?", rank=30,
-                reads=("responses", "respondents", "respondent_sectors", "staff_bands")),
+                reads=("responses", "respondents", "respondent_sectors", "staff_bands"),
+                parts=(("list", "respondents"), ("staff", "staff_bands"), ("sectors", "respondent_sectors"))),
     SectionSpec("agreement", "32-agreement.py", "", reads=("responses", "published_tables"),
                 per_question=("agreement3",), rank=QUESTIONS_RANK),
     SectionSpec("choices", "33-choices.py", "", reads=("responses", "published_tables"),
@@ -122,3 +130,30 @@ def plan(codebook, available: set[str], specs=SPECS, baseline: str | None = None
     if baseline:
         sections.append(comparison_section(baseline))
     return sorted(sections, key=lambda s: s.position)  # stable: specs order breaks ties
+
+
+def left_out(codebook, available: set[str], specs=SPECS) -> list[tuple[str, str]]:
+    """What the report leaves out for a wave, and why: one (slug, reason) per section or sub-section
+    whose data the wave lacks (shown by ``ciatstudy build``; no heading stands empty).
+
+    >>> from ciatstudy.codebook import Codebook
+    >>> cb = Codebook.from_dict({"wave": "w", "segments": {"variable": "s", "levels": [{"code": "a", "label": "A"}]},
+    ...     "responses": {"file": "r.csv"}, "questions": [{"id": "q2", "kind": "multi",
+    ...     "items": [{"code": "2A", "label": "Un"}]}], "free_text": [{"id": "panorama", "answers": 0}]})
+    >>> left_out(cb, {"responses", "quotes"})[:2]
+    [('solidages', 'no solidages21_figures, objets_transactionnels table in this wave'), ('call', 'no sncf_call_2012, sncf_call_2012_sectors, sncf_call_2012_cooperation_forms table in this wave')]
+    >>> [slug for slug, _ in left_out(cb, {"responses", "quotes"})][3:]
+    ['profile-list', 'profile-staff', 'profile-sectors', 'corpus-panorama', 'conclusions', 'audit']
+    """
+    out = []
+    for spec in specs:
+        missing = [name for name in spec.requires if name not in available]
+        if missing:
+            out.append((spec.name, f"no {', '.join(missing)} table in this wave"))
+            continue
+        out += [(f"{spec.name}-{part}", f"no {table} table in this wave") for part, table in spec.parts
+                if table not in available]
+        if spec.per_corpus:
+            out += [(f"{spec.name}-{c['id']}", "no answer in this wave") for c in codebook.raw.get("free_text", [])
+                    if c["id"] in CORPORA and not _has_answers(c)]
+    return out

@@ -13,9 +13,6 @@
 
 # %% [markdown]
 # ## Qui a répondu ?
-#
-# Profil des structures ayant répondu à l'enquête du RNMA : segments (Maisons des associations et
-# autres structures), budget, salariés et secteurs représentés, tels que l'annexe III les publie.
 
 # %% tags=["hide"]
 from IPython.display import HTML, display
@@ -35,6 +32,8 @@ cb = data.codebook
 segments = cb.segment_codes
 seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
 source_profile = labels.text("profile", "source")
+# what this wave's codebook says of its profile (2014: as Annexe III publishes it), else the general line
+display(HTML(render.paragraph_html(cb.text("profile_intro") or labels.text("wave_texts", "profile_intro"))))
 
 # %% [markdown]
 # ### Répondants par segment
@@ -55,15 +54,11 @@ display(HTML(render.table_html(
     caption=labels.text("profile", "segments_caption", n=int(by_segment["n"].iloc[0])),
     source=source_seg, columns={"segment": labels.column("segment"), "n": labels.column("respondents")})))
 
-# %% [markdown]
-# ### Les structures répondantes
-#
-# Les structures ayant répondu, telles que l'étude les nomme, avec leur département et leur type. Aucune
-# réponse n'est rattachée à un nom : les réponses ne sont analysées que par segment.
-
 # %% tags=["hide"]
 has_list = data.has("respondents") and {"name_as_printed", "departement"} <= set(respondents.columns)
-if has_list:
+if has_list:  # no heading without the list (issue 13: no heading stands empty)
+    display(HTML(render.subheading_html(labels.text("wave_texts", "list_heading"))))
+    display(HTML(render.paragraph_html(labels.text("wave_texts", "list_intro"))))
     listing = profile.respondents_list(
         respondents, segment_labels=seg_labels, status_labels=labels.mapping("report_body", "mda_status"),
         departement_name=lambda code: labels.text("report_body", "departement", code=code,
@@ -139,14 +134,11 @@ if data.has("respondents"):
 else:
     display(HTML(render.notice_html(labels.text("profile", "no_profile"))))
 
-# %% [markdown]
-# ### Salariés
-#
-# Le rapport ne donne les effectifs salariés que par segment (pas par structure), avec des tranches
-# différentes pour les MDA et pour les autres structures : le tableau les reprend telles quelles.
-
 # %% tags=["hide"]
 if data.has("staff_bands"):
+    display(HTML(render.subheading_html(labels.text("wave_texts", "staff_heading"))))
+    if cb.text("staff_intro"):
+        display(HTML(render.paragraph_html(cb.text("staff_intro"))))
     staff = data.table("staff_bands")[["segment", "band", "band_label_as_printed", "count"]]
     write_csv(staff, paths.processed / "profile_staff.csv")
     display(HTML(render.table_html(
@@ -155,13 +147,10 @@ if data.has("staff_bands"):
         columns={"segment": labels.column("segment"), "band_label_as_printed": labels.text("profile", "staff_band"),
                  "count": labels.column("count")})))
 
-# %% [markdown]
-# ### Secteurs représentés
-#
-# Une structure peut relever de plusieurs secteurs : les parts se lisent par rapport à l'effectif du segment.
-
 # %% tags=["hide"]
 if data.has("respondent_sectors"):
+    display(HTML(render.subheading_html(labels.text("wave_texts", "sectors_heading"))))
+    display(HTML(render.paragraph_html(labels.text("wave_texts", "sectors_intro"))))
     sectors = data.table("respondent_sectors").merge(respondents[["respondent_no", "segment"]], on="respondent_no")
     sector_order = list(dict.fromkeys(data.table("respondent_sectors")["sector"]))
     by_sector = profile.counts_by_segment(sectors, category="sector", segment="segment", categories=sector_order,

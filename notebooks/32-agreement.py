@@ -52,7 +52,8 @@ first, rest = score.split_agreement(scored, by="every_segment")
 for part, title in ((first, labels.text("agreement", "part_first")), (rest, labels.text("agreement", "part_rest"))):
     display(HTML(render.question_table_html(
         part, tests=tests, comparison=comparison, segment_labels=seg_labels, kind=q.kind,
-        caption=labels.text("agreement", "table_caption", number=q.number, part=title), source=source, notes=notes)))
+        caption=labels.text("agreement", "table_caption", number=q.number, part=title), source=source, notes=notes,
+        base="item")))
 display(HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]]))))
 
 # %% [markdown]
@@ -70,12 +71,10 @@ display(HTML(render.figure_html(
 
 # %% [markdown]
 # ### Répartition des réponses
-#
-# Le rapport ne publie que les moyennes. La répartition ci-dessous est celle des réponses reconstituées :
-# la répartition la plus resserrée compatible avec chaque moyenne publiée. Elle illustre les moyennes ; elle
-# n'est pas une donnée observée.
 
 # %% tags=["hide"]
+if data.reconstructed and cb.text("distribution_intro"):  # only reconstructed answers need saying so
+    display(HTML(render.paragraph_html(cb.text("distribution_intro"))))
 dist = answer_distribution(data.responses, codebook=cb, question=question)
 write_csv(dist, paths.processed / f"{question}_distribution.csv")
 answer_labels = {int(k): v for k, v in cb.raw["scales"]["agreement3"]["values"].items()}

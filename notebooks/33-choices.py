@@ -53,7 +53,8 @@ if data.reconstructed:
     display(HTML(render.reconstructed_notice()))
 display(HTML(render.question_table_html(
     scored, tests=tests, comparison=comparison, segment_labels=seg_labels, kind=q.kind,
-    caption=labels.text("choices", "table_caption", number=q.number, title=q.title), source=source, notes=notes)))
+    caption=labels.text("choices", "table_caption", number=q.number, title=q.title), source=source, notes=notes,
+    base=q.base)))
 display(HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]]))))
 
 # %% tags=["hide"]

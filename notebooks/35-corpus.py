@@ -13,11 +13,6 @@
 
 # %% [markdown]
 # ## Corpus des réponses libres
-#
-# Les réponses libres que le rapport cite, d'abord en entier, groupées par segment. Quand le corpus est assez
-# fourni pour qu'un décompte de mots dise quelque chose, suivent les mots les plus utilisés (ramenés à leur
-# forme de dictionnaire, mots-outils écartés), les phrases où ils apparaissent et les mots propres à chaque
-# segment. Le corpus est ce que le rapport cite : il ne contient pas les réponses qu'il ne reproduit pas.
 
 # %% tags=["hide"]
 from IPython.display import HTML, display
@@ -41,6 +36,9 @@ paths = Paths.for_wave(wave)
 cb = data.codebook
 meta = next(f for f in cb.raw.get("free_text", []) if f["id"] == corpus)
 source = meta.get("source", "")
+# the general reading guide, then what this wave's corpus is (2014: only what the report cites)
+display(HTML(render.paragraph_html(" ".join(filter(None, [labels.text("wave_texts", "corpus_intro"),
+                                                          cb.text("corpus_scope")])))))
 all_quotes = data.table("quotes")
 respondent = "respondent_no" if "respondent_no" in all_quotes.columns else "respondent_id"
 selected = all_quotes[all_quotes["corpus"] == corpus]

@@ -133,7 +133,10 @@ def test_what_the_wave_folder_holds(root):
                                      "pseudonymised": False}
     assert codebook["import"]["sha256"] == digest and codebook["wave"] == "2025"
     assert [lvl["n"] for lvl in codebook["segments"]["levels"]] == [summary.segments["mda"], summary.segments["non_mda"]]
-    assert codebook["questions"] == yaml.safe_load((RAW_2014 / "codebook.yaml").read_text(encoding="utf-8"))["questions"]
+    questionnaire = yaml.safe_load((RAW_2014 / "codebook.yaml").read_text(encoding="utf-8"))["questions"]
+    # wordings, items and bases carried over; 2014's notes and « Annexe III » sources are not (issue 13)
+    assert codebook["questions"] == [{k: v for k, v in q.items() if k not in ("note", "source")} for q in questionnaire]
+    assert "texts" not in codebook and all("source" not in f for f in codebook["free_text"])
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     assert [r["name"] for r in package["resources"]] == ["responses", "quotes"]
     quotes = load_wave("2025").table("quotes")

@@ -340,7 +340,10 @@ def test_segment_tests_bad_groups(tiny):
 def _list_reference(responses, codebook, question):
     """The tables as first written: one Python list of answers per item and segment."""
     from ciatstudy.stats import gap_verdict, mean_interval, wilson_interval
+    from ciatstudy.score import segment_base
     q = codebook.question(question)
+    if q.kind != "agreement3" and q.base == "segment":  # ticked nothing = chose none (issue 13, bases)
+        responses = segment_base(responses, q.codes)
     seg = responses[codebook.segment_variable].astype(str)
     rows, tests = [], []
     for item, _ in q.items:

@@ -101,6 +101,9 @@ class ImportSummary:
     redaction_counts: dict[str, int] = field(default_factory=dict)   # kind -> identifiers replaced in free text
     matches: list[str] = field(default_factory=list)        # automatic matches, as shown
     mapping_notes: list[str] = field(default_factory=list)  # what the analyst's mapping replaced
+    corpora: dict[str, int] = field(default_factory=dict)         # free-text corpus -> answers kept
+    ticked_nothing: dict[str, int] = field(default_factory=dict)  # choose-any question -> respondents ticking none
+    bases: dict[str, str] = field(default_factory=dict)           # choose-any question -> codebook base
 
     def text(self) -> str:
         """The validation summary printed by ``ciatstudy import``."""
@@ -110,6 +113,9 @@ class ImportSummary:
                  f"  written to {self.folder}: codebook.yaml, responses.csv, "
                  f"{'quotes.csv, ' if self.quotes else ''}datapackage.json, README.md",
                  "  answers per question: " + ", ".join(f"{q} {n}" for q, n in self.answered.items())]
+        if self.ticked_nothing:
+            lines.append("  ticked no option (choose-any; base in parentheses): " + ", ".join(
+                f"{q} {n} ({self.bases.get(q, 'segment')})" for q, n in self.ticked_nothing.items()))
         if self.quotes:
             lines.append(f"  free text: {self.quotes} answers kept in quotes.csv"
                          + (f", {self.redactions} identifiers inside them replaced: "
@@ -247,11 +253,32 @@ def _quotes_frame(respondents, ids, redactor: Redactor, fmt: str) -> tuple[pd.Da
                         dtype=object), dropped
 
 
+def _without_questionnaire_texts(raw: dict, answers: dict[str, int] | None = None) -> dict:
+    """The questionnaire's questions and free-text entries without what they say of its own wave.
+
+    A question's ``note`` and ``source`` and a corpus's ``source`` describe the questionnaire wave's
+    publication (2014: « Annexe III, Question 3 », what its print omitted); ``texts`` and
+    ``interview_grid`` too. A new wave's report must not repeat them (issue 13), so they are left
+    out of its codebook; the wordings, items, labels and bases stay.
+
+    >>> raw = {"questions": [{"id": "q3", "kind": "multi", "note": "1 + 3 + 9 = 13", "source": "Annexe III",
+    ...        "items": []}], "free_text": [{"id": "definition", "source": "Annexe III"}], "texts": {"a": "b"}}
+    >>> out = _without_questionnaire_texts(raw)
+    >>> out["questions"], out["free_text"], out["texts"]
+    ([{'id': 'q3', 'kind': 'multi', 'items': []}], [{'id': 'definition'}], {})
+    """
+    drop = {"note", "source"}
+    return {"questions": [{k: v for k, v in q.items() if k not in drop} for q in raw.get("questions", [])],
+            "free_text": [{k: v for k, v in f.items() if k not in drop} for f in raw.get("free_text") or []],
+            "texts": {}, "interview_grid": None}
+
+
 def _codebook_dict(raw: dict, wave: str, summary: ImportSummary, sizes: dict[str, int], today: str) -> dict:
     data = dict(raw)
     # The questionnaire wave's front matter (its study's reference, what it published, what is not
     # rebuilt) describes that study, not this export: the new wave's report must not repeat it.
     data.pop("report", None)
+    data.update(_without_questionnaire_texts(raw))
 
     def lower_first(text: str) -> str:
         return text[:1].lower() + text[1:] if text[1:2].islower() else text
@@ -284,7 +311,9 @@ def _codebook_dict(raw: dict, wave: str, summary: ImportSummary, sizes: dict[str
     data["import"] = {"file": summary.source, "format": summary.format, "sha256": summary.sha256,
                       "imported": today, "mapping": summary.mapping_files,
                       "questionnaire_wave": str(raw.get("wave", ""))}
-    return data
+    for corpus in data["free_text"]:  # the plan leaves out a corpus with no answer (ciatstudy.sections)
+        corpus["answers"] = int(summary.corpora.get(str(corpus["id"]), 0))
+    return {k: v for k, v in data.items() if v is not None and v != {}}
 
 
 def _field(name, ftype, description, **constraints):
@@ -521,7 +550,10 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
         missing_items=plan.missing_items, absent_questions=[q for q, m in maps.questions.items() if m.absent],
         skipped_rows=skipped, other_texts_dropped=dropped, pseudonymised=key is not None,
         key_id=key_id(key) if key else "", unlinked=unlinked, mapping_files=maps.files,
-        submitted=_submitted(export), matches=[m.line() for m in found.fuzzy()], mapping_notes=maps.notes)
+        submitted=_submitted(export), matches=[m.line() for m in found.fuzzy()], mapping_notes=maps.notes,
+        corpora={str(k): int(v) for k, v in quotes["corpus"].value_counts().items()},
+        ticked_nothing={q.id: len(respondents) - answered[q.id] for q in codebook.questions if q.kind != "agreement3"},
+        bases={q.id: q.base for q in codebook.questions if q.kind != "agreement3"})
     today = _dt.date.today().isoformat()
     command = command or (f"ciatstudy import {summary.source} --format {format} --wave {wave}"
                           + (f" --mapping {Path(mapping).name}" if mapping else "")

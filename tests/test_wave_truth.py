@@ -1,0 +1,107 @@
+"""Issue 13 point 6: a new wave's report says nothing that belongs to 2014 only, and no heading stands empty.
+
+The 2014-only statements are read FROM the 2014 codebook (its notes, sources and wave texts), so the test
+follows the data: a sentence moved there is checked without editing this file.
+"""
+
+import html
+import io
+import re
+import shutil
+
+import pytest
+import yaml
+
+from ciatstudy.build import build
+from ciatstudy.importers import import_export
+from conftest import ROOT
+from test_import import FIX
+
+pytestmark = pytest.mark.notebook
+
+CODEBOOK_2014 = ROOT / "data/raw/2014/codebook.yaml"
+
+
+def _fold(text: str) -> str:
+    """Text as compared: typographic spaces, apostrophes and line breaks made plain."""
+    text = text.replace("\u202f", " ").replace("\xa0", " ").replace("’", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def statements_2014() -> list[str]:
+    """Every wave-specific sentence of the 2014 codebook: question notes and sources, corpus sources, texts."""
+    raw = yaml.safe_load(CODEBOOK_2014.read_text(encoding="utf-8"))
+    sources = [q["source"] for q in raw["questions"] if q.get("source")]
+    sources += [f["source"] for f in raw.get("free_text", []) if f.get("source")]
+    texts = [q["note"] for q in raw["questions"] if q.get("note")] + list((raw.get("texts") or {}).values())
+    # a long statement is checked by its sentences (the report may print one without the other)
+    return [_fold(s) for s in sources] + [s for text in texts for s in re.split(r"(?<=[.;]) ", _fold(text))
+                                          if len(s) > 25]
+
+
+def test_the_2014_statements_are_many_and_cover_the_known_cases():
+    found = " | ".join(statements_2014())
+    for needle in ("1 + 3 + 9 = 13 choix pour 12 MDA", "Annexe III, Question 4", "tels que l'annexe III les publie",
+                   "Le corpus est ce que le rapport cite", "pas une donnée observée"):
+        assert needle in found, needle
+
+
+def empty_headings(page: str) -> list[str]:
+    """Headings (h2, h3) followed by nothing, or directly by a heading of the same or a higher level.
+
+    >>> empty_headings("<h2>A</h2><p>x</p><h3>B</h3><h2>C</h2><h3>D</h3><table></table>")
+    ['B']
+    >>> empty_headings("<h2>A</h2><h3>B</h3><p>y</p><h3>E</h3>")
+    ['E']
+    """
+    heads = list(re.finditer(r"<h([23])\b[^>]*>(.*?)</h\1>", page, flags=re.S))
+    empty = []
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(page)
+        between = page[m.end():end]
+        between = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", between, flags=re.S)
+        has_content = bool(re.search(r"<(img|table|svg|figure)\b", between)) or \
+            bool(html.unescape(re.sub(r"<[^>]+>", " ", between)).strip())
+        next_level = int(heads[i + 1].group(1)) if i + 1 < len(heads) else 0
+        if not has_content and (next_level == 0 or next_level <= int(m.group(1))):
+            empty.append(_fold(html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))))
+    return empty
+
+
+@pytest.fixture(scope="module")
+def new_wave(tmp_path_factory):
+    """A throw-away project with wave 2014 and one wave imported from the Google Forms fixture, built."""
+    root = tmp_path_factory.mktemp("truth")
+    for rel in ("data/raw/2014", "notebooks"):
+        shutil.copytree(ROOT / rel, root / rel)
+    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CIATSTUDY_ROOT", str(root))
+    mp.delenv("CIATSTUDY_STAGE", raising=False)
+    try:
+        import_export(FIX / "google_forms.csv", format="google", wave="2026", root=root)
+        out = io.StringIO()
+        code = build("2026", jobs=2, out=out)
+    finally:
+        mp.undo()
+    return root, code, out.getvalue()
+
+
+def test_new_wave_report_has_no_2014_only_statement(new_wave):
+    root, code, log = new_wave
+    assert code == 0, log
+    page = (root / "reports/2026/report.html").read_text(encoding="utf-8")
+    text = _fold(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S))))
+    found = [s for s in statements_2014() if s in text]
+    assert not found, found
+    assert "Question 3" in text and "Base : sur" in text  # the report is there, and states its bases
+
+
+def test_new_wave_report_has_no_empty_heading_and_says_what_it_left_out(new_wave):
+    root, code, log = new_wave
+    page = (root / "reports/2026/report.html").read_text(encoding="utf-8")
+    assert empty_headings(page) == []
+    assert "left out: profile-staff (no staff_bands table in this wave)" in log
+    assert "left out: profile-sectors (no respondent_sectors table in this wave)" in log
+    toc = re.search(r"<nav class=\"toc\".*?</nav>", page, flags=re.S).group(0)
+    assert "Salariés" not in page and "Annexe II : personnes ressources" not in toc
