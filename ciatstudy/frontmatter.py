@@ -218,18 +218,23 @@ def gap_tests_html(tables: dict[str, pd.DataFrame], codebook) -> str:
                         f"<td>{_e(names.get(str(r['test']), r['test']))}</td><td class=\"num\">{_e(_p_text(r))}</td>"
                         f"<td>{_e(verdicts[_verdict_key(r)])}</td></tr>")
     a, b = (codebook.segment_label(s) for s in codebook.segment_codes[:2])
-    return (f"<figure class=\"table\"><table><caption>{_e(_t('appendix_tests_caption', a=a, b=b))}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></figure>")
+    first = found[0][2]
+    first = first[first["segment"] == codebook.all_code].sort_values("item").iloc[0]
+    reading = _t("appendix_tests_reading", item=first["item"], label=first["label"],
+                 test=names.get(str(first["test"]), first["test"]), p=_p_text(first),
+                 verdict=verdicts[_verdict_key(first)])
+    return render.table_figure_html(_t("appendix_tests_caption", a=a, b=b), head, rows,
+                                    source=_t("appendix_source"), reading=reading)
 
 
 def _list(items) -> str:
     return "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
 
-def _table(columns: dict, rows: list[list[str]]) -> str:
+def _table(columns: dict, rows: list[list[str]], *, caption: str, reading: str) -> str:
     head = "".join(f"<th scope=\"col\">{_e(v)}</th>" for v in columns.values())
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<figure class=\"table\"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></figure>"
+    body = ["<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows]
+    return render.table_figure_html(caption, head, body, source=_t("appendix_source"), reading=reading)
 
 
 def appendix_html(codebook, *, tables: dict[str, pd.DataFrame], resources: list[dict], processed: list[str],
@@ -248,11 +253,16 @@ def appendix_html(codebook, *, tables: dict[str, pd.DataFrame], resources: list[
     files += [[f"<code>{_e(name)}</code>", ""] for name in processed]
     out.append(f"<h3>{_e(_t('appendix_files_heading'))}</h3>"
                f"<p>{_e(_t('appendix_files_intro', folder=raw_folder, processed=processed_folder))}</p>"
-               + _table(labels.mapping("frontmatter", "appendix_files_columns"), files))
+               + _table(labels.mapping("frontmatter", "appendix_files_columns"), files,
+                        caption=_t("appendix_files_caption"),
+                        reading=_t("appendix_files_reading", inputs=len(resources), outputs=len(processed))))
     sec_rows = [[_e(s.title), f"<code>{_e(s.notebook)}</code>",
                  _e(", ".join(f"{k} = {v}" for k, v in s.parameters.items()) or "–")] for s in sections]
     out.append(f"<h3>{_e(_t('appendix_ids_heading'))}</h3><p>{_e(_t('appendix_ids'))}</p>"
-               + _table(labels.mapping("frontmatter", "appendix_sections_columns"), sec_rows))
+               + _table(labels.mapping("frontmatter", "appendix_sections_columns"), sec_rows,
+                        caption=_t("appendix_sections_caption"),
+                        reading=_t("appendix_sections_reading", sections=len(sections),
+                                   notebooks=len({s.notebook for s in sections}))))
     return "".join(out)
 
 

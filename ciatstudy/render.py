@@ -123,6 +123,11 @@ def _table_figure(caption: str, head: str, rows: list[str], *, source: str, note
             f"<figcaption>{reading_html(reading)}{_source_and_notes(source, notes)}</figcaption></figure>")
 
 
+def table_figure_html(caption: str, head: str, rows: list[str], *, source: str, reading: str | None = None) -> str:
+    """A table already rendered to escaped ``head`` cells and ``rows``, captioned and numbered like every other."""
+    return _table_figure(caption, head, rows, source=source, reading=reading)
+
+
 def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[str, str] | None = None,
                formats: dict | None = None, notes: list[str] | None = None, numeric: set[str] | None = None,
                reading: str | None = None) -> str:

@@ -203,7 +203,8 @@ def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | No
     cb = data.codebook
     exporter = _exporter()
     css = (PACKAGE_DIR / "templates" / "report.css").read_text(encoding="utf-8")
-    tables = processed_tables(paths, tables)
+    declared = tables
+    tables = processed_tables(paths, declared)
     part_names = labels.mapping("frontmatter", "parts")
     toc: dict[str, list[str]] = {key: [] for key in part_names}
     body: dict[str, list[str]] = {key: [] for key in part_names}
@@ -227,7 +228,9 @@ def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | No
         content = frontmatter.scope_ids(content, section.slug) + frontmatter.signposts_html(cb, section.slug)
         add(part_of(section), _anchor(section.slug), section.title, content)
     resources = (load_datapackage(data.folder) or {}).get("resources", [])
-    processed = sorted(p.name for p in paths.processed.glob("*.csv")) if paths.processed.exists() else []
+    if declared is None:
+        declared = sorted(paths.processed.glob("*.csv")) if paths.processed.exists() else []
+    processed = sorted(Path(p).name for p in declared)
     add("annexes", frontmatter.APPENDIX_ANCHOR, labels.text("frontmatter", "appendix_heading"),
         frontmatter.appendix_html(cb, tables=tables, resources=resources, processed=processed,
                                   raw_folder=_relative_folder(data.folder, paths.root),

@@ -222,4 +222,6 @@ def test_the_comparison_notebook_runs_on_an_imported_wave(root, monkeypatch):
     exec(compile(source.replace('wave: str = "2014"', 'wave: str = "2025"', 1), "60-comparison.py", "exec"), {})
     table = pd.read_csv(root / "data/processed/2025/comparison.csv")
     assert set(table["baseline"].astype(str)) == {"2014"} and len(table) == 3 * 61
-    assert sorted(p.name for p in (root / "figures/2025").iterdir()) == [f"comparison_q{i}.png" for i in range(1, 9)]
+    # each chart as a PNG and its vector twin (the SVG the report embeds)
+    assert sorted(p.name for p in (root / "figures/2025").iterdir()) == sorted(
+        f"comparison_q{i}.{ext}" for i in range(1, 9) for ext in ("png", "svg"))
