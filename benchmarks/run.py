@@ -94,15 +94,19 @@ def cold_build(root: Path, env: dict, repeat: int) -> list[float]:
     return times
 
 
-PDF_SNIPPET = ("import sys; from pathlib import Path; from ciatstudy.pdf import write_pdf; "
-               "sys.exit(write_pdf(Path(sys.argv[1]), Path(sys.argv[2])) is None)")
+PDF_SNIPPET = (
+    "import sys; from pathlib import Path; from ciatstudy.pdf import write_pdf; "
+    "sys.exit(write_pdf(Path(sys.argv[1]), Path(sys.argv[2])) is None)"
+)
 
 
 def pdf_print(root: Path, env: dict, repeat: int) -> list[float]:
     """Printing the built report.html to PDF with headless Chromium, alone (a build overlaps part of it)."""
     report = root / "reports/2014/report.html"
-    return [run([str(BIN / "python"), "-c", PDF_SNIPPET, str(report), str(root / "bench-report.pdf")], env)[0]
-            for _ in range(repeat)]
+    return [
+        run([str(BIN / "python"), "-c", PDF_SNIPPET, str(report), str(root / "bench-report.pdf")], env)[0]
+        for _ in range(repeat)
+    ]
 
 
 def naive_build(root: Path, env: dict, repeat: int) -> list[float]:
@@ -116,8 +120,19 @@ def naive_build(root: Path, env: dict, repeat: int) -> list[float]:
     ipynb = root / "naive" / "in"
     ipynb.mkdir(parents=True, exist_ok=True)
     for notebook in {s.notebook for s in sections}:  # the naive way starts from .ipynb files
-        subprocess.run([str(BIN / "jupytext"), "--to", "ipynb", "-o", str(ipynb / notebook.replace(".py", ".ipynb")),
-                        str(root / "notebooks" / notebook)], check=True, capture_output=True, env=env)
+        subprocess.run(
+            [
+                str(BIN / "jupytext"),
+                "--to",
+                "ipynb",
+                "-o",
+                str(ipynb / notebook.replace(".py", ".ipynb")),
+                str(root / "notebooks" / notebook),
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
     times = []
     for _ in range(repeat):
         clean_outputs(root)
@@ -126,8 +141,18 @@ def naive_build(root: Path, env: dict, repeat: int) -> list[float]:
         out.mkdir(parents=True)
         started = time.perf_counter()
         for s in sections:
-            cmd = [str(BIN / "papermill"), str(ipynb / s.notebook.replace(".py", ".ipynb")), str(out / f"{s.slug}.ipynb"),
-                   "-k", "python3", "--cwd", str(root / "notebooks"), "-r", "wave", "2014"]
+            cmd = [
+                str(BIN / "papermill"),
+                str(ipynb / s.notebook.replace(".py", ".ipynb")),
+                str(out / f"{s.slug}.ipynb"),
+                "-k",
+                "python3",
+                "--cwd",
+                str(root / "notebooks"),
+                "-r",
+                "wave",
+                "2014",
+            ]
             for key, value in s.parameters.items():
                 cmd += ["-r", key, str(value)]
             run(cmd, env)
@@ -179,10 +204,14 @@ def synthetic_wave(root: Path, n: int, seed: int = 2014) -> Path:
     codebook = yaml.safe_load((ROOT / "data/raw/2014/codebook.yaml").read_text(encoding="utf-8"))
     codebook["wave"] = folder.name
     codebook["responses"] = {"file": "responses.csv", "id_column": "respondent_id", "reconstructed": False}
-    (folder / "codebook.yaml").write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (folder / "codebook.yaml").write_text(
+        yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     rng = np.random.default_rng(seed)
-    columns = {"respondent_id": [f"s{i:07d}" for i in range(n)],
-               "segment": np.where(rng.random(n) < 0.43, "mda", "non_mda")}
+    columns = {
+        "respondent_id": [f"s{i:07d}" for i in range(n)],
+        "segment": np.where(rng.random(n) < 0.43, "mda", "non_mda"),
+    }
     for q in codebook["questions"]:
         codes = [item["code"] for item in q["items"]]
         if q["kind"] == "agreement3":
@@ -199,8 +228,7 @@ def synthetic_wave(root: Path, n: int, seed: int = 2014) -> Path:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    pacsv.write_csv(pa.table(columns), folder / "responses.csv",
-                    write_options=pacsv.WriteOptions(quoting_style="none"))
+    pacsv.write_csv(pa.table(columns), folder / "responses.csv", write_options=pacsv.WriteOptions(quoting_style="none"))
     return folder
 
 
@@ -218,14 +246,28 @@ def scale(root: Path, env: dict, sizes: list[int], repeat: int) -> dict:
         command = [str(BIN / "python"), "-c", SCALE_SNIPPET, f"synth{n}"]
         first = run(command, env)
         warm = [run(command, env) for _ in range(max(repeat - 1, 1))]
-        out[n] = {"first_seconds": round(first[0], 3), "first_peak_mb": first[1],
-                  "seconds": median([r[0] for r in warm]), "peak_mb": max(r[1] for r in warm), "runs": 1 + len(warm),
-                  "build_seconds": round(build_s, 3), "build_tree_peak_mb": build_mb,
-                  "generate_seconds": round(generated, 1)}
-        print(f"  {n:>9} respondents: build {build_s:.1f} s, load+validate+score {first[0]:.2f} s "
-              f"(then {out[n]['seconds']:.2f} s)", flush=True)
-        for rel in (f"data/raw/synth{n}", ".build", f"data/processed/synth{n}", f"figures/synth{n}",
-                    f"reports/synth{n}"):
+        out[n] = {
+            "first_seconds": round(first[0], 3),
+            "first_peak_mb": first[1],
+            "seconds": median([r[0] for r in warm]),
+            "peak_mb": max(r[1] for r in warm),
+            "runs": 1 + len(warm),
+            "build_seconds": round(build_s, 3),
+            "build_tree_peak_mb": build_mb,
+            "generate_seconds": round(generated, 1),
+        }
+        print(
+            f"  {n:>9} respondents: build {build_s:.1f} s, load+validate+score {first[0]:.2f} s "
+            f"(then {out[n]['seconds']:.2f} s)",
+            flush=True,
+        )
+        for rel in (
+            f"data/raw/synth{n}",
+            ".build",
+            f"data/processed/synth{n}",
+            f"figures/synth{n}",
+            f"reports/synth{n}",
+        ):
             shutil.rmtree(root / rel, ignore_errors=True)
     return out
 
@@ -236,8 +278,9 @@ def environment_creation(repeat: int) -> list[float]:
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            subprocess.run(["make", "-s", "-C", str(ROOT), "venv", f"VENV={Path(tmp) / '.venv'}"], check=True,
-                           capture_output=True)
+            subprocess.run(
+                ["make", "-s", "-C", str(ROOT), "venv", f"VENV={Path(tmp) / '.venv'}"], check=True, capture_output=True
+            )
             times.append(time.perf_counter() - started)
     return times
 
@@ -282,8 +325,13 @@ def import_matching(root: Path, env: dict, repeat: int, fmt: str = "google") -> 
     for n in (1000, 10_000):
         runs = []
         for i in range(repeat):
-            proc = subprocess.run([str(BIN / "python"), "-c", IMPORT_SNIPPET, str(fixtures), str(root), fmt, str(n),
-                                   f"bench-{n}-{i}"], env=env, capture_output=True, text=True, check=True)
+            proc = subprocess.run(
+                [str(BIN / "python"), "-c", IMPORT_SNIPPET, str(fixtures), str(root), fmt, str(n), f"bench-{n}-{i}"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             shutil.rmtree(root / "data" / "raw" / f"bench-{n}-{i}", ignore_errors=True)
         out[str(n)] = {k: round(median([r[k] for r in runs]), 3) for k in runs[0] if runs[0][k] is not None}
@@ -295,14 +343,30 @@ def import_matching(root: Path, env: dict, repeat: int, fmt: str = "google") -> 
 def import_rows(results: dict) -> list[tuple[str, str, str, str]]:
     m = results["import_matching"]
     return [
-        (f"import of 1 000 respondents, re-run wordings ({m['format']}, no mapping)", f"{m['1000']['import_s']:.2f} s",
-         "< 2 s", f"CPU {m['1000']['import_cpu_s']:.2f} s"),
-        ("  matching alone, 1 000 respondents", f"{m['1000']['match_s']:.3f} s", "",
-         f"CPU {m['1000']['match_cpu_s']:.3f} s"),
-        ("  matching alone, 10 000 respondents", f"{m['10000']['match_s']:.3f} s", "≈ 1 × (no growth)",
-         f"{m['match_10x_over_1x']:.2f} × the 1 000's (CPU {m['match_cpu_10x_over_1x']:.2f} ×)"),
-        ("  counting distinct labels (one pass), 1 000 / 10 000", f"{m['1000']['distinct_s']:.3f} s", "",
-         f"{m['10000']['distinct_s']:.3f} s"),
+        (
+            f"import of 1 000 respondents, re-run wordings ({m['format']}, no mapping)",
+            f"{m['1000']['import_s']:.2f} s",
+            "< 2 s",
+            f"CPU {m['1000']['import_cpu_s']:.2f} s",
+        ),
+        (
+            "  matching alone, 1 000 respondents",
+            f"{m['1000']['match_s']:.3f} s",
+            "",
+            f"CPU {m['1000']['match_cpu_s']:.3f} s",
+        ),
+        (
+            "  matching alone, 10 000 respondents",
+            f"{m['10000']['match_s']:.3f} s",
+            "≈ 1 × (no growth)",
+            f"{m['match_10x_over_1x']:.2f} × the 1 000's (CPU {m['match_cpu_10x_over_1x']:.2f} ×)",
+        ),
+        (
+            "  counting distinct labels (one pass), 1 000 / 10 000",
+            f"{m['1000']['distinct_s']:.3f} s",
+            "",
+            f"{m['10000']['distinct_s']:.3f} s",
+        ),
     ]
 
 
@@ -311,8 +375,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--build-repeat", type=int, default=3, help="runs of the cold full build")
-    parser.add_argument("--naive-repeat", type=int, default=1,
-                        help="runs of the naive build (19 sections × 3-7 s: one run keeps `make bench` under 5 minutes)")
+    parser.add_argument(
+        "--naive-repeat",
+        type=int,
+        default=1,
+        help="runs of the naive build (19 sections × 3-7 s: one run keeps `make bench` under 5 minutes)",
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[28, 10_000, 100_000, 1_500_000])
     parser.add_argument("--only", choices=["import"], help="run one measure alone (prints it; results.json untouched)")
     args = parser.parse_args()
@@ -326,8 +394,14 @@ def main() -> int:
             print(f"{name:<62}  {value:>10}  {target:<18}  {ratio}")
         return 0
     started = time.perf_counter()
-    results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                                 "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")}}
+    results: dict = {
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "date": time.strftime("%Y-%m-%d"),
+        }
+    }
     with tempfile.TemporaryDirectory() as tmp:
         root = project_copy(Path(tmp))
         env = {**os.environ, "CIATSTUDY_ROOT": str(root)}
@@ -348,25 +422,50 @@ def main() -> int:
         results["import_matching"] = import_matching(root, env, args.repeat)
     print("environment creation…", flush=True)
     setup = environment_creation(1)
-    results.update({
-        "cold_build_s": median(cold), "naive_build_s": median(naive),
-        "cold_over_naive": round(median(cold) / median(naive), 3),
-        "noop_build_s": median(noop), "import_ciatstudy_s": median(imp),
-        "noop_over_import": round(median(noop) / median(imp), 2),
-        "touch_one_raw_file_s": median(touched),
-        "pdf_print_s": median(pdf), "pdf_over_cold": round(median(pdf) / median(cold), 3),
-        "environment_creation_s": median(setup),
-        "runs": {"cold": len(cold), "naive": len(naive), "noop": len(noop), "touch": len(touched), "setup": len(setup),
-                 "pdf": len(pdf)},
-        "total_bench_s": round(time.perf_counter() - started, 1),
-    })
+    results.update(
+        {
+            "cold_build_s": median(cold),
+            "naive_build_s": median(naive),
+            "cold_over_naive": round(median(cold) / median(naive), 3),
+            "noop_build_s": median(noop),
+            "import_ciatstudy_s": median(imp),
+            "noop_over_import": round(median(noop) / median(imp), 2),
+            "touch_one_raw_file_s": median(touched),
+            "pdf_print_s": median(pdf),
+            "pdf_over_cold": round(median(pdf) / median(cold), 3),
+            "environment_creation_s": median(setup),
+            "runs": {
+                "cold": len(cold),
+                "naive": len(naive),
+                "noop": len(noop),
+                "touch": len(touched),
+                "setup": len(setup),
+                "pdf": len(pdf),
+            },
+            "total_bench_s": round(time.perf_counter() - started, 1),
+        }
+    )
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     rows = [
-        ("cold full build (build --force)", f"{results['cold_build_s']:.1f} s", "≤ 0.3 × naive", f"{results['cold_over_naive']:.2f} × naive"),
-        ("PDF of report.html (Chromium, alone)", f"{results['pdf_print_s']:.1f} s", "≤ 0.25 × cold",
-         f"{results['pdf_over_cold']:.2f} × cold"),
+        (
+            "cold full build (build --force)",
+            f"{results['cold_build_s']:.1f} s",
+            "≤ 0.3 × naive",
+            f"{results['cold_over_naive']:.2f} × naive",
+        ),
+        (
+            "PDF of report.html (Chromium, alone)",
+            f"{results['pdf_print_s']:.1f} s",
+            "≤ 0.25 × cold",
+            f"{results['pdf_over_cold']:.2f} × cold",
+        ),
         ("naive: papermill + nbconvert CLI per section", f"{results['naive_build_s']:.1f} s", "", ""),
-        ("no-op rebuild", f"{results['noop_build_s']:.2f} s", "≤ 2 × import", f"{results['noop_over_import']:.2f} × import"),
+        (
+            "no-op rebuild",
+            f"{results['noop_build_s']:.2f} s",
+            "≤ 2 × import",
+            f"{results['noop_over_import']:.2f} × import",
+        ),
         ("python -c 'import ciatstudy'", f"{results['import_ciatstudy_s']:.2f} s", "", ""),
         ("rebuild after touching one raw file", f"{results['touch_one_raw_file_s']:.1f} s", "", ""),
         ("environment creation (empty .venv)", f"{results['environment_creation_s']:.1f} s", "≤ 60 s", ""),
@@ -374,20 +473,35 @@ def main() -> int:
     for n, v in results["scale"].items():
         label = f"{n:,}".replace(",", " ")
         target = "≤ 5 s, ≤ 2 GB" if n >= 1_500_000 else ""
-        rows.append((f"{label} respondents: full build (cold, 1 run)", f"{v['build_seconds']:.1f} s", "",
-                     f"{v['build_tree_peak_mb']} MB peak, all processes"))
-        rows.append((f"{label}: load + validate + score, first (CSV)", f"{v['first_seconds']:.2f} s", target,
-                     f"{v['first_peak_mb']} MB peak"))
-        rows.append((f"{label}: load + validate + score, cached", f"{v['seconds']:.2f} s", target,
-                     f"{v['peak_mb']} MB peak"))
+        rows.append(
+            (
+                f"{label} respondents: full build (cold, 1 run)",
+                f"{v['build_seconds']:.1f} s",
+                "",
+                f"{v['build_tree_peak_mb']} MB peak, all processes",
+            )
+        )
+        rows.append(
+            (
+                f"{label}: load + validate + score, first (CSV)",
+                f"{v['first_seconds']:.2f} s",
+                target,
+                f"{v['first_peak_mb']} MB peak",
+            )
+        )
+        rows.append(
+            (f"{label}: load + validate + score, cached", f"{v['seconds']:.2f} s", target, f"{v['peak_mb']} MB peak")
+        )
     rows += import_rows(results)
     rows.append(("make bench itself", f"{results['total_bench_s']:.0f} s", "< 300 s", ""))
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure':<{width}}  {'median':>10}  {'target':<14}  measured")
     for name, value, target, ratio in rows:
         print(f"{name:<{width}}  {value:>10}  {target:<14}  {ratio}")
-    print(f"\n{os.cpu_count()} cores, Python {platform.python_version()}; written {RESULTS.relative_to(ROOT)} "
-          f"in {results['total_bench_s']:.0f} s")
+    print(
+        f"\n{os.cpu_count()} cores, Python {platform.python_version()}; written {RESULTS.relative_to(ROOT)} "
+        f"in {results['total_bench_s']:.0f} s"
+    )
     return 0
 
 

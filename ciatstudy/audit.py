@@ -92,12 +92,47 @@ from .rounding import format_fr, parse_printed
 
 VERDICTS = ("consistent", "inconsistent", "not_testable")
 CHECKS = ("granularity", "rounding", "cross_footing", "choose_one", "sort_order", "text", "sample")
-COLUMNS = ["location", "figure", "printed", "expected", "verdict", "explanation", "check",
-           "cause", "question", "item", "segment"]
-CLAIM_COLUMNS = ["claim_id", "location", "kind", "question", "item", "segment", "versus",
-                 "relation", "claimed", "text", "note", "source"]
-CLAIM_KINDS = ("value", "comparison", "level", "count_chose", "rank", "gap", "spread",
-               "count", "base", "grim", "bands", "untestable")
+COLUMNS = [
+    "location",
+    "figure",
+    "printed",
+    "expected",
+    "verdict",
+    "explanation",
+    "check",
+    "cause",
+    "question",
+    "item",
+    "segment",
+]
+CLAIM_COLUMNS = [
+    "claim_id",
+    "location",
+    "kind",
+    "question",
+    "item",
+    "segment",
+    "versus",
+    "relation",
+    "claimed",
+    "text",
+    "note",
+    "source",
+]
+CLAIM_KINDS = (
+    "value",
+    "comparison",
+    "level",
+    "count_chose",
+    "rank",
+    "gap",
+    "spread",
+    "count",
+    "base",
+    "grim",
+    "bands",
+    "untestable",
+)
 
 # Single-cell explanations, most specific first. The "specific" ones name the exact value printed
 # (another cell of the row, the same digits in another order, the other rounding); the generic ones
@@ -108,8 +143,12 @@ CLAIM_KINDS = ("value", "comparison", "level", "count_chose", "rank", "gap", "sp
 SPECIFIC = ("copied_row", "transposed_digits", "rounding_rule", "truncated")
 GENERIC = ("copied_segment", "copied_adjacent", "one_digit_typo", "off_by_respondents")
 WEAKEST = ("base_cell",)
-_PUBLIC = {"copied_row": "copied_value", "copied_segment": "copied_value", "copied_adjacent": "copied_value",
-           "base_cell": "different_base_n"}
+_PUBLIC = {
+    "copied_row": "copied_value",
+    "copied_segment": "copied_value",
+    "copied_adjacent": "copied_value",
+    "base_cell": "different_base_n",
+}
 AGREE_THRESHOLD = Fraction(2)  # "d'accord" = 2: the report's own criterion ("score ≥ 2")
 
 
@@ -161,10 +200,14 @@ class TableSpec:
     @classmethod
     def from_codebook(cls, codebook, sizes: dict[str, int]) -> "TableSpec":
         labels = {codebook.all_code: codebook.all_label, **dict(codebook.segments)}
-        return cls(kinds={q.id: q.kind for q in codebook.questions},
-                   sizes={s: int(sizes[s]) for s in codebook.segment_codes},
-                   all_code=codebook.all_code, decimals=codebook.decimals, labels=labels,
-                   item_order={q.id: q.codes for q in codebook.questions})
+        return cls(
+            kinds={q.id: q.kind for q in codebook.questions},
+            sizes={s: int(sizes[s]) for s in codebook.segment_codes},
+            all_code=codebook.all_code,
+            decimals=codebook.decimals,
+            labels=labels,
+            item_order={q.id: q.codes for q in codebook.questions},
+        )
 
 
 # =========================================================================== numbers
@@ -189,7 +232,7 @@ def _counts(target: Decimal, places: int, n: int, lo: int, hi: int, mode=ROUND_H
     if n <= 0:
         return []
     centre = Fraction(str(target)) * n
-    spread = Fraction(n, 10 ** places) + 2
+    spread = Fraction(n, 10**places) + 2
     a, b = max(lo, math.floor(centre - spread)), min(hi, math.ceil(centre + spread))
     return [c for c in range(a, b + 1) if _q(Fraction(c, n), places, mode) == target]
 
@@ -286,7 +329,7 @@ class _Tables:
             raise ValueError(f"published table lacks columns {sorted(missing)}")
         self.spec = spec
         self.cells: dict[tuple[str, str], _Cell] = {}
-        self.rows: dict[str, list[str]] = {}      # question -> items in printed order
+        self.rows: dict[str, list[str]] = {}  # question -> items in printed order
         self.tables: dict[tuple[str, str], list[str]] = {}
         frame = published.reset_index(drop=True)
         order = {q: i for i, q in enumerate(spec.kinds)}
@@ -306,8 +349,7 @@ class _Tables:
             value, places = _reading(printed, spec.decimals)
             n, kind = spec.n(seg), spec.kinds[q]
             lo, hi = _range(kind, n)
-            cell = _Cell(q, table, pos, item, seg, printed, value, places, n, kind,
-                         _counts(value, places, n, lo, hi))
+            cell = _Cell(q, table, pos, item, seg, printed, value, places, n, kind, _counts(value, places, n, lo, hi))
             if (item, seg) in self.cells:
                 raise ValueError(f"two printed values for item {item}, column {seg}")
             self.cells[(item, seg)] = cell
@@ -364,14 +406,24 @@ def _diagnose(tables: _Tables, cell: _Cell, needed: int) -> list[tuple[str, str]
         other = tables.get(cell.item, seg)
         if seg != cell.segment and other is not None and other.value == cell.value:
             tag = "copied_row" if spec.all_code in (seg, cell.segment) else "copied_segment"
-            out.append((tag, f"{cell.printed} est la valeur {spec.label(seg)} de la même ligne "
-                                        f"(recopiée ?), alors qu'il faudrait {want_s}"))
+            out.append(
+                (
+                    tag,
+                    f"{cell.printed} est la valeur {spec.label(seg)} de la même ligne "
+                    f"(recopiée ?), alors qu'il faudrait {want_s}",
+                )
+            )
             break
     else:
         for other in tables.neighbours(cell):
             if other.value == cell.value:
-                out.append(("copied_adjacent", f"{cell.printed} est la valeur de la ligne voisine ({other.item}) "
-                                            f"dans la même colonne (recopiée ?), alors qu'il faudrait {want_s}"))
+                out.append(
+                    (
+                        "copied_adjacent",
+                        f"{cell.printed} est la valeur de la ligne voisine ({other.item}) "
+                        f"dans la même colonne (recopiée ?), alors qu'il faudrait {want_s}",
+                    )
+                )
                 break
     if _transposed(cell.value, want, places):
         out.append(("transposed_digits", f"chiffres intervertis : {want_s} imprimé {cell.printed}"))
@@ -384,9 +436,13 @@ def _diagnose(tables: _Tables, cell: _Cell, needed: int) -> list[tuple[str, str]
     if cell.counts:
         d = cell.count - needed
         if 0 < abs(d) <= 2:
-            out.append(("off_by_respondents",
-                        f"{cell.printed} = {_frac(cell.count, n)} : {_units(tables, cell, abs(d))} de "
-                        f"{'plus' if d > 0 else 'moins'} que les {needed} qu'il faudrait ({want_s})"))
+            out.append(
+                (
+                    "off_by_respondents",
+                    f"{cell.printed} = {_frac(cell.count, n)} : {_units(tables, cell, abs(d))} de "
+                    f"{'plus' if d > 0 else 'moins'} que les {needed} qu'il faudrait ({want_s})",
+                )
+            )
     return out
 
 
@@ -397,8 +453,13 @@ def _rounding_causes(exact: Fraction, cell: _Cell) -> list[tuple[str, str]]:
     if _q(exact, cell.places) == cell.value:
         return []
     if _q(exact, cell.places, ROUND_HALF_EVEN) == cell.value:
-        return [("rounding_rule", f"{label} = {format_fr(exact, cell.places + 1)}, à mi-chemin, arrondi au pair "
-                                  f"(et non au demi supérieur) donne {cell.printed}")]
+        return [
+            (
+                "rounding_rule",
+                f"{label} = {format_fr(exact, cell.places + 1)}, à mi-chemin, arrondi au pair "
+                f"(et non au demi supérieur) donne {cell.printed}",
+            )
+        ]
     if _q(exact, cell.places, ROUND_DOWN) == cell.value:
         return [("truncated", f"{label} tronqué au lieu d'être arrondi donne {cell.printed}")]
     return []
@@ -435,7 +496,11 @@ def _rank(candidates: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
 
 def _compose(lead: str, ranked: list[tuple[int, str, str]], limit: int = 3) -> tuple[str, str]:
     if not ranked:
-        return "not_reachable", lead + " Aucune explication simple (échange, recopie, faute de frappe, autre base, 1–2 répondants) ne convient."
+        return (
+            "not_reachable",
+            lead
+            + " Aucune explication simple (échange, recopie, faute de frappe, autre base, 1–2 répondants) ne convient.",
+        )
     first = ranked[0]
     text = f"{lead} Explication la plus probable : {first[2]}."
     rest = [c[2] for c in ranked[1:limit]]
@@ -458,42 +523,68 @@ def check_granularity(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     column_base = _column_bases(t)
     rows = []
     for (item, seg), cell in t.cells.items():
-        base = dict(location=t.location(cell), figure=t.figure(cell), printed=cell.printed, check="granularity",
-                    question=cell.question, item=item, segment=seg)
+        base = dict(
+            location=t.location(cell),
+            figure=t.figure(cell),
+            printed=cell.printed,
+            check="granularity",
+            question=cell.question,
+            item=item,
+            segment=seg,
+        )
         lo, hi = cell.lo_hi
         if cell.counts:
             c = cell.count
             note = f"{cell.printed} = {_frac(c, cell.n)} ({_what(cell, c)})."
             if _places(cell.printed) < cell.places:
-                note += (f" « {cell.printed} » est lu {format_fr(cell.value, cell.places)} : zéro(s) final(s) "
-                         "omis, comme partout dans le rapport.")
+                note += (
+                    f" « {cell.printed} » est lu {format_fr(cell.value, cell.places)} : zéro(s) final(s) "
+                    "omis, comme partout dans le rapport."
+                )
             rows.append(_row(**base, expected=_frac(c, cell.n), verdict="consistent", explanation=note))
             continue
         exact = Fraction(str(cell.value))
         if exact * cell.n < lo or exact * cell.n > hi:
             what = "une moyenne de scores 1 à 3" if cell.kind == "agreement3" else "une part entre 0 et 1"
-            rows.append(_row(**base, expected="—", verdict="inconsistent", cause="not_reachable",
-                             explanation=f"{cell.printed} ne peut pas être {what}."))
+            rows.append(
+                _row(
+                    **base,
+                    expected="—",
+                    verdict="inconsistent",
+                    cause="not_reachable",
+                    explanation=f"{cell.printed} ne peut pas être {what}.",
+                )
+            )
             continue
         below = [c for c in range(lo, hi + 1) if _q(Fraction(c, cell.n), cell.places) < cell.value]
         above = [c for c in range(lo, hi + 1) if _q(Fraction(c, cell.n), cell.places) > cell.value]
         near = [c for c in (below[-1] if below else None, above[0] if above else None) if c is not None]
-        expected = " ou ".join(f"{_show(_q(Fraction(c, cell.n), cell.places), cell.places)} ({_frac(c, cell.n)})"
-                               for c in near)
-        lead = (f"{cell.printed} n'est atteignable par aucun {'total de scores' if cell.kind == 'agreement3' else 'effectif'}"
-                f" sur n = {cell.n} (arrondi au demi supérieur, {cell.places} décimales) ; voisins : {expected}.")
+        expected = " ou ".join(
+            f"{_show(_q(Fraction(c, cell.n), cell.places), cell.places)} ({_frac(c, cell.n)})" for c in near
+        )
+        lead = (
+            f"{cell.printed} n'est atteignable par aucun {'total de scores' if cell.kind == 'agreement3' else 'effectif'}"
+            f" sur n = {cell.n} (arrondi au demi supérieur, {cell.places} décimales) ; voisins : {expected}."
+        )
         candidates = []
         if (cell.question, seg) in column_base:
             m = column_base[(cell.question, seg)]
-            candidates.append((-1, "different_base_n",
-                               f"toute la colonne {spec.label(seg)} de {cell.question} s'obtient avec n = {m} "
-                               f"au lieu de {cell.n} ({cell.printed} = {_frac(cell.reachable_with(m)[0], m)})"))
+            candidates.append(
+                (
+                    -1,
+                    "different_base_n",
+                    f"toute la colonne {spec.label(seg)} de {cell.question} s'obtient avec n = {m} "
+                    f"au lieu de {cell.n} ({cell.printed} = {_frac(cell.reachable_with(m)[0], m)})",
+                )
+            )
         needed = _needed_from_row(t, cell)
         if needed is not None:
             for cause, text in _diagnose(t, cell, needed):
                 if cause == "off_by_respondents":
                     continue
-                candidates.append((0, cause, f"les autres colonnes de la ligne imposent {_frac(needed, cell.n)} ; {text}"))
+                candidates.append(
+                    (0, cause, f"les autres colonnes de la ligne imposent {_frac(needed, cell.n)} ; {text}")
+                )
         if not any(c[1] in ("truncated", "rounding_rule") for c in candidates):
             for k in range(lo, hi + 1):
                 found = _rounding_causes(Fraction(k, cell.n), cell)
@@ -503,13 +594,23 @@ def check_granularity(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         for c in near:
             v = _q(Fraction(c, cell.n), cell.places)
             if _transposed(cell.value, v, cell.places):
-                candidates.append((1, "transposed_digits", f"chiffres intervertis de {_show(v, cell.places)} ({_frac(c, cell.n)})"))
+                candidates.append(
+                    (1, "transposed_digits", f"chiffres intervertis de {_show(v, cell.places)} ({_frac(c, cell.n)})")
+                )
             elif _one_digit(cell.value, v, cell.places):
-                candidates.append((1, "one_digit_typo", f"faute d'un chiffre sur {_show(v, cell.places)} ({_frac(c, cell.n)})"))
+                candidates.append(
+                    (1, "one_digit_typo", f"faute d'un chiffre sur {_show(v, cell.places)} ({_frac(c, cell.n)})")
+                )
         bases = [m for m in _other_bases(spec, cell.n) if cell.reachable_with(m)]
         if bases:
-            candidates.append((1, "base_cell", "atteignable avec n = " + ", ".join(
-                f"{m} ({_frac(cell.reachable_with(m)[0], m)})" for m in bases[:3])))
+            candidates.append(
+                (
+                    1,
+                    "base_cell",
+                    "atteignable avec n = "
+                    + ", ".join(f"{m} ({_frac(cell.reachable_with(m)[0], m)})" for m in bases[:3]),
+                )
+            )
         column = [c for c in candidates if c[0] == -1]
         ranked = column + _rank([(0, tag, text) for i, tag, text in candidates if i >= 0])
         cause, text = _compose(lead, ranked)
@@ -568,15 +669,26 @@ def check_rounding(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             if up == even or cell.value not in (up, even):
                 continue
             ok = cell.value == up
-            rows.append(_row(location=t.location(cell), figure=t.figure(cell), printed=cell.printed,
-                             expected=_show(up, cell.places), check="rounding",
-                             verdict="consistent" if ok else "inconsistent",
-                             cause="" if ok else "rounding_rule",
-                             explanation=(f"{_frac(c, cell.n)} = {format_fr(exact, cell.places + 1)} tombe à mi-chemin : "
-                                          f"arrondi au demi supérieur {_show(up, cell.places)}, au pair "
-                                          f"{_show(even, cell.places)} ; le rapport imprime {cell.printed}"
-                                          + (" (demi supérieur)." if ok else " : arrondi au pair, pas au demi supérieur.")),
-                             question=cell.question, item=item, segment=seg))
+            rows.append(
+                _row(
+                    location=t.location(cell),
+                    figure=t.figure(cell),
+                    printed=cell.printed,
+                    expected=_show(up, cell.places),
+                    check="rounding",
+                    verdict="consistent" if ok else "inconsistent",
+                    cause="" if ok else "rounding_rule",
+                    explanation=(
+                        f"{_frac(c, cell.n)} = {format_fr(exact, cell.places + 1)} tombe à mi-chemin : "
+                        f"arrondi au demi supérieur {_show(up, cell.places)}, au pair "
+                        f"{_show(even, cell.places)} ; le rapport imprime {cell.printed}"
+                        + (" (demi supérieur)." if ok else " : arrondi au pair, pas au demi supérieur.")
+                    ),
+                    question=cell.question,
+                    item=item,
+                    segment=seg,
+                )
+            )
     return _frame(rows)
 
 
@@ -588,8 +700,8 @@ class _Foot:
     table: str
     tous: _Cell
     segs: dict
-    combos: list            # possible totals from the segments
-    expected: int | None    # the total from the nearest segment counts
+    combos: list  # possible totals from the segments
+    expected: int | None  # the total from the nearest segment counts
     ok: bool
     testable: bool
 
@@ -651,30 +763,38 @@ def check_cross_footing(published: pd.DataFrame, spec: TableSpec) -> pd.DataFram
     for f, g in combinations(bad, 2):
         if f.question != g.question or f.item in explained or g.item in explained:
             continue
-        if _foot_ok(t, f.item, {spec.all_code: g.tous.printed}) and _foot_ok(t, g.item, {spec.all_code: f.tous.printed}):
+        if _foot_ok(t, f.item, {spec.all_code: g.tous.printed}) and _foot_ok(
+            t, g.item, {spec.all_code: f.tous.printed}
+        ):
             for a, b in ((f, g), (g, f)):
-                explained[a.item] = ("swapped_cells",
-                                     f"les cellules {spec.label(spec.all_code)} de {f.item} et {g.item} sont interverties : "
-                                     f"les segments donnent {_show(_q(Fraction(a.expected, N), a.tous.places), a.tous.places)} "
-                                     f"pour {a.item}, valeur imprimée à la ligne {b.item}")
+                explained[a.item] = (
+                    "swapped_cells",
+                    f"les cellules {spec.label(spec.all_code)} de {f.item} et {g.item} sont interverties : "
+                    f"les segments donnent {_show(_q(Fraction(a.expected, N), a.tous.places), a.tous.places)} "
+                    f"pour {a.item}, valeur imprimée à la ligne {b.item}",
+                )
             continue
         for s in spec.segments:
             if _foot_ok(t, f.item, {s: g.segs[s].printed}) and _foot_ok(t, g.item, {s: f.segs[s].printed}):
                 for a, b in ((f, g), (g, f)):
-                    explained[a.item] = ("swapped_cells",
-                                         f"les cellules {spec.label(s)} de {f.item} ({f.segs[s].printed}) et de {g.item} "
-                                         f"({g.segs[s].printed}) sont interverties : une fois échangées, les deux lignes "
-                                         f"se recoupent avec {spec.label(spec.all_code)}")
+                    explained[a.item] = (
+                        "swapped_cells",
+                        f"les cellules {spec.label(s)} de {f.item} ({f.segs[s].printed}) et de {g.item} "
+                        f"({g.segs[s].printed}) sont interverties : une fois échangées, les deux lignes "
+                        f"se recoupent avec {spec.label(spec.all_code)}",
+                    )
                 break
     for f in bad:
         if f.item in explained:
             continue
         for s1, s2 in combinations(spec.segments, 2):
             if _foot_ok(t, f.item, {s1: f.segs[s2].printed, s2: f.segs[s1].printed}):
-                explained[f.item] = ("swapped_columns",
-                                     f"les valeurs {spec.label(s1)} ({f.segs[s1].printed}) et {spec.label(s2)} "
-                                     f"({f.segs[s2].printed}) sont interverties : échangées, elles redonnent "
-                                     f"{spec.label(spec.all_code)} = {f.tous.printed}")
+                explained[f.item] = (
+                    "swapped_columns",
+                    f"les valeurs {spec.label(s1)} ({f.segs[s1].printed}) et {spec.label(s2)} "
+                    f"({f.segs[s2].printed}) sont interverties : échangées, elles redonnent "
+                    f"{spec.label(spec.all_code)} = {f.tous.printed}",
+                )
                 break
 
     # 2. the same shift across a question; one other base for a whole column
@@ -687,9 +807,11 @@ def check_cross_footing(published: pd.DataFrame, spec: TableSpec) -> pd.DataFram
         for m in [m for d in (1, 2, 3, 4) for m in (N - d, N + d)]:
             if len(fs) >= 2 and all(_q(Fraction(f.expected, m), f.tous.places) == f.tous.value for f in qfeet):
                 for f in fs:
-                    explained[f.item] = ("different_base_n",
-                                         f"toute la colonne {spec.label(spec.all_code)} de {q} s'obtient en rapportant la "
-                                         f"somme des segments à n = {m} au lieu de {N} ({f.expected}/{m})")
+                    explained[f.item] = (
+                        "different_base_n",
+                        f"toute la colonne {spec.label(spec.all_code)} de {q} s'obtient en rapportant la "
+                        f"somme des segments à n = {m} au lieu de {N} ({f.expected}/{m})",
+                    )
                 break
         groups: dict[int, list[_Foot]] = {}
         for f in fs:
@@ -701,41 +823,66 @@ def check_cross_footing(published: pd.DataFrame, spec: TableSpec) -> pd.DataFram
             names = ", ".join(sorted(g.item for g in group))
             total = len(t.rows[q])
             for f in group:
-                explained[f.item] = ("systematic_shift",
-                                     f"même écart de {'+' if d > 0 else '−'}{_units(t, f.tous, abs(d))} sur {len(group)} "
-                                     f"items de {q} sur {total} "
-                                     f"({names}) : " + (
-                                         f"un répondant ayant choisi ces {len(group)} items semble manquer au numérateur de "
-                                         f"la colonne {spec.label(spec.all_code)} (le dénominateur reste {N})"
-                                         if d == -1 else
-                                         f"{abs(d)} réponses de {'moins' if d < 0 else 'trop'} par item dans la colonne "
-                                         f"{spec.label(spec.all_code)}"))
+                explained[f.item] = (
+                    "systematic_shift",
+                    f"même écart de {'+' if d > 0 else '−'}{_units(t, f.tous, abs(d))} sur {len(group)} "
+                    f"items de {q} sur {total} "
+                    f"({names}) : "
+                    + (
+                        f"un répondant ayant choisi ces {len(group)} items semble manquer au numérateur de "
+                        f"la colonne {spec.label(spec.all_code)} (le dénominateur reste {N})"
+                        if d == -1
+                        else f"{abs(d)} réponses de {'moins' if d < 0 else 'trop'} par item dans la colonne "
+                        f"{spec.label(spec.all_code)}"
+                    ),
+                )
 
     rows = []
     for f in feet:
         tous = f.tous
-        base = dict(location=t.location(tous), figure=t.figure(tous), printed=tous.printed, check="cross_footing",
-                    question=f.question, item=f.item, segment=spec.all_code)
+        base = dict(
+            location=t.location(tous),
+            figure=t.figure(tous),
+            printed=tous.printed,
+            check="cross_footing",
+            question=f.question,
+            item=f.item,
+            segment=spec.all_code,
+        )
         if not f.testable:
             unreachable = [c for c in f.segs.values() if not c.counts]
-            rows.append(_row(**base, expected="—", verdict="not_testable",
-                             explanation="valeur(s) de segment non atteignable(s) : " + ", ".join(
-                                 f"{spec.label(c.segment)} {c.printed} (n = {c.n})" for c in unreachable)
-                             + " (voir le contrôle de granularité)."))
+            rows.append(
+                _row(
+                    **base,
+                    expected="—",
+                    verdict="not_testable",
+                    explanation="valeur(s) de segment non atteignable(s) : "
+                    + ", ".join(f"{spec.label(c.segment)} {c.printed} (n = {c.n})" for c in unreachable)
+                    + " (voir le contrôle de granularité).",
+                )
+            )
             continue
         parts = " + ".join(f"{_frac(c.count, c.n)}" for c in f.segs.values())
         exp_value = _q(Fraction(f.expected, N), tous.places)
         sums = f"{spec.label(spec.all_code)} = ({' + '.join(str(c.count) for c in f.segs.values())}) / {N}"
         if f.ok:
-            rows.append(_row(**base, expected=_show(exp_value, tous.places), verdict="consistent",
-                             explanation=f"{parts} → {sums} = {_show(exp_value, tous.places)}."))
+            rows.append(
+                _row(
+                    **base,
+                    expected=_show(exp_value, tous.places),
+                    verdict="consistent",
+                    explanation=f"{parts} → {sums} = {_show(exp_value, tous.places)}.",
+                )
+            )
             continue
         lead = f"{parts} → {sums} = {_show(exp_value, tous.places)}, imprimé {tous.printed}."
         lo_seg = min(c.value for c in f.segs.values())
         hi_seg = max(c.value for c in f.segs.values())
         if tous.value < lo_seg or tous.value > hi_seg:
-            lead += (f" {tous.printed} est hors de l'intervalle des segments [{_show(lo_seg, tous.places)} ; "
-                     f"{_show(hi_seg, tous.places)}] : impossible quel que soit l'arrondi.")
+            lead += (
+                f" {tous.printed} est hors de l'intervalle des segments [{_show(lo_seg, tous.places)} ; "
+                f"{_show(hi_seg, tous.places)}] : impossible quel que soit l'arrondi."
+            )
         if f.item in explained:
             cause, text = explained[f.item]
             others = _row_candidates(t, f)
@@ -745,8 +892,9 @@ def check_cross_footing(published: pd.DataFrame, spec: TableSpec) -> pd.DataFram
                 text += " Aussi compatible : " + " ; ".join(alt) + "."
         else:
             cause, text = _compose(lead, _row_candidates(t, f))
-        rows.append(_row(**base, expected=_show(exp_value, tous.places), verdict="inconsistent",
-                         cause=cause, explanation=text))
+        rows.append(
+            _row(**base, expected=_show(exp_value, tous.places), verdict="inconsistent", cause=cause, explanation=text)
+        )
     return _frame(rows)
 
 
@@ -814,30 +962,54 @@ def check_choose_one(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
                 sums[(q, s)] = sum(c.count for c in cells)
     for q in _choose_one_questions(t):
         items = t.rows[q]
-        printed_as = "" if spec.kinds[q] == "single" else (
-            " (question à choix multiples dans le codebook, imprimée comme à choix unique : ses colonnes somment à n ± 1)")
+        printed_as = (
+            ""
+            if spec.kinds[q] == "single"
+            else (
+                " (question à choix multiples dans le codebook, imprimée comme à choix unique : ses colonnes somment à n ± 1)"
+            )
+        )
         for s in spec.columns:
             cells = [t.get(i, s) for i in items]
             n = spec.n(s)
-            base = dict(location=f"Question {q.lstrip('q')}, tableau {cells[0].table}",
-                        figure=f"{q}, somme {spec.label(s)}",
-                        printed=" + ".join(c.printed for c in cells), check="choose_one", question=q,
-                        item="", segment=s)
+            base = dict(
+                location=f"Question {q.lstrip('q')}, tableau {cells[0].table}",
+                figure=f"{q}, somme {spec.label(s)}",
+                printed=" + ".join(c.printed for c in cells),
+                check="choose_one",
+                question=q,
+                item="",
+                segment=s,
+            )
             if any(not c.counts for c in cells):
-                rows.append(_row(**base, expected=str(n), verdict="not_testable",
-                                 explanation="une valeur de la colonne n'est pas atteignable (voir granularité)."))
+                rows.append(
+                    _row(
+                        **base,
+                        expected=str(n),
+                        verdict="not_testable",
+                        explanation="une valeur de la colonne n'est pas atteignable (voir granularité).",
+                    )
+                )
                 continue
             total = sums[(q, s)]
             detail = " + ".join(str(c.count) for c in cells)
             if total == n:
-                rows.append(_row(**base, expected=str(n), verdict="consistent",
-                                 explanation=f"{detail} = {total} = n{printed_as}."))
+                rows.append(
+                    _row(
+                        **base,
+                        expected=str(n),
+                        verdict="consistent",
+                        explanation=f"{detail} = {total} = n{printed_as}.",
+                    )
+                )
                 continue
             d = total - n
-            text = (f"{detail} = {total} choix pour {n} répondants{printed_as} : "
-                    + (f"{'un répondant a' if d == 1 else f'{d} répondants ont'} coché plusieurs réponses, "
-                       f"ou une cellule compte {d} de trop"
-                       if d > 0 else f"{-d} répondant(s) sans réponse, ou une cellule compte {-d} de moins"))
+            text = f"{detail} = {total} choix pour {n} répondants{printed_as} : " + (
+                f"{'un répondant a' if d == 1 else f'{d} répondants ont'} coché plusieurs réponses, "
+                f"ou une cellule compte {d} de trop"
+                if d > 0
+                else f"{-d} répondant(s) sans réponse, ou une cellule compte {-d} de moins"
+            )
             if s != spec.all_code:
                 fixes = []
                 for c in cells:
@@ -847,20 +1019,33 @@ def check_choose_one(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
                         tous = t.get(c.item, spec.all_code)
                         others = sum(t.get(c.item, o).count for o in spec.segments if o != s)
                         if tous is not None and tous.counts and tous.count == new + others:
-                            fixes.append(f"{c.item} {spec.label(s)} {c.printed} → "
-                                         f"{_show(_q(Fraction(new, c.n), c.places), c.places)}")
+                            fixes.append(
+                                f"{c.item} {spec.label(s)} {c.printed} → "
+                                f"{_show(_q(Fraction(new, c.n), c.places), c.places)}"
+                            )
                 if fixes:
-                    text += (" ; seule correction d'une cellule qui redonne aussi la valeur "
-                             f"{spec.label(spec.all_code)} imprimée de sa ligne : " + ", ".join(fixes))
+                    text += (
+                        " ; seule correction d'une cellule qui redonne aussi la valeur "
+                        f"{spec.label(spec.all_code)} imprimée de sa ligne : " + ", ".join(fixes)
+                    )
             else:
                 seg_total = [sums.get((q, o)) for o in spec.segments]
                 if all(v is not None for v in seg_total):
                     if sum(seg_total) == total:
-                        text += (f" ; la colonne {spec.label(s)} somme à {total} = "
-                                 + " + ".join(str(v) for v in seg_total)
-                                 + " : elle compte le même surplus que les segments")
-            rows.append(_row(**base, expected=str(n), verdict="inconsistent",
-                             cause="extra_choice" if d > 0 else "missing_choice", explanation=text + "."))
+                        text += (
+                            f" ; la colonne {spec.label(s)} somme à {total} = "
+                            + " + ".join(str(v) for v in seg_total)
+                            + " : elle compte le même surplus que les segments"
+                        )
+            rows.append(
+                _row(
+                    **base,
+                    expected=str(n),
+                    verdict="inconsistent",
+                    cause="extra_choice" if d > 0 else "missing_choice",
+                    explanation=text + ".",
+                )
+            )
     return _frame(rows)
 
 
@@ -885,10 +1070,18 @@ def check_sort_order(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         location = f"Question {q.lstrip('q')}, tableau {table}"
         in_order = [i for i in order if i in items]
         if items == in_order:
-            rows.append(_row(location=location, figure=f"ordre du tableau {table}", printed=" ; ".join(items),
-                             expected="ordre du questionnaire", verdict="consistent", check="sort_order",
-                             explanation="tableau imprimé dans l'ordre du questionnaire : aucun tri à vérifier.",
-                             question=q))
+            rows.append(
+                _row(
+                    location=location,
+                    figure=f"ordre du tableau {table}",
+                    printed=" ; ".join(items),
+                    expected="ordre du questionnaire",
+                    verdict="consistent",
+                    check="sort_order",
+                    explanation="tableau imprimé dans l'ordre du questionnaire : aucun tri à vérifier.",
+                    question=q,
+                )
+            )
             continue
         values = [c.value for c in cells]
         desc = sum(a > b for a, b in zip(values, values[1:]))
@@ -897,22 +1090,41 @@ def check_sort_order(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         direction = "décroissant" if descending else "croissant"
         breaks = [(a, b) for a, b in zip(cells, cells[1:]) if (a.value < b.value if descending else a.value > b.value)]
         if not breaks:
-            rows.append(_row(location=location, figure=f"ordre du tableau {table}",
-                             printed=" ; ".join(f"{c.item} {c.printed}" for c in cells),
-                             expected=f"ordre {direction} de {spec.label(spec.all_code)}", verdict="consistent",
-                             check="sort_order", question=q,
-                             explanation=f"lignes triées par {spec.label(spec.all_code)} {direction} (ex aequo admis)."))
+            rows.append(
+                _row(
+                    location=location,
+                    figure=f"ordre du tableau {table}",
+                    printed=" ; ".join(f"{c.item} {c.printed}" for c in cells),
+                    expected=f"ordre {direction} de {spec.label(spec.all_code)}",
+                    verdict="consistent",
+                    check="sort_order",
+                    question=q,
+                    explanation=f"lignes triées par {spec.label(spec.all_code)} {direction} (ex aequo admis).",
+                )
+            )
             continue
         for a, b in breaks:
             feet_ok = all(_foot_ok(t, c.item, {}) for c in (a, b) if t.complete(c.item))
-            text = (f"tableau trié par {spec.label(spec.all_code)} {direction} sauf {a.item} ({a.printed}) imprimé "
-                    f"avant {b.item} ({b.printed}) : échanger ces deux lignes voisines rétablit l'ordre")
+            text = (
+                f"tableau trié par {spec.label(spec.all_code)} {direction} sauf {a.item} ({a.printed}) imprimé "
+                f"avant {b.item} ({b.printed}) : échanger ces deux lignes voisines rétablit l'ordre"
+            )
             if feet_ok:
                 text += " ; les deux valeurs se recoupent avec les segments, c'est donc l'ordre qui est faux, pas les valeurs"
-            rows.append(_row(location=f"{location}, lignes {a.pos}–{b.pos}", figure=f"{a.item} avant {b.item}",
-                             printed=f"{a.printed} puis {b.printed}", expected=f"{b.item} avant {a.item}",
-                             verdict="inconsistent", cause="out_of_order", check="sort_order",
-                             explanation=text + ".", question=q, item=f"{a.item}|{b.item}"))
+            rows.append(
+                _row(
+                    location=f"{location}, lignes {a.pos}–{b.pos}",
+                    figure=f"{a.item} avant {b.item}",
+                    printed=f"{a.printed} puis {b.printed}",
+                    expected=f"{b.item} avant {a.item}",
+                    verdict="inconsistent",
+                    cause="out_of_order",
+                    check="sort_order",
+                    explanation=text + ".",
+                    question=q,
+                    item=f"{a.item}|{b.item}",
+                )
+            )
     return _frame(rows)
 
 
@@ -973,8 +1185,11 @@ def percent_sum_bases(percents: list[Decimal], *, places: int = 0, max_n: int = 
         lo = hi = 0
         feasible = True
         for p in percents:
-            ks = [k for k in range(0, n + 1) if _q(Fraction(100 * k, n), places) == p] if n <= 60 else \
-                _counts(p / 100, places + 2, n, 0, n)
+            ks = (
+                [k for k in range(0, n + 1) if _q(Fraction(100 * k, n), places) == p]
+                if n <= 60
+                else _counts(p / 100, places + 2, n, 0, n)
+            )
             if not ks:
                 feasible = False
                 break
@@ -985,8 +1200,9 @@ def percent_sum_bases(percents: list[Decimal], *, places: int = 0, max_n: int = 
     return out
 
 
-def wave_quantities(tables: dict[str, pd.DataFrame], *, labels: dict[str, str] | None = None
-                    ) -> dict[str, tuple[Fraction, str]]:
+def wave_quantities(
+    tables: dict[str, pd.DataFrame], *, labels: dict[str, str] | None = None
+) -> dict[str, tuple[Fraction, str]]:
     """Named counts computed from a wave's side tables: what count claims are checked against.
 
     ``respondents.count[.<segment>]``, ``respondents.max_no.<segment>``,
@@ -1003,10 +1219,11 @@ def wave_quantities(tables: dict[str, pd.DataFrame], *, labels: dict[str, str] |
             q[f"respondents.count.{seg}"] = (Fraction(len(sub)), f"répondants {labels.get(seg, seg)} de la liste")
             top = sub.loc[sub["respondent_no"].astype(int).idxmax()]
             name = top["name_as_printed"] if "name_as_printed" in sub.columns else ""
-            q[f"respondents.max_no.{seg}"] = (Fraction(int(top["respondent_no"])),
-                                              f"N° le plus élevé de la colonne {labels.get(seg, seg)} "
-                                              f"(N°{int(top['respondent_no'])}"
-                                              + (f", {name}" if name else "") + ")")
+            q[f"respondents.max_no.{seg}"] = (
+                Fraction(int(top["respondent_no"])),
+                f"N° le plus élevé de la colonne {labels.get(seg, seg)} "
+                f"(N°{int(top['respondent_no'])}" + (f", {name}" if name else "") + ")",
+            )
     for name, frame in tables.items():
         cols = set(frame.columns)
         if {"indicator", "value"} <= cols:
@@ -1014,7 +1231,7 @@ def wave_quantities(tables: dict[str, pd.DataFrame], *, labels: dict[str, str] |
                 if pd.isna(r["value"]):
                     continue
                 label = f"{name}.{r['indicator']}"
-                q[label] = (Fraction(str(r["value"])).limit_denominator(10 ** 6), label)
+                q[label] = (Fraction(str(r["value"])).limit_denominator(10**6), label)
                 if "base" in cols and not pd.isna(r["base"]):
                     q[f"{label}.base"] = (Fraction(int(r["base"])), f"base de {label}")
         if {"response_percent_as_printed", "response_count"} <= cols:
@@ -1045,8 +1262,14 @@ def _relation_holds(a, rel: str, b) -> bool:
 _REL_FR = {"<": "<", ">": ">", "<=": "≤", ">=": "≥", "=": "="}
 
 
-def check_claims(claims: pd.DataFrame, published: pd.DataFrame | None, spec: TableSpec | None,
-                 quantities: dict | None = None, *, flagged: set | None = None) -> pd.DataFrame:
+def check_claims(
+    claims: pd.DataFrame,
+    published: pd.DataFrame | None,
+    spec: TableSpec | None,
+    quantities: dict | None = None,
+    *,
+    flagged: set | None = None,
+) -> pd.DataFrame:
     """Every claim of the narrative (``narrative_claims.csv``) against the tables and counts.
 
     ``flagged``: (item, segment) cells that fail cross-footing, mentioned when
@@ -1071,8 +1294,14 @@ def check_claims(claims: pd.DataFrame, published: pd.DataFrame | None, spec: Tab
 
 
 def _claim_row(c: dict, **kw) -> dict:
-    base = dict(location=c["location"], figure=f"{c['claim_id']} : {c['text']}", check="text",
-                question=c["question"], item=c["item"], segment=c["segment"])
+    base = dict(
+        location=c["location"],
+        figure=f"{c['claim_id']} : {c['text']}",
+        check="text",
+        question=c["question"],
+        item=c["item"],
+        segment=c["segment"],
+    )
     base.update(kw)
     return _row(**base)
 
@@ -1090,11 +1319,25 @@ def _claim_rows(c: dict, t: _Tables | None, quantities: dict, flagged: set) -> l
     if kind in ("count", "base", "grim", "bands"):
         return [_count_claim(c, quantities)]
     if t is None:
-        return [_claim_row(c, printed=c["claimed"], expected="—", verdict="not_testable",
-                           explanation="pas de tableau publié pour cette vague.")]
+        return [
+            _claim_row(
+                c,
+                printed=c["claimed"],
+                expected="—",
+                verdict="not_testable",
+                explanation="pas de tableau publié pour cette vague.",
+            )
+        ]
     spec = t.spec
-    handler = {"value": _value_claim, "comparison": _comparison_claim, "level": _level_claim,
-               "count_chose": _chose_claim, "rank": _rank_claim, "gap": _gap_claim, "spread": _spread_claim}[kind]
+    handler = {
+        "value": _value_claim,
+        "comparison": _comparison_claim,
+        "level": _level_claim,
+        "count_chose": _chose_claim,
+        "rank": _rank_claim,
+        "gap": _gap_claim,
+        "spread": _spread_claim,
+    }[kind]
     return [handler(c, t, spec, flagged)]
 
 
@@ -1123,10 +1366,18 @@ def _value_claim(c, t, spec, flagged):
             continue
         ov = other.value.quantize(Decimal(1).scaleb(-places))
         if ov == claimed:
-            cands.append((0, "reversed", f"c'est la valeur {spec.label(seg)} de la même ligne : segments cités à l'envers"))
+            cands.append(
+                (0, "reversed", f"c'est la valeur {spec.label(seg)} de la même ligne : segments cités à l'envers")
+            )
         elif _one_digit(claimed, ov, places) or _transposed(claimed, ov, places):
-            cands.append((5, "reversed", f"à un chiffre près, c'est la valeur {spec.label(seg)} ({other.printed}) : "
-                                         f"segments cités à l'envers, avec une faute de frappe"))
+            cands.append(
+                (
+                    5,
+                    "reversed",
+                    f"à un chiffre près, c'est la valeur {spec.label(seg)} ({other.printed}) : "
+                    f"segments cités à l'envers, avec une faute de frappe",
+                )
+            )
     if _transposed(claimed, shown, places):
         cands.append((1, "transposed_digits", f"chiffres intervertis de {cell.printed}"))
     elif _one_digit(claimed, shown, places):
@@ -1140,12 +1391,25 @@ def _value_claim(c, t, spec, flagged):
             break
     ks = _counts(claimed, places, cell.n, *cell.lo_hi)
     if ks and cell.counts and 0 < abs(ks[0] - cell.count) <= 2:
-        cands.append((4, "off_by_respondents", f"{c['claimed']} = {_frac(ks[0], cell.n)}, soit "
-                                                f"{abs(ks[0] - cell.count)} {t.unit(cell)} d'écart avec {_frac(cell.count, cell.n)}"))
+        cands.append(
+            (
+                4,
+                "off_by_respondents",
+                f"{c['claimed']} = {_frac(ks[0], cell.n)}, soit "
+                f"{abs(ks[0] - cell.count)} {t.unit(cell)} d'écart avec {_frac(cell.count, cell.n)}",
+            )
+        )
     if not ks:
-        fits = [m for m in [*spec.sizes.values(), spec.n_all] if m != cell.n and _counts(claimed, places, m, *_range(cell.kind, m))]
-        lead += (f" {c['claimed']} n'est d'ailleurs atteignable par aucun effectif sur n = {cell.n}"
-                 + (f" (il l'est avec n = {', '.join(map(str, fits))})" if fits else "") + ".")
+        fits = [
+            m
+            for m in [*spec.sizes.values(), spec.n_all]
+            if m != cell.n and _counts(claimed, places, m, *_range(cell.kind, m))
+        ]
+        lead += (
+            f" {c['claimed']} n'est d'ailleurs atteignable par aucun effectif sur n = {cell.n}"
+            + (f" (il l'est avec n = {', '.join(map(str, fits))})" if fits else "")
+            + "."
+        )
     cands.sort(key=lambda x: x[0])
     cause, text = _compose(lead, cands)
     return _claim_row(c, printed=c["claimed"], expected=expected, verdict="inconsistent", cause=cause, explanation=text)
@@ -1166,23 +1430,34 @@ def _comparison_claim(c, t, spec, flagged):
     printed = f"{t.figure(left)} {_REL_FR[rel]} {right_name}"
     expected = f"{left.printed} contre {right.printed}"
     if _relation_holds(left.value, rel, right.value):
-        return _claim_row(c, printed=printed, expected=expected, verdict="consistent",
-                          explanation=f"{t.figure(left)} = {left.printed}, {right_name} = {right.printed}.")
+        return _claim_row(
+            c,
+            printed=printed,
+            expected=expected,
+            verdict="consistent",
+            explanation=f"{t.figure(left)} = {left.printed}, {right_name} = {right.printed}.",
+        )
     text = f"le tableau donne {t.figure(left)} = {left.printed} et {right_name} = {right.printed} : "
     if _relation_holds(right.value, rel, left.value):
         text += "la relation affirmée vaut dans l'autre sens"
         if c["versus"] in spec.columns and t.complete(left.item):
             swapped = {left.segment: right.printed, right.segment: left.printed}
             if _foot_ok(t, left.item, {}) and not _foot_ok(t, left.item, swapped):
-                text += (f" ; la valeur {spec.label(spec.all_code)} ({t.get(left.item, spec.all_code).printed}) "
-                         "confirme les colonnes imprimées : c'est le texte qui inverse les segments")
+                text += (
+                    f" ; la valeur {spec.label(spec.all_code)} ({t.get(left.item, spec.all_code).printed}) "
+                    "confirme les colonnes imprimées : c'est le texte qui inverse les segments"
+                )
             elif _foot_ok(t, left.item, swapped):
-                text += " ; les colonnes échangées se recouperaient aussi : le tableau a peut-être interverti les colonnes"
+                text += (
+                    " ; les colonnes échangées se recouperaient aussi : le tableau a peut-être interverti les colonnes"
+                )
         cause = "reversed"
     else:
         text += "les deux valeurs sont égales"
         cause = "contradicts_table"
-    return _claim_row(c, printed=printed, expected=expected, verdict="inconsistent", cause=cause, explanation=text + ".")
+    return _claim_row(
+        c, printed=printed, expected=expected, verdict="inconsistent", cause=cause, explanation=text + "."
+    )
 
 
 def _agree_range(cell: _Cell) -> tuple[int, int] | None:
@@ -1205,8 +1480,13 @@ def _level_claim(c, t, spec, flagged):
     printed = f"{c['item']} {c['segment'] if c['segment'] not in ('', '*') else 'tous segments'} {_REL_FR[rel]} {c['claimed']}"
     expected = " ; ".join(details)
     if not fails:
-        return _claim_row(c, printed=printed, expected=expected, verdict="consistent",
-                          explanation=f"{c['item']} : {expected} ({_REL_FR[rel]} {c['claimed']}).")
+        return _claim_row(
+            c,
+            printed=printed,
+            expected=expected,
+            verdict="consistent",
+            explanation=f"{c['item']} : {expected} ({_REL_FR[rel]} {c['claimed']}).",
+        )
     parts, agreement = [], False
     for cell in fails:
         s = f"{t.figure(cell)} = {cell.printed}, pas {_REL_FR[rel]} {c['claimed']}"
@@ -1217,16 +1497,25 @@ def _level_claim(c, t, spec, flagged):
         parts.append(s)
     text = " ; ".join(parts)
     if agreement:
-        text += (" ; seuil 2 = « d'accord », le critère du rapport lui-même (« score supérieur ou égal à 2 "
-                 "(entièrement d'accord et d'accord) »)")
-    others = [s for s in spec.columns if s not in _segments_of(c, spec)
-              and (cell := t.get(c["item"], s)) is not None and _relation_holds(cell.value, rel, threshold)]
+        text += (
+            " ; seuil 2 = « d'accord », le critère du rapport lui-même (« score supérieur ou égal à 2 "
+            "(entièrement d'accord et d'accord) »)"
+        )
+    others = [
+        s
+        for s in spec.columns
+        if s not in _segments_of(c, spec)
+        and (cell := t.get(c["item"], s)) is not None
+        and _relation_holds(cell.value, rel, threshold)
+    ]
     cause = "contradicts_table"
     if others and c["segment"] not in ("", "*"):
         holders = ", ".join(f"{spec.label(s)} ({t.get(c['item'], s).printed})" for s in others)
         text += f" ; l'affirmation vaut pour {holders}"
         cause = "reversed"
-    return _claim_row(c, printed=printed, expected=expected, verdict="inconsistent", cause=cause, explanation=text + ".")
+    return _claim_row(
+        c, printed=printed, expected=expected, verdict="inconsistent", cause=cause, explanation=text + "."
+    )
 
 
 def _chose_claim(c, t, spec, flagged):
@@ -1235,8 +1524,13 @@ def _chose_claim(c, t, spec, flagged):
     for seg in _segments_of(c, spec):
         cell = _cell_or_fail(t, c["item"], seg)
         if not cell.counts:
-            return _claim_row(c, printed=c["claimed"], expected="—", verdict="not_testable",
-                              explanation=f"{t.figure(cell)} = {cell.printed} n'est pas atteignable (voir granularité).")
+            return _claim_row(
+                c,
+                printed=c["claimed"],
+                expected="—",
+                verdict="not_testable",
+                explanation=f"{t.figure(cell)} = {cell.printed} n'est pas atteignable (voir granularité).",
+            )
         if cell.kind == "agreement3":
             lo, hi = _agree_range(cell)
             span = f"{lo}" if lo == hi else f"{lo} à {hi}"
@@ -1249,10 +1543,15 @@ def _chose_claim(c, t, spec, flagged):
             fails.append(cell)
     expected = " ; ".join(details)
     if not fails:
-        return _claim_row(c, printed=c["claimed"], expected=expected, verdict="consistent",
-                          explanation=f"{expected}.")
-    return _claim_row(c, printed=c["claimed"], expected=expected, verdict="inconsistent", cause="contradicts_table",
-                      explanation=f"le texte dit {claimed} répondant(s) ; le tableau : {expected}.")
+        return _claim_row(c, printed=c["claimed"], expected=expected, verdict="consistent", explanation=f"{expected}.")
+    return _claim_row(
+        c,
+        printed=c["claimed"],
+        expected=expected,
+        verdict="inconsistent",
+        cause="contradicts_table",
+        explanation=f"le texte dit {claimed} répondant(s) ; le tableau : {expected}.",
+    )
 
 
 def _rank_claim(c, t, spec, flagged):
@@ -1276,18 +1575,31 @@ def _rank_claim(c, t, spec, flagged):
             details.append(f"{spec.label(seg)} : {item} {cell.printed} ({_ordinal(position)} sur {len(cells)})")
             if not inside:
                 beyond = [x for x in cells if ((x.value > cell.value) if top else (x.value < cell.value))]
-                fails.append(f"{spec.label(seg)} : {item} = {cell.printed} n'est que {_ordinal(position)} "
-                             f"{'plus forte' if top else 'plus faible'} valeur sur {len(cells)} ("
-                             + ", ".join(f"{x.item} {x.printed}" for x in beyond) + " "
-                             + ("au-dessus" if top else "en dessous") + ")")
+                fails.append(
+                    f"{spec.label(seg)} : {item} = {cell.printed} n'est que {_ordinal(position)} "
+                    f"{'plus forte' if top else 'plus faible'} valeur sur {len(cells)} ("
+                    + ", ".join(f"{x.item} {x.printed}" for x in beyond)
+                    + " "
+                    + ("au-dessus" if top else "en dessous")
+                    + ")"
+                )
     expected = " ; ".join(details)
-    label = {"max": "la plus forte", "min": "la plus faible"}.get(rel, f"parmi les {k} {'premières' if top else 'dernières'}")
+    label = {"max": "la plus forte", "min": "la plus faible"}.get(
+        rel, f"parmi les {k} {'premières' if top else 'dernières'}"
+    )
     printed = f"{c['item']} {label}"
     if not fails:
-        return _claim_row(c, printed=printed, expected=expected, verdict="consistent",
-                          explanation=f"{expected} (ex aequo admis).")
-    return _claim_row(c, printed=printed, expected=expected, verdict="inconsistent", cause="contradicts_table",
-                      explanation=" ; ".join(fails) + ".")
+        return _claim_row(
+            c, printed=printed, expected=expected, verdict="consistent", explanation=f"{expected} (ex aequo admis)."
+        )
+    return _claim_row(
+        c,
+        printed=printed,
+        expected=expected,
+        verdict="inconsistent",
+        cause="contradicts_table",
+        explanation=" ; ".join(fails) + ".",
+    )
 
 
 def _ordinal(k: int) -> str:
@@ -1301,11 +1613,18 @@ def _gap_claim(c, t, spec, flagged):
     gap = abs(left.value - right.value)
     rel = c["relation"]
     ok = _relation_holds(gap, rel, threshold)
-    text = (f"écart |{left.printed} − {right.printed}| = {_show(gap, left.places)} "
-            f"({_REL_FR[rel]} {c['claimed']} {'vérifié' if ok else 'non vérifié'}).")
-    return _claim_row(c, printed=f"écart {_REL_FR[rel]} {c['claimed']}", expected=_show(gap, left.places),
-                      verdict="consistent" if ok else "inconsistent", cause="" if ok else "contradicts_table",
-                      explanation=text)
+    text = (
+        f"écart |{left.printed} − {right.printed}| = {_show(gap, left.places)} "
+        f"({_REL_FR[rel]} {c['claimed']} {'vérifié' if ok else 'non vérifié'})."
+    )
+    return _claim_row(
+        c,
+        printed=f"écart {_REL_FR[rel]} {c['claimed']}",
+        expected=_show(gap, left.places),
+        verdict="consistent" if ok else "inconsistent",
+        cause="" if ok else "contradicts_table",
+        explanation=text,
+    )
 
 
 def _spread_claim(c, t, spec, flagged):
@@ -1318,12 +1637,18 @@ def _spread_claim(c, t, spec, flagged):
     a, b = spread(c["segment"]), spread(c["versus"])
     rel = c["relation"]
     ok = _relation_holds(a, rel, b)
-    text = (f"étendue (max − min) des réponses : {spec.label(c['segment'])} {_show(a, spec.decimals)}, "
-            f"{spec.label(c['versus'])} {_show(b, spec.decimals)}.")
-    return _claim_row(c, printed=f"étendue {spec.label(c['segment'])} {_REL_FR[rel]} {spec.label(c['versus'])}",
-                      expected=f"{_show(a, spec.decimals)} contre {_show(b, spec.decimals)}",
-                      verdict="consistent" if ok else "inconsistent", cause="" if ok else "contradicts_table",
-                      explanation=text)
+    text = (
+        f"étendue (max − min) des réponses : {spec.label(c['segment'])} {_show(a, spec.decimals)}, "
+        f"{spec.label(c['versus'])} {_show(b, spec.decimals)}."
+    )
+    return _claim_row(
+        c,
+        printed=f"étendue {spec.label(c['segment'])} {_REL_FR[rel]} {spec.label(c['versus'])}",
+        expected=f"{_show(a, spec.decimals)} contre {_show(b, spec.decimals)}",
+        verdict="consistent" if ok else "inconsistent",
+        cause="" if ok else "contradicts_table",
+        explanation=text,
+    )
 
 
 def _count_claim(c: dict, quantities: dict) -> dict:
@@ -1343,13 +1668,20 @@ def _count_claim(c: dict, quantities: dict) -> dict:
         ok = _relation_holds(claimed, rel, computed)
         how = f"{c['claimed']} {_REL_FR[rel]} {shown}"
     if ok:
-        return _claim_row(c, printed=c["claimed"], expected=shown, verdict="consistent",
-                          explanation=f"données : {source} ; {how} : vérifié.")
+        return _claim_row(
+            c,
+            printed=c["claimed"],
+            expected=shown,
+            verdict="consistent",
+            explanation=f"données : {source} ; {how} : vérifié.",
+        )
     text = f"données : {source} ; le texte dit {c['claimed']}, or {how} est faux"
     if kind == "base":
         cause = "different_base_n"
-        text += (f" : la base ({c['claimed']}) n'est pas l'effectif de référence ({shown}), écart de "
-                 f"{_fmt_int(abs(claimed - computed))} ; le texte ne dit pas pourquoi")
+        text += (
+            f" : la base ({c['claimed']}) n'est pas l'effectif de référence ({shown}), écart de "
+            f"{_fmt_int(abs(claimed - computed))} ; le texte ne dit pas pourquoi"
+        )
     else:
         cause = "wrong_count"
         prefix = c["item"].split()[0].split(".")[0] + "."
@@ -1360,7 +1692,9 @@ def _count_claim(c: dict, quantities: dict) -> dict:
         others = [f"{_fmt_int(v[0])} {v[1]}" for k, v in related if v[0] != claimed and ".count" in k]
         if others:
             text += " ; la liste donne aussi " + ", ".join(others)
-    return _claim_row(c, printed=c["claimed"], expected=shown, verdict="inconsistent", cause=cause, explanation=text + ".")
+    return _claim_row(
+        c, printed=c["claimed"], expected=shown, verdict="inconsistent", cause=cause, explanation=text + "."
+    )
 
 
 def _grim_claim(c: dict, quantities: dict) -> dict:
@@ -1369,17 +1703,29 @@ def _grim_claim(c: dict, quantities: dict) -> dict:
     ks = _counts(value, places, n, 0, n)
     source = _expr_text(c["item"], quantities)
     if ks:
-        return _claim_row(c, printed=c["claimed"], expected=f"{ks[0]}/{n}", verdict="consistent",
-                          explanation=f"{c['claimed']} = {ks[0]}/{n} sur la base {source}.")
+        return _claim_row(
+            c,
+            printed=c["claimed"],
+            expected=f"{ks[0]}/{n}",
+            verdict="consistent",
+            explanation=f"{c['claimed']} = {ks[0]}/{n} sur la base {source}.",
+        )
     near = [m for d in range(1, 7) for m in (n - d, n + d) if m > 0 and _counts(value, places, m, 0, m)]
     lo = max([k for k in range(n + 1) if _q(Fraction(k, n), places) < value], default=None)
-    text = (f"{c['claimed']} n'est atteignable par aucun effectif sur n = {source}"
-            + (f" : {lo}/{n} = {format_fr(Fraction(100 * lo, n), places - 2)} %, "
-               f"{lo + 1}/{n} = {format_fr(Fraction(100 * (lo + 1), n), places - 2)} %" if lo is not None and lo < n else "")
-            + (f" ; il l'est avec n = {', '.join(map(str, sorted(near)[:4]))}" if near else "")
-            + " : autre base non dite, ou chiffre arrondi à la dizaine.")
-    return _claim_row(c, printed=c["claimed"], expected="—", verdict="inconsistent", cause="different_base_n",
-                      explanation=text)
+    text = (
+        f"{c['claimed']} n'est atteignable par aucun effectif sur n = {source}"
+        + (
+            f" : {lo}/{n} = {format_fr(Fraction(100 * lo, n), places - 2)} %, "
+            f"{lo + 1}/{n} = {format_fr(Fraction(100 * (lo + 1), n), places - 2)} %"
+            if lo is not None and lo < n
+            else ""
+        )
+        + (f" ; il l'est avec n = {', '.join(map(str, sorted(near)[:4]))}" if near else "")
+        + " : autre base non dite, ou chiffre arrondi à la dizaine."
+    )
+    return _claim_row(
+        c, printed=c["claimed"], expected="—", verdict="inconsistent", cause="different_base_n", explanation=text
+    )
 
 
 def _bands_claim(c: dict) -> dict:
@@ -1392,23 +1738,38 @@ def _bands_claim(c: dict) -> dict:
         bounds.append((int(m.group(1)), int(m.group(2)) if m.group(2) else None))
     gaps = [(a, b) for a, b in zip(bounds, bounds[1:]) if a[1] != b[0]]
     if not gaps:
-        return _claim_row(c, printed=c["claimed"], expected=c["claimed"], verdict="consistent",
-                          explanation="tranches contiguës : chaque borne haute est la borne basse de la suivante.")
+        return _claim_row(
+            c,
+            printed=c["claimed"],
+            expected=c["claimed"],
+            verdict="consistent",
+            explanation="tranches contiguës : chaque borne haute est la borne basse de la suivante.",
+        )
     texts, fixed = [], list(bands)
     cause = "contradicts_table"
     for a, b in gaps:
         hi, nxt = str(a[1]), str(b[0])
-        text = (f"la tranche {_fmt_int(a[0])} – {_fmt_int(a[1])} est suivie d'une tranche qui commence à "
-                f"{_fmt_int(b[0])} : les bornes ne se suivent pas")
+        text = (
+            f"la tranche {_fmt_int(a[0])} – {_fmt_int(a[1])} est suivie d'une tranche qui commence à "
+            f"{_fmt_int(b[0])} : les bornes ne se suivent pas"
+        )
         extra = len(hi) - len(nxt)
-        if extra > 0 and hi.startswith(nxt) and set(hi[len(nxt):]) == {"0"}:
-            text += (f" ; {_fmt_int(a[1])} a {'un zéro' if extra == 1 else f'{extra} zéros'} de trop : "
-                     f"la tranche est {_fmt_int(a[0])} – {_fmt_int(b[0])} (faute de frappe)")
+        if extra > 0 and hi.startswith(nxt) and set(hi[len(nxt) :]) == {"0"}:
+            text += (
+                f" ; {_fmt_int(a[1])} a {'un zéro' if extra == 1 else f'{extra} zéros'} de trop : "
+                f"la tranche est {_fmt_int(a[0])} – {_fmt_int(b[0])} (faute de frappe)"
+            )
             cause = "one_digit_typo"
         texts.append(text)
         fixed[bounds.index(a)] = f"{a[0]}-{b[0]}"
-    return _claim_row(c, printed=c["claimed"], expected="|".join(fixed), verdict="inconsistent", cause=cause,
-                      explanation=" ; ".join(texts) + ".")
+    return _claim_row(
+        c,
+        printed=c["claimed"],
+        expected="|".join(fixed),
+        verdict="inconsistent",
+        cause=cause,
+        explanation=" ; ".join(texts) + ".",
+    )
 
 
 def _sentence_footing(claims: pd.DataFrame, t: _Tables) -> list[dict]:
@@ -1423,17 +1784,30 @@ def _sentence_footing(claims: pd.DataFrame, t: _Tables) -> list[dict]:
         cell = t.get(item, spec.all_code)
         parsed = {s: _claim_reading(by_seg[s], spec.decimals) for s in spec.columns}
         figure = f"{item} : " + " / ".join(f"{spec.label(s)} {by_seg[s]}" for s in spec.columns)
-        base = dict(location=location, figure=figure, printed=by_seg[spec.all_code], check="text",
-                    question=cell.question if cell else "", item=item, segment=spec.all_code)
+        base = dict(
+            location=location,
+            figure=figure,
+            printed=by_seg[spec.all_code],
+            check="text",
+            question=cell.question if cell else "",
+            item=item,
+            segment=spec.all_code,
+        )
         ks = {}
         for s in spec.segments:
             v, places, _ = parsed[s]
             n = spec.n(s)
             found = _counts(v, places, n, *_range(cell.kind, n))
             if not found:
-                rows.append(_row(**base, expected="—", verdict="not_testable",
-                                 explanation=f"les chiffres cités ensemble ne peuvent être recoupés : {spec.label(s)} "
-                                             f"{by_seg[s]} n'est atteignable par aucun effectif sur n = {n}."))
+                rows.append(
+                    _row(
+                        **base,
+                        expected="—",
+                        verdict="not_testable",
+                        explanation=f"les chiffres cités ensemble ne peuvent être recoupés : {spec.label(s)} "
+                        f"{by_seg[s]} n'est atteignable par aucun effectif sur n = {n}.",
+                    )
+                )
                 break
             ks[s] = _nearest(found, v, n)
         else:
@@ -1443,17 +1817,32 @@ def _sentence_footing(claims: pd.DataFrame, t: _Tables) -> list[dict]:
             shown = f"{format_fr(exp * 100, places - 2)} %" if pct else _show(exp, places)
             detail = " + ".join(f"{ks[s]}/{spec.n(s)}" for s in spec.segments)
             if exp == v:
-                rows.append(_row(**base, expected=shown, verdict="consistent",
-                                 explanation=f"chiffres cités ensemble cohérents : {detail} → {total}/{spec.n_all}."))
+                rows.append(
+                    _row(
+                        **base,
+                        expected=shown,
+                        verdict="consistent",
+                        explanation=f"chiffres cités ensemble cohérents : {detail} → {total}/{spec.n_all}.",
+                    )
+                )
             else:
                 lo = min(parsed[s][0] for s in spec.segments)
                 hi = max(parsed[s][0] for s in spec.segments)
-                text = (f"chiffres cités ensemble incompatibles : {detail} → {total}/{spec.n_all} = {shown}, "
-                        f"le texte cite {by_seg[spec.all_code]}")
+                text = (
+                    f"chiffres cités ensemble incompatibles : {detail} → {total}/{spec.n_all} = {shown}, "
+                    f"le texte cite {by_seg[spec.all_code]}"
+                )
                 if v < lo or v > hi:
                     text += " (hors de l'intervalle des deux segments : impossible quel que soit l'arrondi)"
-                rows.append(_row(**base, expected=shown, verdict="inconsistent", cause="cross_footing",
-                                 explanation=text + " ; voir le recoupement du tableau."))
+                rows.append(
+                    _row(
+                        **base,
+                        expected=shown,
+                        verdict="inconsistent",
+                        cause="cross_footing",
+                        explanation=text + " ; voir le recoupement du tableau.",
+                    )
+                )
     return rows
 
 
@@ -1467,8 +1856,9 @@ def _band_bounds(code: str) -> tuple[int, int | None]:
     return low, high
 
 
-def check_sample(tables: dict[str, pd.DataFrame], *, sizes: dict[str, int] | None = None,
-                 labels: dict[str, str] | None = None) -> pd.DataFrame:
+def check_sample(
+    tables: dict[str, pd.DataFrame], *, sizes: dict[str, int] | None = None, labels: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Respondent list, staff and budget bands, sectors and percent tables against each other.
 
     Runs the checks whose tables are present; ``sizes`` are the segment sizes
@@ -1482,42 +1872,80 @@ def check_sample(tables: dict[str, pd.DataFrame], *, sizes: dict[str, int] | Non
         nos = sorted(int(x) for x in resp["respondent_no"])
         counts = resp["segment"].value_counts()
         ok = nos == list(range(1, len(nos) + 1))
-        rows.append(_row(location="Annexe III, « Qui a répondu ? »", figure="numéros des répondants",
-                         printed=f"N°1 à N°{max(nos)}", expected=f"{len(nos)} numéros distincts",
-                         verdict="consistent" if ok else "inconsistent", cause="" if ok else "wrong_count",
-                         check="sample",
-                         explanation=(f"N°1 à N°{len(nos)}, chacun une fois." if ok else
-                                      f"numéros manquants ou en double : {sorted(set(range(1, max(nos) + 1)) - set(nos))}.")))
+        rows.append(
+            _row(
+                location="Annexe III, « Qui a répondu ? »",
+                figure="numéros des répondants",
+                printed=f"N°1 à N°{max(nos)}",
+                expected=f"{len(nos)} numéros distincts",
+                verdict="consistent" if ok else "inconsistent",
+                cause="" if ok else "wrong_count",
+                check="sample",
+                explanation=(
+                    f"N°1 à N°{len(nos)}, chacun une fois."
+                    if ok
+                    else f"numéros manquants ou en double : {sorted(set(range(1, max(nos) + 1)) - set(nos))}."
+                ),
+            )
+        )
         for seg, n in (sizes or {}).items():
             have = int(counts.get(seg, 0))
-            rows.append(_row(location="Annexe III, « Qui a répondu ? »", figure=f"répondants {lab(seg)}",
-                             printed=str(have), expected=str(n), check="sample", segment=seg,
-                             verdict="consistent" if have == n else "inconsistent",
-                             cause="" if have == n else "different_base_n",
-                             explanation=f"{have} répondants {lab(seg)} dans la liste, n = {n} dans les tableaux."))
+            rows.append(
+                _row(
+                    location="Annexe III, « Qui a répondu ? »",
+                    figure=f"répondants {lab(seg)}",
+                    printed=str(have),
+                    expected=str(n),
+                    check="sample",
+                    segment=seg,
+                    verdict="consistent" if have == n else "inconsistent",
+                    cause="" if have == n else "different_base_n",
+                    explanation=f"{have} répondants {lab(seg)} dans la liste, n = {n} dans les tableaux.",
+                )
+            )
         if "budget_band" in resp.columns:
             have = resp["budget_band"].replace("", pd.NA).notna()
-            unsure = resp.loc[resp.get("budget_uncertain", pd.Series(False, index=resp.index)).fillna(False).astype(bool),
-                              "respondent_no"].tolist()
+            unsure = resp.loc[
+                resp.get("budget_uncertain", pd.Series(False, index=resp.index)).fillna(False).astype(bool),
+                "respondent_no",
+            ].tolist()
             ok = bool(have.all())
-            text = (f"{int(have.sum())} répondants sur {len(resp)} ont une tranche de budget, chacun une seule fois"
-                    + (f" ; N°{', N°'.join(map(str, unsure))} imprimé avec « (?) »" if unsure else ""))
+            text = f"{int(have.sum())} répondants sur {len(resp)} ont une tranche de budget, chacun une seule fois" + (
+                f" ; N°{', N°'.join(map(str, unsure))} imprimé avec « (?) »" if unsure else ""
+            )
             if not ok:
                 text += f" ; sans tranche : N°{', N°'.join(map(str, resp.loc[~have, 'respondent_no']))}"
-            rows.append(_row(location="Annexe III, Budget", figure="tranches de budget", printed=str(int(have.sum())),
-                             expected=str(len(resp)), check="sample", verdict="consistent" if ok else "inconsistent",
-                             cause="" if ok else "incomplete", explanation=text + "."))
+            rows.append(
+                _row(
+                    location="Annexe III, Budget",
+                    figure="tranches de budget",
+                    printed=str(int(have.sum())),
+                    expected=str(len(resp)),
+                    check="sample",
+                    verdict="consistent" if ok else "inconsistent",
+                    cause="" if ok else "incomplete",
+                    explanation=text + ".",
+                )
+            )
     staff = tables.get("staff_bands")
     if staff is not None and resp is not None:
         for seg, sub in staff.groupby("segment", sort=False):
             total = int(sub["count"].sum())
             n = int(resp["segment"].value_counts().get(seg, 0))
             detail = " + ".join(str(int(x)) for x in sub["count"])
-            rows.append(_row(location="Annexe III, Emploi", figure=f"tranches de salariés {lab(seg)}",
-                             printed=detail, expected=str(n), check="sample", segment=seg,
-                             verdict="consistent" if total == n else "inconsistent",
-                             cause="" if total == n else "wrong_count",
-                             explanation=f"{detail} = {total} pour {n} répondants {lab(seg)}."))
+            rows.append(
+                _row(
+                    location="Annexe III, Emploi",
+                    figure=f"tranches de salariés {lab(seg)}",
+                    printed=detail,
+                    expected=str(n),
+                    check="sample",
+                    segment=seg,
+                    verdict="consistent" if total == n else "inconsistent",
+                    cause="" if total == n else "wrong_count",
+                    explanation=f"{detail} = {total} pour {n} répondants {lab(seg)}.",
+                )
+            )
         if "budget_band" in resp.columns:
             for seg, sub in staff.groupby("segment", sort=False):
                 lows = [_band_bounds(b)[0] for b, k in zip(sub["band"], sub["count"]) if int(k) > 0]
@@ -1526,29 +1954,50 @@ def check_sample(tables: dict[str, pd.DataFrame], *, sizes: dict[str, int] | Non
                 small = resp[(resp["segment"] == seg) & (resp["budget_band"].astype(str).str.startswith("0-"))]
                 if small.empty:
                     continue
-                names = ", ".join(f"N°{r.respondent_no}" + (f" ({r.mda_status})" if "mda_status" in resp.columns else "")
-                                  for r in small.itertuples())
-                rows.append(_row(location="Annexe III, Emploi et Budget", figure=f"salariés et budget {lab(seg)}",
-                                 printed=f"{len(small)} {lab(seg)} à moins de 10 000 €",
-                                 expected=f"tous les {lab(seg)} ont au moins {min(lows)} salariés",
-                                 verdict="not_testable", check="sample", segment=seg,
-                                 explanation=(f"tous les {lab(seg)} ont au moins {min(lows)} salariés (Emploi), mais "
-                                              f"{names} sont dans la tranche 0–10 000 € : {min(lows)} salaires dépassent "
-                                              "10 000 € par an, sauf si le personnel est payé par la ville et hors "
-                                              "budget ; rien ne permet de trancher.")))
+                names = ", ".join(
+                    f"N°{r.respondent_no}" + (f" ({r.mda_status})" if "mda_status" in resp.columns else "")
+                    for r in small.itertuples()
+                )
+                rows.append(
+                    _row(
+                        location="Annexe III, Emploi et Budget",
+                        figure=f"salariés et budget {lab(seg)}",
+                        printed=f"{len(small)} {lab(seg)} à moins de 10 000 €",
+                        expected=f"tous les {lab(seg)} ont au moins {min(lows)} salariés",
+                        verdict="not_testable",
+                        check="sample",
+                        segment=seg,
+                        explanation=(
+                            f"tous les {lab(seg)} ont au moins {min(lows)} salariés (Emploi), mais "
+                            f"{names} sont dans la tranche 0–10 000 € : {min(lows)} salaires dépassent "
+                            "10 000 € par an, sauf si le personnel est payé par la ville et hors "
+                            "budget ; rien ne permet de trancher."
+                        ),
+                    )
+                )
     sectors = tables.get("respondent_sectors")
     if sectors is not None and resp is not None:
         missing = sorted(set(int(x) for x in resp["respondent_no"]) - set(int(x) for x in sectors["respondent_no"]))
         multi = sectors["respondent_no"].astype(int).value_counts()
         multi = sorted(int(k) for k, v in multi.items() if v > 1)
         ok = not missing
-        text = (f"{len(resp) - len(missing)} répondants sur {len(resp)} figurent dans le tableau des secteurs"
-                + (f" ; absent(s) : N°{', N°'.join(map(str, missing))}" if missing else "")
-                + (f" ; dans plusieurs secteurs : N°{', N°'.join(map(str, multi))}" if multi else ""))
-        rows.append(_row(location="Annexe III, Secteurs représentés", figure="répondants classés par secteur",
-                         printed=str(len(resp) - len(missing)), expected=str(len(resp)), check="sample",
-                         verdict="consistent" if ok else "inconsistent", cause="" if ok else "incomplete",
-                         explanation=text + "."))
+        text = (
+            f"{len(resp) - len(missing)} répondants sur {len(resp)} figurent dans le tableau des secteurs"
+            + (f" ; absent(s) : N°{', N°'.join(map(str, missing))}" if missing else "")
+            + (f" ; dans plusieurs secteurs : N°{', N°'.join(map(str, multi))}" if multi else "")
+        )
+        rows.append(
+            _row(
+                location="Annexe III, Secteurs représentés",
+                figure="répondants classés par secteur",
+                printed=str(len(resp) - len(missing)),
+                expected=str(len(resp)),
+                check="sample",
+                verdict="consistent" if ok else "inconsistent",
+                cause="" if ok else "incomplete",
+                explanation=text + ".",
+            )
+        )
     quantities = wave_quantities(tables, labels=labels)
     for name, frame in tables.items():
         cols = set(frame.columns)
@@ -1563,22 +2012,39 @@ def _percent_count_rows(name: str, frame: pd.DataFrame) -> list[dict]:
     percents = list(frame["response_percent_as_printed"])
     counts = [int(c) for c in frame["response_count"]]
     bases = percent_base(percents, counts)
-    label_col = next((c for c in frame.columns if c.endswith("_as_printed") and c != "response_percent_as_printed"),
-                     frame.columns[0])
+    label_col = next(
+        (c for c in frame.columns if c.endswith("_as_printed") and c != "response_percent_as_printed"), frame.columns[0]
+    )
     rows = []
     for (_, r), p, k in zip(frame.iterrows(), percents, counts):
         fits = [n for n in range(max(counts), 1001) if _q(Fraction(100 * k, n), _reading(p, 0)[1]) == _reading(p, 0)[0]]
         base = dict(location=f"{name}", figure=f"{r[label_col]}", printed=f"{p} ; {k}", check="sample")
         if bases:
             n = bases[0]
-            others = f" ; autres bases possibles ≤ 1000 : {', '.join(map(str, bases[1:4]))}" if len(bases) > 1 else \
-                " ; seule base ≤ 1000 qui redonne toutes les lignes"
-            rows.append(_row(**base, expected=f"{k}/{n}", verdict="consistent",
-                             explanation=f"{k}/{n} = {format_fr(Fraction(100 * k, n), 2)} % → {p}{others}."))
+            others = (
+                f" ; autres bases possibles ≤ 1000 : {', '.join(map(str, bases[1:4]))}"
+                if len(bases) > 1
+                else " ; seule base ≤ 1000 qui redonne toutes les lignes"
+            )
+            rows.append(
+                _row(
+                    **base,
+                    expected=f"{k}/{n}",
+                    verdict="consistent",
+                    explanation=f"{k}/{n} = {format_fr(Fraction(100 * k, n), 2)} % → {p}{others}.",
+                )
+            )
         else:
-            rows.append(_row(**base, expected="—", verdict="inconsistent", cause="different_base_n",
-                             explanation=f"aucune base commune ne redonne tous les pourcentages ; pour cette ligne : "
-                                         f"{', '.join(map(str, fits[:4])) or 'aucune'}."))
+            rows.append(
+                _row(
+                    **base,
+                    expected="—",
+                    verdict="inconsistent",
+                    cause="different_base_n",
+                    explanation=f"aucune base commune ne redonne tous les pourcentages ; pour cette ligne : "
+                    f"{', '.join(map(str, fits[:4])) or 'aucune'}.",
+                )
+            )
     return rows
 
 
@@ -1586,33 +2052,52 @@ def _percent_sum_row(name: str, frame: pd.DataFrame, quantities: dict) -> dict:
     percents = [Decimal(str(p)).quantize(Decimal(1)) for p in frame["percent"]]
     total = sum(percents)
     bases = percent_sum_bases(percents)
-    sibling = [(k, v) for k, v in quantities.items()
-               if name.startswith(k.split(".")[0]) and k.split(".")[0] != name and v[0].denominator == 1 and v[0] > 1]
+    sibling = [
+        (k, v)
+        for k, v in quantities.items()
+        if name.startswith(k.split(".")[0]) and k.split(".")[0] != name and v[0].denominator == 1 and v[0] > 1
+    ]
     fits = [(k, v) for k, v in sibling if int(v[0]) in bases]
-    base = dict(location=name, figure=f"somme des pourcentages de {name}", printed=f"{total} %", expected="100 %",
-                check="sample")
+    base = dict(
+        location=name,
+        figure=f"somme des pourcentages de {name}",
+        printed=f"{total} %",
+        expected="100 %",
+        check="sample",
+    )
     if total == 100:
         return _row(**base, verdict="consistent", explanation="les pourcentages somment à 100.")
     if bases:
-        text = (f"la somme ({total} %) s'explique par l'arrondi : des effectifs entiers redonnent chaque pourcentage "
-                f"et somment à n pour n = {', '.join(map(str, bases[:5]))}…")
+        text = (
+            f"la somme ({total} %) s'explique par l'arrondi : des effectifs entiers redonnent chaque pourcentage "
+            f"et somment à n pour n = {', '.join(map(str, bases[:5]))}…"
+        )
         if fits:
             named = {}
             for k, v in sorted(fits, key=lambda kv: (kv[1][0], kv[0].endswith(".base"))):
                 named.setdefault(int(v[0]), k)
             text += " ; parmi les effectifs cités : " + ", ".join(f"n = {n} ({k})" for n, k in named.items())
         return _row(**base, verdict="consistent", explanation=text + ".")
-    return _row(**base, verdict="inconsistent", cause="wrong_count",
-                explanation=f"aucun effectif ≤ 500 ne redonne ces pourcentages avec une somme de {total} %.")
+    return _row(
+        **base,
+        verdict="inconsistent",
+        cause="wrong_count",
+        explanation=f"aucun effectif ≤ 500 ne redonne ces pourcentages avec une somme de {total} %.",
+    )
 
 
 # =========================================================================== drivers
-def audit_tables(published: pd.DataFrame, spec: TableSpec, claims: pd.DataFrame | None = None,
-                 quantities: dict | None = None) -> pd.DataFrame:
+def audit_tables(
+    published: pd.DataFrame, spec: TableSpec, claims: pd.DataFrame | None = None, quantities: dict | None = None
+) -> pd.DataFrame:
     """Every table check (and the claims, if given) on one set of published tables."""
-    parts = [check_granularity(published, spec), check_rounding(published, spec),
-             check_cross_footing(published, spec), check_choose_one(published, spec),
-             check_sort_order(published, spec)]
+    parts = [
+        check_granularity(published, spec),
+        check_rounding(published, spec),
+        check_cross_footing(published, spec),
+        check_choose_one(published, spec),
+        check_sort_order(published, spec),
+    ]
     if claims is not None:
         foot = parts[2]
         flagged = {(r.item, r.segment) for r in foot.itertuples() if r.verdict == "inconsistent"}
@@ -1631,8 +2116,9 @@ def run_audit(wave: str = "2014") -> pd.DataFrame:
 
     w = load_wave(wave)
     cb = w.codebook
-    sizes = {lvl["code"]: int(lvl["n"]) for lvl in cb.raw.get("segments", {}).get("levels", []) if "n" in lvl} \
-        or w.segment_sizes()
+    sizes = {
+        lvl["code"]: int(lvl["n"]) for lvl in cb.raw.get("segments", {}).get("levels", []) if "n" in lvl
+    } or w.segment_sizes()
     spec = TableSpec.from_codebook(cb, sizes)
     quantities = wave_quantities(w.tables, labels=spec.labels)
     parts = []

@@ -120,9 +120,13 @@ def library_digest() -> str:
     Files are listed with their size and modification time first; their contents are hashed
     only when that listing changed since the last build (as make trusts timestamps).
     """
-    files = sorted(p for p in PACKAGE_DIR.rglob("*")
-                   if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".css", ".html", ".ttf", ".geojson"}
-                   and "__pycache__" not in p.parts)
+    files = sorted(
+        p
+        for p in PACKAGE_DIR.rglob("*")
+        if p.is_file()
+        and p.suffix in {".py", ".yaml", ".yml", ".css", ".html", ".ttf", ".geojson"}
+        and "__pycache__" not in p.parts
+    )
     listing = hashlib.sha256()
     for path in files:
         st = path.stat()
@@ -196,11 +200,13 @@ class KernelDied(RuntimeError):
 def _setup_cell(stage: Path, root: str, cwd: Path):
     import nbformat
 
-    code = ("%reset -f\nimport os as _os\n"
-            f"_os.environ['CIATSTUDY_ROOT'] = {root!r}\n_os.environ['CIATSTUDY_STAGE'] = {str(stage)!r}\n"
-            f"_os.chdir({str(cwd)!r})\n"
-            "import sys as _sys\nif 'matplotlib.pyplot' in _sys.modules:\n    _sys.modules['matplotlib.pyplot'].close('all')\n"
-            "del _os, _sys")
+    code = (
+        "%reset -f\nimport os as _os\n"
+        f"_os.environ['CIATSTUDY_ROOT'] = {root!r}\n_os.environ['CIATSTUDY_STAGE'] = {str(stage)!r}\n"
+        f"_os.chdir({str(cwd)!r})\n"
+        "import sys as _sys\nif 'matplotlib.pyplot' in _sys.modules:\n    _sys.modules['matplotlib.pyplot'].close('all')\n"
+        "del _os, _sys"
+    )
     return nbformat.v4.new_code_cell(code, metadata={"tags": [SETUP_TAG]})
 
 
@@ -262,9 +268,15 @@ def _execute(notebook, cwd: Path):
     from nbclient.exceptions import CellExecutionError
 
     previous = _KERNEL.get("client")
-    client = NotebookClient(notebook, km=previous.km if previous else None, kernel_name=KERNEL, timeout=900,
-                            resources={"metadata": {"path": str(cwd)}}, shutdown_kernel="immediate",
-                            allow_errors=False)
+    client = NotebookClient(
+        notebook,
+        km=previous.km if previous else None,
+        kernel_name=KERNEL,
+        timeout=900,
+        resources={"metadata": {"path": str(cwd)}},
+        shutdown_kernel="immediate",
+        allow_errors=False,
+    )
     if previous is not None:
         client.kc = previous.kc
     _KERNEL["client"] = client
@@ -296,7 +308,7 @@ def _running_cell(notebook) -> int | None:
     index = _KERNEL.get("cell")
     if index is None or index >= len(notebook.cells):
         return None
-    return sum(c.get("cell_type") == "code" for c in notebook.cells[:index + 1])
+    return sum(c.get("cell_type") == "code" for c in notebook.cells[: index + 1])
 
 
 def run_section(section: Section, root: str, wave: str) -> Result:
@@ -330,13 +342,15 @@ def _run_staged(section: Section, paths: Paths, root: str, wave: str, stage: Pat
             os.dup2(handle.fileno(), 2)
         notebook = jupytext.read(paths.notebooks / section.notebook)
         # What papermill.iorw.load_notebook_node sets up, for a notebook read by jupytext.
-        notebook.metadata.setdefault("papermill", {"default_parameters": {}, "parameters": {},
-                                                   "environment_variables": {}})
+        notebook.metadata.setdefault(
+            "papermill", {"default_parameters": {}, "parameters": {}, "environment_variables": {}}
+        )
         for cell in notebook.cells:
             cell.metadata.setdefault("tags", [])
             cell.metadata.setdefault("papermill", {})
-        notebook = parameterize_notebook(notebook, {"wave": wave, **section.parameters},
-                                         kernel_name=KERNEL, language="python")
+        notebook = parameterize_notebook(
+            notebook, {"wave": wave, **section.parameters}, kernel_name=KERNEL, language="python"
+        )
         for i, cell in enumerate(notebook.cells):  # jupytext and papermill draw random ids; the report shows them
             cell.id = f"{section.slug}-{i}"
         notebook.cells.insert(0, _setup_cell(stage, root, paths.notebooks))
@@ -350,8 +364,13 @@ def _run_staged(section: Section, paths: Paths, root: str, wave: str, stage: Pat
             failed = _ensure(paths.build_state / "failed") / f"{section.slug}.ipynb"
             nbformat.write(notebook, failed)
             cell -= 1  # the setup cell took the first execution count
-        return Result(section.slug, "failed", time.perf_counter() - started, cell=cell,
-                      error=error or f"{type(exc).__name__}: {exc}")
+        return Result(
+            section.slug,
+            "failed",
+            time.perf_counter() - started,
+            cell=cell,
+            error=error or f"{type(exc).__name__}: {exc}",
+        )
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
@@ -424,7 +443,7 @@ class _Workers:
         self.todo = deque(todo)
         self.root, self.wave = root, wave
         self.processes: list = []
-        self.holding: list[list[Section]] = []   # per worker: sections sent, not yet reported
+        self.holding: list[list[Section]] = []  # per worker: sections sent, not yet reported
         self.tasks: list = []
         for _ in range(count):
             self._start()
@@ -432,8 +451,12 @@ class _Workers:
     def _start(self) -> None:
         number = len(self.processes)
         tasks = self.context.SimpleQueue()
-        process = self.context.Process(target=_worker, name=f"ciatstudy-worker-{number}", daemon=True,
-                                       args=(number, tasks, self.results, self.root, self.wave, os.getpid()))
+        process = self.context.Process(
+            target=_worker,
+            name=f"ciatstudy-worker-{number}",
+            daemon=True,
+            args=(number, tasks, self.results, self.root, self.wave, os.getpid()),
+        )
         process.start()
         self.processes.append(process)
         self.tasks.append(tasks)
@@ -468,8 +491,7 @@ class _Workers:
             lost, *rest = self.holding[number]
             self.holding[number] = []
             self._discard_stage(lost)
-            yield "done", Result(lost.slug, "failed",
-                                 error=f"its worker process ended (exit code {process.exitcode})")
+            yield "done", Result(lost.slug, "failed", error=f"its worker process ended (exit code {process.exitcode})")
             if rest:
                 self.todo.appendleft(rest)
                 self._start()
@@ -541,8 +563,10 @@ def read_plan(wave: str) -> Plan:
 
     name, folder = wave_folder(wave)
     if not (folder / "codebook.yaml").is_file():
-        raise DataError(f"no wave {str(wave)!r}: {folder / 'codebook.yaml'} does not exist "
-                        "(bring a survey export in with `ciatstudy import`)")
+        raise DataError(
+            f"no wave {str(wave)!r}: {folder / 'codebook.yaml'} does not exist "
+            "(bring a survey export in with `ciatstudy import`)"
+        )
     # syntax (file, line, column), types (file, key path), every input inside the wave's folder
     codebook, package, inputs = read_wave_inputs(folder)
     files = {"responses": inputs["responses"]}
@@ -570,7 +594,11 @@ def _plan_key(wave: str, baseline: str | None, lib: str) -> str | None:
 
 
 def _plan_file(wave: str) -> Path:
-    return Paths.for_wave("_plans").build_state.parent / "plans" / f"{hashlib.sha256(str(wave).encode()).hexdigest()[:16]}.json"
+    return (
+        Paths.for_wave("_plans").build_state.parent
+        / "plans"
+        / f"{hashlib.sha256(str(wave).encode()).hexdigest()[:16]}.json"
+    )
 
 
 # What the plan left out for the wave being built, as (slug, reason): one summary line each (issue 13).
@@ -589,7 +617,9 @@ def _cached_plan(wave: str, baseline: str | None, lib: str):
         return None, None, None
     if cached.get("key") != key or cached.get("baseline") != baseline:
         return None, None, None
-    sections = [Section(**{**s, "reads": tuple(s["reads"]), "position": tuple(s["position"])}) for s in cached["sections"]]
+    sections = [
+        Section(**{**s, "reads": tuple(s["reads"]), "position": tuple(s["position"])}) for s in cached["sections"]
+    ]
     _LEFT_OUT[:] = [tuple(x) for x in cached.get("left_out", [])]
     return cached["name"], sections, {k: Path(v) for k, v in cached["files"].items()}
 
@@ -600,9 +630,18 @@ def _store_plan(wave: str, baseline: str | None, lib: str, name: str, sections, 
         return
     path = _plan_file(wave)
     _ensure(path.parent)
-    path.write_text(json.dumps({"key": key, "baseline": baseline, "name": name,
-                                "sections": [s._asdict() for s in sections],
-                                "files": {k: str(v) for k, v in files.items()}, "left_out": _LEFT_OUT}))
+    path.write_text(
+        json.dumps(
+            {
+                "key": key,
+                "baseline": baseline,
+                "name": name,
+                "sections": [s._asdict() for s in sections],
+                "files": {k: str(v) for k, v in files.items()},
+                "left_out": _LEFT_OUT,
+            }
+        )
+    )
 
 
 def _selects(name: str, slug: str) -> bool:
@@ -654,7 +693,9 @@ class _Progress:
 
     def start(self, section: Section) -> None:
         self.started += 1
-        self._print(f"  {f'[{self.started}/{self.total}]':<{self.counter_width - 1}} {section.slug:<{self.width}} started")
+        self._print(
+            f"  {f'[{self.started}/{self.total}]':<{self.counter_width - 1}} {section.slug:<{self.width}} started"
+        )
 
     def done(self, result: Result) -> None:
         self.finished += 1
@@ -699,8 +740,10 @@ def _lock(paths: Paths) -> int | None:
     except BlockingIOError:
         holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
         os.close(fd)
-        raise BuildLocked(f"wave {paths.wave} is already being built by process {holder} "
-                          f"({_relative(path, paths.root)}); wait for it to end, then build again") from None
+        raise BuildLocked(
+            f"wave {paths.wave} is already being built by process {holder} "
+            f"({_relative(path, paths.root)}); wait for it to end, then build again"
+        ) from None
     except OSError:  # a file system without locks: build unguarded rather than not at all
         os.close(fd)
         return None
@@ -724,8 +767,16 @@ def declared_tables(sections, state: dict, paths: Paths) -> list[Path]:
     return sorted(t for t in tables if t.suffix == ".csv" and t.parent == folder and t.is_file())
 
 
-def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None = None,
-          force: bool = False, out=sys.stdout, specs=None, baseline: str | None = None) -> int:
+def build(
+    wave: str = "2014",
+    *,
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    out=sys.stdout,
+    specs=None,
+    baseline: str | None = None,
+) -> int:
     """Build a wave's sections and report; return the process exit code.
 
     ``specs`` replaces the report's sections (tests use it to inject a failing one).
@@ -745,8 +796,9 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
             base = read_plan(baseline)
             files["baseline:codebook"] = base.folder / "codebook.yaml"
             files["baseline:responses"] = base.files["responses"]
-        sections = plan(wave_plan.codebook, set(wave_plan.files), baseline=baseline,
-                        **({"specs": specs} if specs else {}))
+        sections = plan(
+            wave_plan.codebook, set(wave_plan.files), baseline=baseline, **({"specs": specs} if specs else {})
+        )
         if specs is None:
             _LEFT_OUT[:] = left_out(wave_plan.codebook, set(wave_plan.files))
         if specs is None:
@@ -762,14 +814,16 @@ def build(wave: str = "2014", *, only: list[str] | None = None, jobs: int | None
         print(f"ciatstudy: error: {exc}", file=sys.stderr)
         return LOCKED_EXIT
     try:
-        return _build_locked(paths, name, sections, files, lib, only=only, jobs=jobs, force=force, out=out,
-                             baseline=baseline)
+        return _build_locked(
+            paths, name, sections, files, lib, only=only, jobs=jobs, force=force, out=out, baseline=baseline
+        )
     finally:
         _unlock(lock)
 
 
-def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, jobs, force, out,
-                  baseline: str | None = None) -> int:
+def _build_locked(
+    paths: Paths, name: str, sections, files, lib: str, *, only, jobs, force, out, baseline: str | None = None
+) -> int:
     folder = files["responses"].parent
     state = _load_state(paths)
     state_before = json.dumps(state, sort_keys=True)
@@ -778,17 +832,23 @@ def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, j
         fp = fingerprint(section, paths=paths, files=files, lib=lib)
         selected = not only or any(_selects(o, section.slug) for o in only)
         previous = state.get(section.slug, {})
-        up_to_date = (previous.get("fingerprint") == fp and previous.get("status") == "ok"
-                      and (paths.reports / "notebooks" / f"{section.slug}.ipynb").exists()
-                      and all((paths.root / o).exists() for o in previous.get("outputs", [])))
+        up_to_date = (
+            previous.get("fingerprint") == fp
+            and previous.get("status") == "ok"
+            and (paths.reports / "notebooks" / f"{section.slug}.ipynb").exists()
+            and all((paths.root / o).exists() for o in previous.get("outputs", []))
+        )
         if selected and (force or not up_to_date):
             todo.append((section, fp))
         else:
             results[section.slug] = Result(section.slug, "skipped", 0.0, outputs=previous.get("outputs", []))
     width = max([len(s.slug) for s in sections] + [10])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    print(f"ciatstudy build — wave {name}: {len(sections)} sections, {len(todo)} to run, "
-          f"{jobs} in parallel", file=out, flush=True)
+    print(
+        f"ciatstudy build — wave {name}: {len(sections)} sections, {len(todo)} to run, {jobs} in parallel",
+        file=out,
+        flush=True,
+    )
     for slug, why in _LEFT_OUT:
         print(f"  left out: {slug} ({why})", file=out, flush=True)
     progress = _Progress(len(todo), width, out)
@@ -806,7 +866,7 @@ def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, j
 
             progress.note(f"starting {jobs} kernel{'s' if jobs > 1 else ''} (python3)…")
             load_wave(folder)  # validate the inputs once, before any kernel starts
-            wait_for_cache()   # then every section reads the columnar cache instead of the CSV
+            wait_for_cache()  # then every section reads the columnar cache instead of the CSV
             if jobs == 1:
                 try:
                     for section, _ in todo:
@@ -834,31 +894,49 @@ def _build_locked(paths: Paths, name: str, sections, files, lib: str, *, only, j
                 old = set(state.get(section.slug, {}).get("outputs", []))
                 for stale in old - set(result.outputs):  # a file the section no longer writes
                     (paths.root / stale).unlink(missing_ok=True)
-                state[section.slug] = {"fingerprint": fingerprints[section.slug], "status": "ok",
-                                       "outputs": result.outputs, "seconds": round(result.seconds, 2),
-                                       "parameters": section.parameters}
+                state[section.slug] = {
+                    "fingerprint": fingerprints[section.slug],
+                    "status": "ok",
+                    "outputs": result.outputs,
+                    "seconds": round(result.seconds, 2),
+                    "parameters": section.parameters,
+                }
             else:
                 state.setdefault(section.slug, {})["status"] = "failed"
         ordered = [results[s.slug] for s in sections]
-        report_key = hashlib.sha256(json.dumps(
-            [lib, name] + [[s.slug, s.title, state.get(s.slug, {}).get("fingerprint"), r.status == "failed"]
-                           for s, r in zip(sections, ordered)]).encode()).hexdigest()
+        report_key = hashlib.sha256(
+            json.dumps(
+                [lib, name]
+                + [
+                    [s.slug, s.title, state.get(s.slug, {}).get("fingerprint"), r.status == "failed"]
+                    for s, r in zip(sections, ordered)
+                ]
+            ).encode()
+        ).hexdigest()
         report = paths.reports / "report.html"
         if todo or force or state.get("_report") != report_key or not report.exists():
             from .io import load_wave
             from .report import export_report
 
             progress.note("exporting the report (report.html, tables.xlsx, manifest.json)…")
-            report = export_report(load_wave(folder, questions=[]), sections, ordered, state,  # no answers needed
-                                   tables=declared_tables(sections, state, paths),
-                                   baseline=baseline)
+            report = export_report(
+                load_wave(folder, questions=[]),
+                sections,
+                ordered,
+                state,  # no answers needed
+                tables=declared_tables(sections, state, paths),
+                baseline=baseline,
+            )
             state["_report"] = report_key if not any(r.status == "failed" for r in ordered) else None
         if json.dumps(state, sort_keys=True) != state_before:
             _save_state(paths, state)
     counts = {k: sum(r.status == k for r in ordered) for k in ("ok", "skipped", "failed")}
-    print(f"done: {counts['ok']} run, {counts['skipped']} skipped, {counts['failed']} failed — "
-          f"report: {report.relative_to(paths.root) if report.is_relative_to(paths.root) else report}",
-          file=out, flush=True)
+    print(
+        f"done: {counts['ok']} run, {counts['skipped']} skipped, {counts['failed']} failed — "
+        f"report: {report.relative_to(paths.root) if report.is_relative_to(paths.root) else report}",
+        file=out,
+        flush=True,
+    )
     for r in ordered:
         if r.status == "failed":
             print(failure_line(r, paths), file=sys.stderr)
@@ -874,7 +952,9 @@ def failure_line(result: Result, paths: Paths) -> str:
     executed = paths.build_state / "failed" / f"{result.slug}.ipynb"
     if executed.exists():
         where.insert(0, f"executed notebook: {_relative(executed, paths.root)}")
-    head = f"ciatstudy: error: section {result.slug} failed" + (f" at cell {result.cell}" if result.cell is not None else "")
+    head = f"ciatstudy: error: section {result.slug} failed" + (
+        f" at cell {result.cell}" if result.cell is not None else ""
+    )
     tail = f" ({'; '.join(where)})"
     reason = " ".join(str(result.error).split())
     room = max(300 - len(head) - len(tail) - 2, 20)

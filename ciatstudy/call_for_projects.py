@@ -21,9 +21,14 @@ def infer_base(counts: list[int], printed_percents: list[str], *, decimals: int 
     if len(counts) != len(printed_percents) or not counts:
         raise ValueError("counts and printed_percents must be non-empty and of the same length")
     targets = [parse_printed(p) for p in printed_percents]
-    return [n for n in range(max(max(counts), 1), max_n + 1)
-            if all(round_half_up(Fraction(100 * k, n), decimals) == t.quantize(round_half_up(0, decimals))
-                   for k, t in zip(counts, targets))]
+    return [
+        n
+        for n in range(max(max(counts), 1), max_n + 1)
+        if all(
+            round_half_up(Fraction(100 * k, n), decimals) == t.quantize(round_half_up(0, decimals))
+            for k, t in zip(counts, targets)
+        )
+    ]
 
 
 def cooperation_forms(forms: pd.DataFrame, *, option: str, count: str, printed: str, decimals: int = 1) -> pd.DataFrame:
@@ -42,16 +47,27 @@ def cooperation_forms(forms: pd.DataFrame, *, option: str, count: str, printed: 
         raise ValueError(f"the printed percents fit {len(bases)} bases ({bases[:5]}…), expected exactly one")
     n = bases[0]
     rebuilt = [round_half_up(Fraction(100 * k, n), decimals) for k in counts]
-    return pd.DataFrame({
-        "option": list(forms[option]), "n": n, "count": counts, "share": [k / n for k in counts],
-        "printed": list(forms[printed]), "rebuilt": [float(r) for r in rebuilt],
-        "matches": [r == parse_printed(p) for r, p in zip(rebuilt, forms[printed])],
-    })
+    return pd.DataFrame(
+        {
+            "option": list(forms[option]),
+            "n": n,
+            "count": counts,
+            "share": [k / n for k in counts],
+            "printed": list(forms[printed]),
+            "rebuilt": [float(r) for r in rebuilt],
+            "matches": [r == parse_printed(p) for r, p in zip(rebuilt, forms[printed])],
+        }
+    )
 
 
 def ratio_figures(figures: pd.DataFrame, *, indicator: str, value: str, base: str) -> pd.DataFrame:
     """Figures printed as "k sur n": the share each one stands for (tidy: indicator, count, base, share)."""
     rows = figures[figures[base].notna()]
-    return pd.DataFrame({"indicator": list(rows[indicator]), "count": [int(v) for v in rows[value]],
-                         "base": [int(b) for b in rows[base]],
-                         "share": [float(v) / float(b) for v, b in zip(rows[value], rows[base])]})
+    return pd.DataFrame(
+        {
+            "indicator": list(rows[indicator]),
+            "count": [int(v) for v in rows[value]],
+            "base": [int(b) for b in rows[base]],
+            "share": [float(v) / float(b) for v, b in zip(rows[value], rows[base])],
+        }
+    )

@@ -46,7 +46,9 @@ def check_wave_argument(value) -> str:
     if looks_like_path and not path.exists():
         # neither a folder nor a valid name: say both, so that `--wave ../raw/2014` reads as the bad name it is
         shown = value if len(value) <= 60 else value[:59] + "…"
-        raise ValueError(f"invalid wave name {shown!r}: no such {'file' if path.suffix else 'folder'} either; {expected}")
+        raise ValueError(
+            f"invalid wave name {shown!r}: no such {'file' if path.suffix else 'folder'} either; {expected}"
+        )
     return value
 
 

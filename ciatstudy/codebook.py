@@ -67,10 +67,18 @@ class Codebook:
         seg = data["segments"]
         every = seg.get("all") or {}
         questions = tuple(
-            Question(str(q["id"]), q["kind"], str(q.get("title") or ""), str(q.get("wording") or ""),
-                     tuple((str(it["code"]), str(it["label"])) for it in q["items"]),
-                     str(q.get("source") or ""), str(q.get("note") or ""), str(q.get("base") or "segment"))
-            for q in data["questions"])
+            Question(
+                str(q["id"]),
+                q["kind"],
+                str(q.get("title") or ""),
+                str(q.get("wording") or ""),
+                tuple((str(it["code"]), str(it["label"])) for it in q["items"]),
+                str(q.get("source") or ""),
+                str(q.get("note") or ""),
+                str(q.get("base") or "segment"),
+            )
+            for q in data["questions"]
+        )
         responses = data["responses"]
         rounding = data.get("published_rounding") or {}
         return cls(
@@ -140,8 +148,11 @@ class Codebook:
         import pandas as pd  # kept out of module import: the no-op build must not pay for pandas
 
         return pd.DataFrame(
-            [{"question": q.id, "kind": q.kind, "item": code, "label": label}
-             for q in self.questions for code, label in q.items]
+            [
+                {"question": q.id, "kind": q.kind, "item": code, "label": label}
+                for q in self.questions
+                for code, label in q.items
+            ]
         )
 
 
@@ -157,14 +168,16 @@ def read_wave_inputs(folder: Path, *, file_name=str) -> tuple[Codebook, dict, di
 
     folder = Path(folder)
     path = inside_wave(folder / "codebook.yaml", folder)
-    codebook = Codebook.from_dict(parse_yaml(decode(_read(path, file_name), file=file_name(path)),
-                                             file=file_name(path)), file=file_name(path))
+    codebook = Codebook.from_dict(
+        parse_yaml(decode(_read(path, file_name), file=file_name(path)), file=file_name(path)), file=file_name(path)
+    )
     files = {"responses": inside_wave(folder / codebook.responses_file, folder, key="responses.file")}
     package: dict = {}
     path = folder / "datapackage.json"
     if path.exists() or path.is_symlink():
-        package = parse_json(decode(_read(inside_wave(path, folder), file_name), file=file_name(path)),
-                             file=file_name(path))
+        package = parse_json(
+            decode(_read(inside_wave(path, folder), file_name), file=file_name(path)), file=file_name(path)
+        )
         check_datapackage(package, file=file_name(path))
         for resource in package["resources"]:
             name = str(resource["name"])

@@ -45,20 +45,47 @@ from .codebook import Codebook
 from .rounding import format_fr
 from .stats import fisher_exact_test, mean_interval, score_distributions, wilson_interval
 
-__all__ = ["COMPARISON_COLUMNS", "newcombe_interval", "mover_interval", "mean_difference_interval",
-           "exact_permutation_p", "ItemChange", "compare_item", "compare_waves", "comparison_display",
-           "plot_changes"]
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "newcombe_interval",
+    "mover_interval",
+    "mean_difference_interval",
+    "exact_permutation_p",
+    "ItemChange",
+    "compare_item",
+    "compare_waves",
+    "comparison_display",
+    "plot_changes",
+]
 
-COMPARISON_COLUMNS = ["question", "item", "label", "segment", "n", "value", "n_baseline", "value_baseline", "change",
-                      "ci_low", "ci_high", "interval", "test", "p_value", "p_value_min", "distinguishable",
-                      "baseline_reconstructed", "sentence"]
-SMALL_SAMPLE = 30          # below this many respondents on either side, a distinguishable gap is "à confirmer"
+COMPARISON_COLUMNS = [
+    "question",
+    "item",
+    "label",
+    "segment",
+    "n",
+    "value",
+    "n_baseline",
+    "value_baseline",
+    "change",
+    "ci_low",
+    "ci_high",
+    "interval",
+    "test",
+    "p_value",
+    "p_value_min",
+    "distinguishable",
+    "baseline_reconstructed",
+    "sentence",
+]
+SMALL_SAMPLE = 30  # below this many respondents on either side, a distinguishable gap is "à confirmer"
 _LEVELS = (1, 2, 3)
 
 
 # --------------------------------------------------------------------------- intervals
-def mover_interval(estimate_a: float, interval_a: tuple[float, float], estimate_b: float,
-                   interval_b: tuple[float, float]) -> tuple[float, float]:
+def mover_interval(
+    estimate_a: float, interval_a: tuple[float, float], estimate_b: float, interval_b: tuple[float, float]
+) -> tuple[float, float]:
     """Interval for ``estimate_a - estimate_b`` from each estimate's own interval (square-and-add).
 
     ``L = d - sqrt((a - l_a)^2 + (u_b - b)^2)``, ``U = d + sqrt((u_a - a)^2 + (b - l_b)^2)``
@@ -73,12 +100,15 @@ def mover_interval(estimate_a: float, interval_a: tuple[float, float], estimate_
     d = estimate_a - estimate_b
     if any(map(math.isnan, (estimate_a, estimate_b, la, ua, lb, ub))):
         return (math.nan, math.nan)
-    return (d - math.sqrt((estimate_a - la) ** 2 + (ub - estimate_b) ** 2),
-            d + math.sqrt((ua - estimate_a) ** 2 + (estimate_b - lb) ** 2))
+    return (
+        d - math.sqrt((estimate_a - la) ** 2 + (ub - estimate_b) ** 2),
+        d + math.sqrt((ua - estimate_a) ** 2 + (estimate_b - lb) ** 2),
+    )
 
 
-def newcombe_interval(count_a: int, n_a: int, count_b: int, n_b: int, *,
-                      confidence: float = 0.95) -> tuple[float, float]:
+def newcombe_interval(
+    count_a: int, n_a: int, count_b: int, n_b: int, *, confidence: float = 0.95
+) -> tuple[float, float]:
     """Newcombe's hybrid score interval for the difference of two proportions ``count_a/n_a - count_b/n_b``.
 
     Method 10 of Newcombe (1998): Wilson score interval of each proportion,
@@ -97,16 +127,21 @@ def newcombe_interval(count_a: int, n_a: int, count_b: int, n_b: int, *,
     if n_a == 0 or n_b == 0:
         return (math.nan, math.nan)
     pa, pb = count_a / n_a, count_b / n_b
-    return mover_interval(pa, wilson_interval(count_a, n_a, confidence=confidence),
-                          pb, wilson_interval(count_b, n_b, confidence=confidence))
+    return mover_interval(
+        pa,
+        wilson_interval(count_a, n_a, confidence=confidence),
+        pb,
+        wilson_interval(count_b, n_b, confidence=confidence),
+    )
 
 
 def _expand(tally: Sequence[int], levels=_LEVELS) -> list[int]:
     return [level for level, k in zip(levels, tally) for _ in range(k)]
 
 
-def mean_difference_interval(a: Sequence[int], b: Sequence[int], *, confidence: float = 0.95,
-                             b_means_only: bool = False) -> tuple[float, float]:
+def mean_difference_interval(
+    a: Sequence[int], b: Sequence[int], *, confidence: float = 0.95, b_means_only: bool = False
+) -> tuple[float, float]:
     """MOVER interval for ``mean(a) - mean(b)`` on the 3/2/1 scale, from profile-likelihood intervals.
 
     With ``b_means_only`` (the baseline's spread is reconstructed), ``b``'s
@@ -177,8 +212,7 @@ def exact_permutation_p(a: Sequence[int] | dict, b: Sequence[int] | dict) -> flo
     k3c = np.clip(k3, 0, pooled[2])
     s = k1 * levels[0] + k2 * levels[1] + k3c * levels[2]
     extreme = ok & (np.abs(s * n - total * n_a) >= observed)
-    logw = (_log_comb(pooled[0], k1) + _log_comb(pooled[1], k2) + _log_comb(pooled[2], k3c)
-            - _log_comb(n, n_a))
+    logw = _log_comb(pooled[0], k1) + _log_comb(pooled[1], k2) + _log_comb(pooled[2], k3c) - _log_comb(n, n_a)
     p = float(np.exp(logw[extreme]).sum())
     return min(1.0, p)
 
@@ -194,7 +228,7 @@ class ItemChange(NamedTuple):
     ci_high: float
     interval: str
     test: str
-    p_value: float           # the p the verdict rests on (highest compatible one when the baseline spread is unknown)
+    p_value: float  # the p the verdict rests on (highest compatible one when the baseline spread is unknown)
     p_value_min: float
     distinguishable: bool
     sentence: str
@@ -212,8 +246,9 @@ def _signed(value: float, decimals: int) -> str:
     return text if text.startswith("\u2212") or text.strip("0,") == "" else "+" + text
 
 
-def _sentence(kind, segment_label, names, ns, values, change, interval, p_range, alpha, reconstructed,
-              means_only) -> str:
+def _sentence(
+    kind, segment_label, names, ns, values, change, interval, p_range, alpha, reconstructed, means_only
+) -> str:
     wave, baseline = names
     n_a, n_b = ns
     if kind == "proportion":
@@ -233,23 +268,36 @@ def _sentence(kind, segment_label, names, ns, values, change, interval, p_range,
         if min(n_a, n_b) < SMALL_SAMPLE:
             verdict += f", à confirmer : {n_b} et {n_a} répondants seulement"
     elif low < alpha:
-        verdict = ("écart distinguable du hasard ou non selon la répartition des réponses de "
-                   f"{baseline}, que le rapport ne publie pas : on ne peut pas conclure")
+        verdict = (
+            "écart distinguable du hasard ou non selon la répartition des réponses de "
+            f"{baseline}, que le rapport ne publie pas : on ne peut pas conclure"
+        )
     else:
-        verdict = ("écart non distinguable du hasard : ces données ne permettent pas de conclure à une "
-                   "évolution")
-    text = (f"{segment_label} : {shown[1]} en {baseline} (n = {n_b}), {shown[0]} en {wave} (n = {n_a}), soit "
-            f"{gap} [IC à 95 % : {ci}] ; {verdict} ({test}, {p_text}).")
+        verdict = "écart non distinguable du hasard : ces données ne permettent pas de conclure à une évolution"
+    text = (
+        f"{segment_label} : {shown[1]} en {baseline} (n = {n_b}), {shown[0]} en {wave} (n = {n_a}), soit "
+        f"{gap} [IC à 95 % : {ci}] ; {verdict} ({test}, {p_text})."
+    )
     if reconstructed:
-        text += (f" Référence {baseline} reconstituée : seule la moyenne par segment est publiée ; l'intervalle et "
-                 "le p couvrent toutes les répartitions compatibles." if means_only else
-                 f" Référence {baseline} reconstituée à partir des parts publiées.")
+        text += (
+            f" Référence {baseline} reconstituée : seule la moyenne par segment est publiée ; l'intervalle et "
+            "le p couvrent toutes les répartitions compatibles."
+            if means_only
+            else f" Référence {baseline} reconstituée à partir des parts publiées."
+        )
     return text
 
 
-def compare_item(answers: Sequence[int], baseline: Sequence[int], *, kind: str, segment_label: str = "Tous",
-                 names: tuple[str, str] = ("la vague", "2014"), baseline_reconstructed: bool = False,
-                 alpha: float = 0.05) -> ItemChange:
+def compare_item(
+    answers: Sequence[int],
+    baseline: Sequence[int],
+    *,
+    kind: str,
+    segment_label: str = "Tous",
+    names: tuple[str, str] = ("la vague", "2014"),
+    baseline_reconstructed: bool = False,
+    alpha: float = 0.05,
+) -> ItemChange:
     """Change of one item in one segment between the baseline and the wave, tested, with its sentence.
 
     Parameters
@@ -289,13 +337,29 @@ def compare_item(answers: Sequence[int], baseline: Sequence[int], *, kind: str, 
     value_a = sum(a) / n_a if n_a else math.nan
     value_b = sum(b) / n_b if n_b else math.nan
     means_only = baseline_reconstructed and kind == "mean"
-    method = ("Newcombe (score hybride)" if kind == "proportion" else
-              "MOVER, vraisemblance profilée" + (" (toutes répartitions de la référence)" if means_only else ""))
+    method = (
+        "Newcombe (score hybride)"
+        if kind == "proportion"
+        else "MOVER, vraisemblance profilée" + (" (toutes répartitions de la référence)" if means_only else "")
+    )
     if not n_a or not n_b:
         missing = names[0] if not n_a else names[1]
         sentence = f"{segment_label} : non comparable, aucune réponse en {missing}."
-        return ItemChange(n_a, value_a, n_b, value_b, math.nan, math.nan, math.nan, method, "none", math.nan,
-                          math.nan, False, sentence)
+        return ItemChange(
+            n_a,
+            value_a,
+            n_b,
+            value_b,
+            math.nan,
+            math.nan,
+            math.nan,
+            method,
+            "none",
+            math.nan,
+            math.nan,
+            False,
+            sentence,
+        )
     change = value_a - value_b
     if kind == "proportion":
         interval = newcombe_interval(sum(a), n_a, sum(b), n_b)
@@ -310,10 +374,34 @@ def compare_item(answers: Sequence[int], baseline: Sequence[int], *, kind: str, 
             p = exact_permutation_p(a, b)
             p_range = (p, p)
         test = "permutation_exact"
-    sentence = _sentence(kind, segment_label, names, (n_a, n_b), (value_a, value_b), change, interval, p_range,
-                         alpha, baseline_reconstructed, means_only)
-    return ItemChange(n_a, value_a, n_b, value_b, change, interval[0], interval[1], method, test, p_range[1],
-                      p_range[0], bool(p_range[1] < alpha), sentence)
+    sentence = _sentence(
+        kind,
+        segment_label,
+        names,
+        (n_a, n_b),
+        (value_a, value_b),
+        change,
+        interval,
+        p_range,
+        alpha,
+        baseline_reconstructed,
+        means_only,
+    )
+    return ItemChange(
+        n_a,
+        value_a,
+        n_b,
+        value_b,
+        change,
+        interval[0],
+        interval[1],
+        method,
+        test,
+        p_range[1],
+        p_range[0],
+        bool(p_range[1] < alpha),
+        sentence,
+    )
 
 
 # --------------------------------------------------------------------------- whole waves
@@ -322,9 +410,15 @@ def _answers(responses: pd.DataFrame, segment_col: str, segment: str | None, ite
     return [int(v) for v in column.dropna()]
 
 
-def compare_waves(responses: pd.DataFrame, baseline: pd.DataFrame, *, codebook: Codebook,
-                  baseline_codebook: Codebook, questions: Sequence[str] | None = None,
-                  alpha: float = 0.05) -> pd.DataFrame:
+def compare_waves(
+    responses: pd.DataFrame,
+    baseline: pd.DataFrame,
+    *,
+    codebook: Codebook,
+    baseline_codebook: Codebook,
+    questions: Sequence[str] | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Per item × segment, how the wave differs from the baseline (``COMPARISON_COLUMNS``).
 
     Parameters
@@ -371,19 +465,44 @@ def compare_waves(responses: pd.DataFrame, baseline: pd.DataFrame, *, codebook: 
             in_baseline = bq is not None and item in bq.codes and bq.kind == q.kind and item in baseline.columns
             for code, seg in segments:
                 seg_label = codebook.segment_label(code)
-                base = {"question": qid, "item": item, "label": label, "segment": code,
-                        "baseline_reconstructed": baseline_codebook.reconstructed}
+                base = {
+                    "question": qid,
+                    "item": item,
+                    "label": label,
+                    "segment": code,
+                    "baseline_reconstructed": baseline_codebook.reconstructed,
+                }
                 a = _answers(responses, codebook.segment_variable, seg, item)
                 if not in_baseline:
-                    rows.append({**base, "n": len(a), "value": sum(a) / len(a) if a else math.nan,
-                                 "n_baseline": 0, "value_baseline": math.nan, "change": math.nan,
-                                 "ci_low": math.nan, "ci_high": math.nan, "interval": "", "test": "none",
-                                 "p_value": math.nan, "p_value_min": math.nan, "distinguishable": False,
-                                 "sentence": f"{seg_label} : non comparable, l'item {item} n'existe pas en {names[1]}."})
+                    rows.append(
+                        {
+                            **base,
+                            "n": len(a),
+                            "value": sum(a) / len(a) if a else math.nan,
+                            "n_baseline": 0,
+                            "value_baseline": math.nan,
+                            "change": math.nan,
+                            "ci_low": math.nan,
+                            "ci_high": math.nan,
+                            "interval": "",
+                            "test": "none",
+                            "p_value": math.nan,
+                            "p_value_min": math.nan,
+                            "distinguishable": False,
+                            "sentence": f"{seg_label} : non comparable, l'item {item} n'existe pas en {names[1]}.",
+                        }
+                    )
                     continue
                 b = _answers(baseline, baseline_codebook.segment_variable, seg, item)
-                change = compare_item(a, b, kind=kind, segment_label=seg_label, names=names,
-                                      baseline_reconstructed=baseline_codebook.reconstructed, alpha=alpha)
+                change = compare_item(
+                    a,
+                    b,
+                    kind=kind,
+                    segment_label=seg_label,
+                    names=names,
+                    baseline_reconstructed=baseline_codebook.reconstructed,
+                    alpha=alpha,
+                )
                 rows.append({**base, **change._asdict()})
     frame = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     return frame.astype({"n": "int64", "n_baseline": "int64", "distinguishable": "bool"})
@@ -400,8 +519,14 @@ def _verdict(row, baseline: str, alpha: float) -> str:
     return "non distinguable du hasard"
 
 
-def comparison_display(comparison: pd.DataFrame, *, question: str, segment_labels: dict[str, str],
-                       names: tuple[str, str], alpha: float = 0.05) -> pd.DataFrame:
+def comparison_display(
+    comparison: pd.DataFrame,
+    *,
+    question: str,
+    segment_labels: dict[str, str],
+    names: tuple[str, str],
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """One question's comparison as the report prints it: French numbers, one text column per figure.
 
     Columns ``item, label, segment, reference, current, change, p, verdict``:
@@ -430,21 +555,35 @@ def comparison_display(comparison: pd.DataFrame, *, question: str, segment_label
     rows = []
     for r in part.itertuples():
         comparable = r.test != "none"
-        rows.append({
-            "item": r.item, "label": r.label, "segment": segment_labels.get(r.segment, r.segment),
-            "reference": f"{shown(r.value_baseline)} (n = {r.n_baseline})" if comparable else "–",
-            "current": f"{shown(r.value)} (n = {r.n})" if r.n else "–",
-            "change": (f"{_signed(r.change * scale, decimals)} [{_signed(r.ci_low * scale, decimals)} ; "
-                       f"{_signed(r.ci_high * scale, decimals)}]") if comparable else "–",
-            "p": "–" if not comparable else ("< 0,001" if r.p_value < 0.001 else _p_text(r.p_value)),
-            "verdict": _verdict(r, names[1], alpha),
-        })
+        rows.append(
+            {
+                "item": r.item,
+                "label": r.label,
+                "segment": segment_labels.get(r.segment, r.segment),
+                "reference": f"{shown(r.value_baseline)} (n = {r.n_baseline})" if comparable else "–",
+                "current": f"{shown(r.value)} (n = {r.n})" if r.n else "–",
+                "change": (
+                    f"{_signed(r.change * scale, decimals)} [{_signed(r.ci_low * scale, decimals)} ; "
+                    f"{_signed(r.ci_high * scale, decimals)}]"
+                )
+                if comparable
+                else "–",
+                "p": "–" if not comparable else ("< 0,001" if r.p_value < 0.001 else _p_text(r.p_value)),
+                "verdict": _verdict(r, names[1], alpha),
+            }
+        )
     return pd.DataFrame(rows, columns=["item", "label", "segment", "reference", "current", "change", "p", "verdict"])
 
 
 # --------------------------------------------------------------------------- chart
-def plot_changes(comparison: pd.DataFrame, *, question: str, segment_labels: dict[str, str],
-                 names: tuple[str, str], width: float = 8.0):
+def plot_changes(
+    comparison: pd.DataFrame,
+    *,
+    question: str,
+    segment_labels: dict[str, str],
+    names: tuple[str, str],
+    width: float = 8.0,
+):
     """Forest plot of one question's changes: one row per item, one marker per segment, 95 % intervals.
 
     Shares are drawn in percentage points, means in points of the 1–3 scale.
@@ -474,8 +613,18 @@ def plot_changes(comparison: pd.DataFrame, *, question: str, segment_labels: dic
         x = part["change"].astype(float) * scale
         low = (part["change"] - part["ci_low"]).astype(float) * scale
         high = (part["ci_high"] - part["change"]).astype(float) * scale
-        ax.errorbar(x, ys, xerr=[low, high], fmt=markers[j % len(markers)], color=colour(seg, j), ecolor=colour(seg, j),
-                    elinewidth=1.2, capsize=2.5, markersize=5, label=segment_labels.get(seg, seg))
+        ax.errorbar(
+            x,
+            ys,
+            xerr=[low, high],
+            fmt=markers[j % len(markers)],
+            color=colour(seg, j),
+            ecolor=colour(seg, j),
+            elinewidth=1.2,
+            capsize=2.5,
+            markersize=5,
+            label=segment_labels.get(seg, seg),
+        )
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(range(len(items)))
     ax.set_yticklabels([_wrap(labels[i], 60) for i in items], fontsize=8)
@@ -496,8 +645,17 @@ def plot_changes(comparison: pd.DataFrame, *, question: str, segment_labels: dic
 
     top = sub.loc[(sub["change"].astype(float)).abs().idxmax()]
     change = float(top["change"]) * scale
-    _reading(fig, vocabulary.text("report_body", "reading_change", item=labels[top["item"]],
-                                  segment=segment_labels.get(top["segment"], top["segment"]),
-                                  change=("+" if change > 0 else "") + format_fr(change, 0 if proportion else 2),
-                                  unit=unit, baseline=names[1], wave=names[0]))
+    _reading(
+        fig,
+        vocabulary.text(
+            "report_body",
+            "reading_change",
+            item=labels[top["item"]],
+            segment=segment_labels.get(top["segment"], top["segment"]),
+            change=("+" if change > 0 else "") + format_fr(change, 0 if proportion else 2),
+            unit=unit,
+            baseline=names[1],
+            wave=names[0],
+        ),
+    )
     return fig

@@ -20,7 +20,8 @@ def linked_figures(links: pd.DataFrame, scored: pd.DataFrame, *, kinds: dict[str
     if unknown:
         raise ValueError(f"linked items {sorted(unknown)} have no score")
     merged = links[["part", "letter", "item"]].merge(
-        scored[["question", "item", "label", "segment", "n", "value"]], on="item", how="left")
+        scored[["question", "item", "label", "segment", "n", "value"]], on="item", how="left"
+    )
     merged["kind"] = merged["question"].map(kinds)
     return merged
 
@@ -33,7 +34,9 @@ def figures_text(figures: pd.DataFrame, *, segment_labels: dict[str, str]) -> pd
         values = " ; ".join(
             f"{segment_labels.get(r.segment, r.segment)} "
             + (format_fr(r.value, 2) if kind == "agreement3" else format_fr(r.value, 0, percent=True))
-            for r in sub.itertuples())
-        rows.append({"part": part, "letter": letter, "item": item,
-                     "text": f"{item} — {sub['label'].iloc[0]} : {values}"})
+            for r in sub.itertuples()
+        )
+        rows.append(
+            {"part": part, "letter": letter, "item": item, "text": f"{item} — {sub['label'].iloc[0]} : {values}"}
+        )
     return pd.DataFrame(rows, columns=["part", "letter", "item", "text"])

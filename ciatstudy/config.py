@@ -37,8 +37,9 @@ def check_wave_name(wave) -> str:
     name = str(wave)
     if _WAVE_NAME.fullmatch(name) is None:
         shown = repr(name[:40]) + ("…" if len(name) > 40 else "")
-        raise ValueError(f"invalid wave name {shown}: a wave name is 1 to 64 letters, digits, '_', '-' or '.' "
-                         "(not first), e.g. 2025")
+        raise ValueError(
+            f"invalid wave name {shown}: a wave name is 1 to 64 letters, digits, '_', '-' or '.' (not first), e.g. 2025"
+        )
     return name
 
 
@@ -141,5 +142,4 @@ def inside_wave(path: Path, folder: Path, *, key: str | None = None) -> Path:
         shown = str(Path(os.path.abspath(path)).relative_to(project_root()))
     except ValueError:
         shown = str(path)
-    raise DataError(f"{link}outside the wave's folder: every input must lie inside {home.name}/", file=shown,
-                    key=key)
+    raise DataError(f"{link}outside the wave's folder: every input must lie inside {home.name}/", file=shown, key=key)

@@ -28,11 +28,22 @@ def answer_distribution(responses: pd.DataFrame, *, codebook: Codebook, question
         if code not in responses.columns:
             raise ValueError(f"item column {code!r} not found in the responses")
         for segment in [codebook.all_code, *codebook.segment_codes]:
-            answers = responses[code] if segment == codebook.all_code else responses.loc[responses[seg] == segment, code]
+            answers = (
+                responses[code] if segment == codebook.all_code else responses.loc[responses[seg] == segment, code]
+            )
             answers = answers.dropna()
             counts = answers.value_counts()
             for answer in AGREEMENT_SCORES:
                 count = int(counts.get(answer, 0))
-                rows.append({"question": question, "item": code, "label": labels[code], "segment": segment, "answer": answer,
-                             "count": count, "share": count / len(answers) if len(answers) else float("nan")})
+                rows.append(
+                    {
+                        "question": question,
+                        "item": code,
+                        "label": labels[code],
+                        "segment": segment,
+                        "answer": answer,
+                        "count": count,
+                        "share": count / len(answers) if len(answers) else float("nan"),
+                    }
+                )
     return pd.DataFrame(rows)

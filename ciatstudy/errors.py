@@ -35,7 +35,7 @@ def _one_line(text: str) -> str:
 
 
 def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:max(limit - 1, 0)] + "…"
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
 class DataError(ValueError):
@@ -54,8 +54,15 @@ class DataError(ValueError):
     True
     """
 
-    def __init__(self, message: str, *, file: str | None = None,
-                 row: int | None = None, column: str | None = None, key: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        key: str | None = None,
+    ):
         self.file, self.row, self.column, self.key, self.reason = file, row, column, key, message
         where = []
         if file is not None:

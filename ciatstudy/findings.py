@@ -43,8 +43,7 @@ class Finding:
 
 
 # --------------------------------------------------------------------------- facts and references
-def fact(text: str, *, table: str, where: dict | None = None, column: str | None = None,
-         scale: str = "plain") -> str:
+def fact(text: str, *, table: str, where: dict | None = None, column: str | None = None, scale: str = "plain") -> str:
     """A number (or a printed string) of a finding, with where it comes from.
 
     ``table`` is a processed table's stem (several joined by ``+`` are read as one), ``where``
@@ -56,18 +55,20 @@ def fact(text: str, *, table: str, where: dict | None = None, column: str | None
     '<span class="fact" data-table="q2_rates" data-where="item=2A;segment=tous" data-column="value" data-scale="percent">79\\xa0%</span>'
     """
     selector = ";".join(f"{k}={v}" for k, v in (where or {}).items())
-    return (f"<span class=\"fact\" data-table=\"{html.escape(table)}\" data-where=\"{html.escape(selector)}\""
-            f" data-column=\"{html.escape(column or '')}\" data-scale=\"{scale}\">{html.escape(text)}</span>")
+    return (
+        f'<span class="fact" data-table="{html.escape(table)}" data-where="{html.escape(selector)}"'
+        f' data-column="{html.escape(column or "")}" data-scale="{scale}">{html.escape(text)}</span>'
+    )
 
 
 def ref(text: str) -> str:
     """An item code or a question number: a name, not a measured number."""
-    return f"<span class=\"ref\">{html.escape(str(text))}</span>"
+    return f'<span class="ref">{html.escape(str(text))}</span>'
 
 
 def cited(text: str) -> str:
     """Text read from a table (the audit's own wording), not written here: its figures are the table's."""
-    return f"<span class=\"cited\">{html.escape(str(text))}</span>"
+    return f'<span class="cited">{html.escape(str(text))}</span>'
 
 
 def _quoted(label: str) -> str:
@@ -89,8 +90,7 @@ def _value(row, kind: str, table: str, column: str = "value") -> str:
 
 
 def _n(row, table: str) -> str:
-    return fact(format_fr(row["n"], 0), table=table, where={"item": row["item"], "segment": row["segment"]},
-                column="n")
+    return fact(format_fr(row["n"], 0), table=table, where={"item": row["item"], "segment": row["segment"]}, column="n")
 
 
 def _item(row) -> str:
@@ -140,9 +140,20 @@ def agreement_findings(tables, codebook) -> list[Finding]:
             rows = _ties(whole, "value", best, 2).sort_values("item")
             items = _t("and").join(_item(r) for _, r in rows.iterrows())
             first = rows.iloc[0]
-            out.append(Finding(key, _t(key, question=ref(q.number), items=items, top=ref(_scale_top(codebook, q.kind)),
-                                       value=_value(first, q.kind, name), n=_n(first, name),
-                                       all=html.escape(codebook.all_label))))
+            out.append(
+                Finding(
+                    key,
+                    _t(
+                        key,
+                        question=ref(q.number),
+                        items=items,
+                        top=ref(_scale_top(codebook, q.kind)),
+                        value=_value(first, q.kind, name),
+                        n=_n(first, name),
+                        all=html.escape(codebook.all_label),
+                    ),
+                )
+            )
     return out
 
 
@@ -158,8 +169,16 @@ def choice_findings(tables, codebook) -> list[Finding]:
         rows = _ties(whole, "value", whole["value"].max(), 2).sort_values("item")
         first = rows.iloc[0]
         items = _t("and").join(_item(r) for _, r in rows.iterrows())
-        lines.append(_t("top_choice", question=ref(q.number), title=html.escape(q.title), items=items,
-                        value=_value(first, q.kind, name), n=_n(first, name)))
+        lines.append(
+            _t(
+                "top_choice",
+                question=ref(q.number),
+                title=html.escape(q.title),
+                items=items,
+                value=_value(first, q.kind, name),
+                n=_n(first, name),
+            )
+        )
     return [Finding("top_choices", _t("top_choices"), tuple(lines))] if lines else []
 
 
@@ -182,15 +201,15 @@ def gap_findings(tables, codebook) -> list[Finding]:
     a, b = codebook.segment_codes[:2]
     label_a, label_b = (html.escape(codebook.segment_label(s)) for s in (a, b))
     names = "+".join(name for _, name, _ in found)
-    whole = pd.concat([frame.assign(_kind=q.kind, _table=name, _number=q.number) for q, name, frame in found],
-                      ignore_index=True)
+    whole = pd.concat(
+        [frame.assign(_kind=q.kind, _table=name, _number=q.number) for q, name, frame in found], ignore_index=True
+    )
     tested = whole[(whole["segment"] == codebook.all_code) & (whole["test"] != "none")]
     yes = tested[tested["distinguishable"].astype(bool)]
     sizes = whole[whole["segment"].isin([a, b])].groupby("segment")["n"].max()
     n_a = fact(format_fr(sizes[a], 0), table=names, where={"segment": a}, column="n:max")
     n_b = fact(format_fr(sizes[b], 0), table=names, where={"segment": b}, column="n:max")
-    count = fact(format_fr(len(yes), 0), table=names,
-                 where={"segment": codebook.all_code, "distinguishable": True})
+    count = fact(format_fr(len(yes), 0), table=names, where={"segment": codebook.all_code, "distinguishable": True})
     total = fact(format_fr(len(tested), 0), table=names, where={"segment": codebook.all_code, "test!": "none"})
     which = ""
     if len(yes):
@@ -198,9 +217,15 @@ def gap_findings(tables, codebook) -> list[Finding]:
     # Reconstructed answers: a gap may be distinguishable for some compatible spreads and not for others.
     undecided = tested[~tested["distinguishable"].astype(bool) & (tested["p_value_min"] < ALPHA)]
     if len(undecided):
-        which += _t("gaps_undecided", items=", ".join(_item(r) for _, r in undecided.sort_values("item").iterrows()),
-                    count=fact(format_fr(len(undecided), 0), table=names,
-                               where={"segment": codebook.all_code, "distinguishable": False, "p_value_min<": ALPHA}))
+        which += _t(
+            "gaps_undecided",
+            items=", ".join(_item(r) for _, r in undecided.sort_values("item").iterrows()),
+            count=fact(
+                format_fr(len(undecided), 0),
+                table=names,
+                where={"segment": codebook.all_code, "distinguishable": False, "p_value_min<": ALPHA},
+            ),
+        )
     key = "gap_count" if len(yes) else "gap_count_none"
     out = [Finding(key, _t(key, count=count, total=total, a=label_a, b=label_b, n_a=n_a, n_b=n_b, which=which))]
     rows = _segment_rows(whole[whole["_kind"] != "agreement3"], codebook)
@@ -210,10 +235,23 @@ def gap_findings(tables, codebook) -> list[Finding]:
         q = codebook.question(top["question"])
         row_a = {"item": top["item"], "segment": a, "value": top["value"], "n": top["n"]}
         row_b = {"item": top["item"], "segment": b, "value": top["value_b"], "n": top["n_b"]}
-        out.append(Finding("largest_gap", _t(
-            "largest_gap", a=label_a, b=label_b, question=ref(q.number), item=_item(top),
-            value_a=_value(row_a, q.kind, name), value_b=_value(row_b, q.kind, name),
-            n_a=_n(row_a, name), n_b=_n(row_b, name), verdict=_verdict(top))))
+        out.append(
+            Finding(
+                "largest_gap",
+                _t(
+                    "largest_gap",
+                    a=label_a,
+                    b=label_b,
+                    question=ref(q.number),
+                    item=_item(top),
+                    value_a=_value(row_a, q.kind, name),
+                    value_b=_value(row_b, q.kind, name),
+                    n_a=_n(row_a, name),
+                    n_b=_n(row_b, name),
+                    verdict=_verdict(top),
+                ),
+            )
+        )
     return out
 
 
@@ -282,11 +320,16 @@ def audit_findings(tables, codebook) -> list[Finding]:
     lines = []
     for _, row in issues.head(AUDIT_NAMED).iterrows():
         where = {"check": row["check"], "location": row["location"], "figure": row["figure"]}
-        lines.append(_t("audit_issue", location=cited(plain_ids(row["location"], codebook)),
-                        figure=cited(plain_ids(row["figure"], codebook)) + _wording(row.get("item", ""), codebook),
-                        printed=fact(str(row["printed"]), table="audit", where=where, column="printed", scale="text"),
-                        expected=fact(str(row["expected"]), table="audit", where=where, column="expected", scale="text"),
-                        explanation=cited(plain_ids(_likeliest(str(row["explanation"])), codebook))))
+        lines.append(
+            _t(
+                "audit_issue",
+                location=cited(plain_ids(row["location"], codebook)),
+                figure=cited(plain_ids(row["figure"], codebook)) + _wording(row.get("item", ""), codebook),
+                printed=fact(str(row["printed"]), table="audit", where=where, column="printed", scale="text"),
+                expected=fact(str(row["expected"]), table="audit", where=where, column="expected", scale="text"),
+                explanation=cited(plain_ids(_likeliest(str(row["explanation"])), codebook)),
+            )
+        )
     key = "audit" if len(issues) else "audit_none"
     return [Finding(key, _t(key, count=count, total=total), tuple(lines))]
 
@@ -306,16 +349,39 @@ def baseline_findings(tables, codebook, baseline: str | None) -> list[Finding]:
     pool = pool[pool["change"].notna()]
     if len(pool):
         top = pool.assign(_abs=pool["change"].abs()).sort_values(["_abs", "item"], ascending=[False, True]).iloc[0]
-        kind = codebook.question(top["question"]).kind if top["question"] in {q.id for q in codebook.questions} else "multi"
+        kind = (
+            codebook.question(top["question"]).kind
+            if top["question"] in {q.id for q in codebook.questions}
+            else "multi"
+        )
         where = {"item": top["item"], "segment": top["segment"]}
         fmt = (lambda v: format_fr(v, 2)) if kind == "agreement3" else (lambda v: format_fr(v, 0, percent=True))
         scale = "plain" if kind == "agreement3" else "percent"
-        out.append(Finding("moved_top", _t(
-            "moved_top", item=_item(top), segment=html.escape(codebook.segment_label(top["segment"])
-                                                              if top["segment"] != codebook.all_code else codebook.all_label),
-            before=fact(fmt(top["value_baseline"]), table="comparison", where=where, column="value_baseline", scale=scale),
-            after=fact(fmt(top["value"]), table="comparison", where=where, column="value", scale=scale),
-            baseline=ref(baseline), wave=ref(codebook.wave), verdict=_verdict(top))))
+        out.append(
+            Finding(
+                "moved_top",
+                _t(
+                    "moved_top",
+                    item=_item(top),
+                    segment=html.escape(
+                        codebook.segment_label(top["segment"])
+                        if top["segment"] != codebook.all_code
+                        else codebook.all_label
+                    ),
+                    before=fact(
+                        fmt(top["value_baseline"]),
+                        table="comparison",
+                        where=where,
+                        column="value_baseline",
+                        scale=scale,
+                    ),
+                    after=fact(fmt(top["value"]), table="comparison", where=where, column="value", scale=scale),
+                    baseline=ref(baseline),
+                    wave=ref(codebook.wave),
+                    verdict=_verdict(top),
+                ),
+            )
+        )
     return out
 
 
@@ -328,9 +394,13 @@ def key_findings(tables: dict[str, pd.DataFrame], codebook, *, baseline: str | N
     codebook : the wave's Codebook
     baseline : the baseline wave's name when the build compares with one
     """
-    return (agreement_findings(tables, codebook) + choice_findings(tables, codebook)
-            + gap_findings(tables, codebook) + baseline_findings(tables, codebook, baseline)
-            + audit_findings(tables, codebook))
+    return (
+        agreement_findings(tables, codebook)
+        + choice_findings(tables, codebook)
+        + gap_findings(tables, codebook)
+        + baseline_findings(tables, codebook, baseline)
+        + audit_findings(tables, codebook)
+    )
 
 
 def findings_html(findings: list[Finding]) -> str:
@@ -340,5 +410,5 @@ def findings_html(findings: list[Finding]) -> str:
     items = []
     for f in findings:
         sub = "".join(f"<li>{d}</li>" for d in f.details)
-        items.append(f"<li class=\"finding finding-{f.key}\">{f.html}" + (f"<ul>{sub}</ul>" if sub else "") + "</li>")
-    return f"<ol class=\"findings\">{''.join(items)}</ol>"
+        items.append(f'<li class="finding finding-{f.key}">{f.html}' + (f"<ul>{sub}</ul>" if sub else "") + "</li>")
+    return f'<ol class="findings">{"".join(items)}</ol>'

@@ -41,7 +41,9 @@ def outlines() -> dict:
     departements = {}
     for feature in collection["features"]:
         props = feature["properties"]
-        polygons = [[np.asarray(ring, dtype=float) for ring in polygon] for polygon in feature["geometry"]["coordinates"]]
+        polygons = [
+            [np.asarray(ring, dtype=float) for ring in polygon] for polygon in feature["geometry"]["coordinates"]
+        ]
         departements[props["code"]] = (props["nom"], polygons)
     return {"attribution": collection["metadata"]["attribution"], "departements": departements}
 
@@ -71,8 +73,9 @@ def departement_name(code) -> str:
     return outlines()["departements"][normalise_code(code)][0]
 
 
-def respondents_by_departement(frame: pd.DataFrame, *, departement: str, segment: str,
-                               segments: list[str]) -> pd.DataFrame:
+def respondents_by_departement(
+    frame: pd.DataFrame, *, departement: str, segment: str, segments: list[str]
+) -> pd.DataFrame:
     """Number of respondents per département and segment (tidy; départements without respondents left out).
 
     Rows with no département are left out; an unknown code raises ``ValueError`` naming the row.
@@ -104,6 +107,7 @@ def respondents_by_departement(frame: pd.DataFrame, *, departement: str, segment
 
 def _centre(polygons: list) -> tuple[float, float]:
     """Area-weighted centre of the largest polygon's outer ring."""
+
     def area_centroid(ring):
         x, y = ring[:, 0], ring[:, 1]
         cross = x[:-1] * y[1:] - x[1:] * y[:-1]
@@ -116,12 +120,21 @@ def _centre(polygons: list) -> tuple[float, float]:
 
 
 def _text_colour(hex_colour: str) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
 
 
-def _draw(ax, codes, counts: pd.DataFrame, *, colours: dict, markers: dict, lat0: float,
-          marker_size: float, show_markers: bool = True) -> None:
+def _draw(
+    ax,
+    codes,
+    counts: pd.DataFrame,
+    *,
+    colours: dict,
+    markers: dict,
+    lat0: float,
+    marker_size: float,
+    show_markers: bool = True,
+) -> None:
     from matplotlib.collections import PolyCollection
     from matplotlib.transforms import offset_copy
 
@@ -149,13 +162,32 @@ def _draw(ax, codes, counts: pd.DataFrame, *, colours: dict, markers: dict, lat0
         x, y = _centre(shapes[code][1])
         for i, (segment, count) in enumerate(rows):
             # Side by side in points, not degrees: markers never overlap, whatever the inset's zoom.
-            shift = offset_copy(ax.transData, fig=ax.figure, x=(i - (len(rows) - 1) / 2) * marker_size * 1.1,
-                                units="points")
+            shift = offset_copy(
+                ax.transData, fig=ax.figure, x=(i - (len(rows) - 1) / 2) * marker_size * 1.1, units="points"
+            )
             c = colours[segment]
-            ax.plot(x * scale, y, marker=markers[segment], color=c, markersize=marker_size, transform=shift,
-                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
-            ax.text(x * scale, y, str(count), ha="center", va="center", fontsize=6.5, transform=shift,
-                    fontweight="bold", color=_text_colour(c))
+            ax.plot(
+                x * scale,
+                y,
+                marker=markers[segment],
+                color=c,
+                markersize=marker_size,
+                transform=shift,
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+                linestyle="none",
+            )
+            ax.text(
+                x * scale,
+                y,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                transform=shift,
+                fontweight="bold",
+                color=_text_colour(c),
+            )
 
 
 def _frame(ax) -> None:
@@ -167,8 +199,16 @@ def _frame(ax) -> None:
         spine.set_linewidth(0.6)
 
 
-def respondent_map(counts: pd.DataFrame, *, segments: list[str], segment_labels: dict[str, str],
-                   legend_label: str, idf_title: str, attribution_prefix: str, width: float = 8.0):
+def respondent_map(
+    counts: pd.DataFrame,
+    *,
+    segments: list[str],
+    segment_labels: dict[str, str],
+    legend_label: str,
+    idf_title: str,
+    attribution_prefix: str,
+    width: float = 8.0,
+):
     """Map of respondents per département: metropolitan France, overseas départements and Île-de-France as insets.
 
     ``counts`` is :func:`respondents_by_departement`'s table. One marker per segment present in a
@@ -190,11 +230,27 @@ def respondent_map(counts: pd.DataFrame, *, segments: list[str], segment_labels:
     main_counts = counts[~counts["departement"].isin(ILE_DE_FRANCE)]
     _draw(main, metro, main_counts, colours=colours, markers=markers, lat0=46.5, marker_size=11)
     scale = np.cos(np.radians(46.5))
-    main.add_patch(Rectangle((1.42 * scale, 48.1), (3.56 - 1.42) * scale, 1.17, fill=False, edgecolor="#333333",
-                             linewidth=0.6, linestyle="--"))
+    main.add_patch(
+        Rectangle(
+            (1.42 * scale, 48.1),
+            (3.56 - 1.42) * scale,
+            1.17,
+            fill=False,
+            edgecolor="#333333",
+            linewidth=0.6,
+            linestyle="--",
+        )
+    )
     idf = fig.add_axes((0.19, 0.1, 0.21, 0.28))  # in the Bay of Biscay, where the main map is empty
-    _draw(idf, list(ILE_DE_FRANCE), counts[counts["departement"].isin(ILE_DE_FRANCE)], colours=colours,
-          markers=markers, lat0=48.8, marker_size=11)
+    _draw(
+        idf,
+        list(ILE_DE_FRANCE),
+        counts[counts["departement"].isin(ILE_DE_FRANCE)],
+        colours=colours,
+        markers=markers,
+        lat0=48.8,
+        marker_size=11,
+    )
     # Paris and its inner ring are small: the inset zooms on them, the outer départements are cut at its edges.
     idf_scale = np.cos(np.radians(48.8))
     idf.set_xlim(1.85 * idf_scale, 3.05 * idf_scale)
@@ -209,12 +265,38 @@ def respondent_map(counts: pd.DataFrame, *, segments: list[str], segment_labels:
         _frame(ax)
         ax.set_title(shapes[code][0], fontsize=8)
     totals = counts.groupby("segment")["count"].sum()
-    handles = [Line2D([], [], marker=markers[s], color=colours[s], markeredgecolor="white", linestyle="none",
-                      markersize=9, label=f"{segment_labels.get(s, s)} ({int(totals.get(s, 0))})") for s in segments]
-    fig.legend(handles=handles, loc="lower center", ncol=len(segments), frameon=False,
-               bbox_to_anchor=(0.6, 0.035), title=legend_label, title_fontsize=8, fontsize=8)
-    fig.text(0.5, 0.005, f"{attribution_prefix} : {outlines()['attribution']}", ha="center", va="bottom",
-             fontsize=7, color="#444444")
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=markers[s],
+            color=colours[s],
+            markeredgecolor="white",
+            linestyle="none",
+            markersize=9,
+            label=f"{segment_labels.get(s, s)} ({int(totals.get(s, 0))})",
+        )
+        for s in segments
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=len(segments),
+        frameon=False,
+        bbox_to_anchor=(0.6, 0.035),
+        title=legend_label,
+        title_fontsize=8,
+        fontsize=8,
+    )
+    fig.text(
+        0.5,
+        0.005,
+        f"{attribution_prefix} : {outlines()['attribution']}",
+        ha="center",
+        va="bottom",
+        fontsize=7,
+        color="#444444",
+    )
     return fig
 
 
@@ -237,5 +319,6 @@ def map_reading(counts: pd.DataFrame, *, segment_labels: dict[str, str], sentenc
     sub = counts[counts["departement"] == code]
     parts = [part(count=int(r.count), segment=segment_labels.get(r.segment, r.segment)) for r in sub.itertuples()]
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
-    return sentence(nom=sub["nom"].iloc[0], code=code, total=int(totals[code]), n=int(counts["count"].sum()),
-                    parts=joined)
+    return sentence(
+        nom=sub["nom"].iloc[0], code=code, total=int(totals[code]), n=int(counts["count"].sum()), parts=joined
+    )

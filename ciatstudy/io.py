@@ -56,7 +56,10 @@ def read_text(path: Path) -> str:
         raise DataError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8 "
             "(Excel: 'CSV UTF-8'), or bring it in with `ciatstudy import`, which reads Windows-1252",
-            file=_display(path), row=row, column=column) from None
+            file=_display(path),
+            row=row,
+            column=column,
+        ) from None
 
 
 def _locate_byte(data: bytes, offset: int) -> tuple[int, str | None]:
@@ -115,19 +118,30 @@ def _rows_of(text: str, name: str) -> tuple[list[str], list[int]]:
                 continue  # a blank line
             elif len(record) < width:
                 _unclosed_quote(text, record, start, end, header, name)
-                raise DataError(f"{len(record)} fields where the header has {width}: a short row (a cell or "
-                                "a separator is missing)", file=name, row=start, column=header[len(record)])
+                raise DataError(
+                    f"{len(record)} fields where the header has {width}: a short row (a cell or "
+                    "a separator is missing)",
+                    file=name,
+                    row=start,
+                    column=header[len(record)],
+                )
             else:
-                raise DataError(f"{len(record)} fields where the header has {width}: a long row (field "
-                                f"{width + 1} has no column; a separator too many, or a cell to quote)",
-                                file=name, row=start)
+                raise DataError(
+                    f"{len(record)} fields where the header has {width}: a long row (field "
+                    f"{width + 1} has no column; a separator too many, or a cell to quote)",
+                    file=name,
+                    row=start,
+                )
     except csv.Error as exc:
         row = end + 1
         if "field larger than field limit" in str(exc):
             _unclosed_quote(text, None, row, None, header or [], name)
-            raise DataError(f"a cell of more than {MAX_CELL:,} characters".replace(",", " ")
-                            + ": cells are limited to that length", file=name, row=row,
-                            column=_huge_column(text, row, header or [])) from None
+            raise DataError(
+                f"a cell of more than {MAX_CELL:,} characters".replace(",", " ") + ": cells are limited to that length",
+                file=name,
+                row=row,
+                column=_huge_column(text, row, header or []),
+            ) from None
         raise DataError(f"cannot be parsed as CSV ({excerpt(str(exc), 80)})", file=name, row=row) from None
     if header is None:
         raise DataError("the first line is empty: a header row is expected", file=name, row=1)
@@ -138,8 +152,9 @@ def _rows_of(text: str, name: str) -> tuple[list[str], list[int]]:
     return header, starts
 
 
-def _unclosed_quote(text: str, record: list[str] | None, start: int, end: int | None, header: list[str],
-                    name: str) -> None:
+def _unclosed_quote(
+    text: str, record: list[str] | None, start: int, end: int | None, header: list[str], name: str
+) -> None:
     """Refuse the row starting on line ``start`` if a double quote in it opens a cell never closed.
 
     Python's csv reader then silently runs the cell to the end of the file (or stops at its
@@ -156,11 +171,15 @@ def _unclosed_quote(text: str, record: list[str] | None, start: int, end: int | 
         if "unexpected end of data" in str(exc):
             # the cell left open is the last one that the row's own line starts
             newline = text.find("\n", offset)
-            first_line = text[offset:newline if newline >= 0 else None]
+            first_line = text[offset : newline if newline >= 0 else None]
             index = len(next(csv.reader([first_line]), [""])) - 1
-            raise DataError("a double quote opens this cell and is never closed (the rest of the file would be "
-                            "one cell): close the quote, or double it (\"\") inside a quoted cell", file=name,
-                            row=start, column=header[index] if 0 <= index < len(header) else None) from None
+            raise DataError(
+                "a double quote opens this cell and is never closed (the rest of the file would be "
+                'one cell): close the quote, or double it ("") inside a quoted cell',
+                file=name,
+                row=start,
+                column=header[index] if 0 <= index < len(header) else None,
+            ) from None
     finally:
         csv.field_size_limit(limit)
 
@@ -169,7 +188,7 @@ def _huge_column(text: str, start: int, header: list[str]) -> str | None:
     """The column of the first over-long cell of the row starting on line ``start``."""
     limit = csv.field_size_limit(sys.maxsize)
     try:
-        record = next(csv.reader(_io.StringIO(text[_line_offset(text, start):])), [])
+        record = next(csv.reader(_io.StringIO(text[_line_offset(text, start) :])), [])
     except csv.Error:
         return None
     finally:
@@ -201,16 +220,27 @@ def read_csv(path: Path) -> pd.DataFrame:
     if len(header) == 1:
         for sep, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
             if sep in header[0]:
-                raise DataError(f"only one column found and the header contains a {label}: the file looks "
-                                f"{label}-separated, raw wave files are comma-separated", file=name, row=1)
+                raise DataError(
+                    f"only one column found and the header contains a {label}: the file looks "
+                    f"{label}-separated, raw wave files are comma-separated",
+                    file=name,
+                    row=1,
+                )
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise DataError("duplicated column name", file=name, row=1, column=dup)
     if not starts:
         raise DataError("the file has a header but no data rows", file=name, row=2)
     try:
-        frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=True, engine="c", index_col=False)
+        frame = pd.read_csv(
+            _io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="c",
+            index_col=False,
+        )
     except pd.errors.ParserError as exc:  # the pass above should have named the row: a safety net
         raise DataError(f"cannot be parsed as CSV ({excerpt(str(exc).strip(), 80)})", file=name) from None
     if len(frame) != len(starts) or list(frame.columns) != header:
@@ -249,11 +279,19 @@ def _fast_responses(path: Path, codebook: Codebook) -> pd.DataFrame | None:
     if len(set(header)) != len(header):
         return None  # a repeated name: the careful reader says which
     check_response_columns(header, codebook, file=_display(path))
-    types = {codebook.id_column: pa.string(), codebook.segment_variable: pa.string(),
-             **{code: pa.int8() for code in codebook.item_codes}}
+    types = {
+        codebook.id_column: pa.string(),
+        codebook.segment_variable: pa.string(),
+        **{code: pa.int8() for code in codebook.item_codes},
+    }
     try:
-        table = pacsv.read_csv(path, parse_options=_strict_rows(pacsv), convert_options=pacsv.ConvertOptions(
-            column_types=types, null_values=[""], strings_can_be_null=False, include_columns=list(types)))
+        table = pacsv.read_csv(
+            path,
+            parse_options=_strict_rows(pacsv),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, null_values=[""], strings_can_be_null=False, include_columns=list(types)
+            ),
+        )
     except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, OSError):
         table = _text_where_needed(path, codebook)  # a cell that is no integer, e.g. "x" or "2.0"
         if table is None:
@@ -284,9 +322,13 @@ def _text_where_needed(path: Path, codebook: Codebook):
     from pyarrow import csv as pacsv
 
     try:
-        table = pacsv.read_csv(path, parse_options=_strict_rows(pacsv), convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in codebook.response_columns()},
-            strings_can_be_null=False))
+        table = pacsv.read_csv(
+            path,
+            parse_options=_strict_rows(pacsv),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in codebook.response_columns()}, strings_can_be_null=False
+            ),
+        )
     except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, OSError):
         return None
     items = set(codebook.item_codes)
@@ -310,11 +352,21 @@ CACHE_MIN_BYTES = 1_000_000
 def _cache_file(path: Path, codebook: Codebook) -> Path:
     """Where the validated answers of a large file are kept, keyed by everything that shapes them."""
     stat = path.stat()
-    key = hashlib.sha256(json.dumps([str(path.resolve()), stat.st_size, stat.st_mtime_ns,
-                                     json.dumps(codebook.raw, sort_keys=True, default=str),
-                                     *(hashlib.sha256((Path(__file__).parent / name).read_bytes()).hexdigest()
-                                       for name in ("validate.py", "io.py")),  # the reading rules
-                                     pd.__version__]).encode()).hexdigest()[:20]
+    key = hashlib.sha256(
+        json.dumps(
+            [
+                str(path.resolve()),
+                stat.st_size,
+                stat.st_mtime_ns,
+                json.dumps(codebook.raw, sort_keys=True, default=str),
+                *(
+                    hashlib.sha256((Path(__file__).parent / name).read_bytes()).hexdigest()
+                    for name in ("validate.py", "io.py")
+                ),  # the reading rules
+                pd.__version__,
+            ]
+        ).encode()
+    ).hexdigest()[:20]
     return project_root() / ".build" / "cache" / f"responses-{key}.parquet"
 
 
@@ -330,8 +382,11 @@ def read_responses(path: Path, codebook: Codebook, *, columns: list[str] | None 
     """
     path = Path(path)
     # Only a project's own waves are cached (not, e.g., an import being checked in a temporary folder).
-    large = (path.exists() and path.stat().st_size > CACHE_MIN_BYTES
-             and path.resolve().is_relative_to(project_root() / "data" / "raw"))
+    large = (
+        path.exists()
+        and path.stat().st_size > CACHE_MIN_BYTES
+        and path.resolve().is_relative_to(project_root() / "data" / "raw")
+    )
     if large:
         cache = _cache_file(path, codebook)
         if cache.exists():
@@ -374,8 +429,9 @@ def _write_cache_in_background(frame: pd.DataFrame, cache: Path) -> None:
         except OSError:  # no room or no right to write: the next read parses the CSV again, nothing is lost
             pass
 
-    thread = threading.Thread(target=write, args=(pa.Table.from_pandas(frame), frame),
-                              name=f"ciatstudy-cache-{cache.name}")
+    thread = threading.Thread(
+        target=write, args=(pa.Table.from_pandas(frame), frame), name=f"ciatstudy-cache-{cache.name}"
+    )
     thread.start()
     _CACHE_WRITES.append(thread)
 
@@ -412,9 +468,9 @@ class Wave:
     name: str
     folder: Path
     codebook: Codebook
-    responses: pd.DataFrame                      # one row per respondent, item columns Int8
+    responses: pd.DataFrame  # one row per respondent, item columns Int8
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # side tables by resource name
-    files: dict[str, Path] = field(default_factory=dict)           # resource name -> file
+    files: dict[str, Path] = field(default_factory=dict)  # resource name -> file
 
     @property
     def reconstructed(self) -> bool:
@@ -440,17 +496,20 @@ class Wave:
         <Wave 2014: 28 respondents (mda 12, non_mda 16), 8 questions, 15 tables, reconstructed>
         """
         sizes = ", ".join(f"{code} {n}" for code, n in self.segment_sizes().items())
-        return (f"<Wave {self.name}: {len(self.responses)} respondents ({sizes}), "
-                f"{len(self.codebook.questions)} questions, {len(self.tables)} tables"
-                f"{', reconstructed' if self.reconstructed else ''}>")
+        return (
+            f"<Wave {self.name}: {len(self.responses)} respondents ({sizes}), "
+            f"{len(self.codebook.questions)} questions, {len(self.tables)} tables"
+            f"{', reconstructed' if self.reconstructed else ''}>"
+        )
 
 
 def wave_folder(wave_or_path: str | os.PathLike) -> tuple[str, Path]:
     """Resolve ``"2014"`` or a folder path to (wave name, folder), or say why it is not a wave."""
     name, folder = config_wave_folder(wave_or_path)
     if not folder.is_dir():
-        raise DataError(f"no wave {str(wave_or_path)!r}: {folder} does not exist "
-                        "(bring a survey export in with `ciatstudy import`)")
+        raise DataError(
+            f"no wave {str(wave_or_path)!r}: {folder} does not exist (bring a survey export in with `ciatstudy import`)"
+        )
     if not (folder / "codebook.yaml").exists():
         raise DataError("file not found: every wave needs a codebook", file=_display(folder / "codebook.yaml"))
     return name, folder
@@ -516,12 +575,15 @@ def output_path(target: Path) -> Path:
     absolute = Path(os.path.abspath(target))
     resolved = target.resolve()  # links followed, as the write would follow them
     allowed = [root / folder for folder in OUTPUT_FOLDERS]
-    if ".." not in target.parts and any(absolute.is_relative_to(a) and resolved.is_relative_to(a.resolve())
-                                        and absolute != a for a in allowed):
+    if ".." not in target.parts and any(
+        absolute.is_relative_to(a) and resolved.is_relative_to(a.resolve()) and absolute != a for a in allowed
+    ):
         return target
     shown = str(target)
-    raise DataError(f"refusing to write outside the project's output folders ({', '.join(OUTPUT_FOLDERS)}): "
-                    f"{'...' + shown[-60:] if len(shown) > 60 else shown}")
+    raise DataError(
+        f"refusing to write outside the project's output folders ({', '.join(OUTPUT_FOLDERS)}): "
+        f"{'...' + shown[-60:] if len(shown) > 60 else shown}"
+    )
 
 
 @contextmanager

@@ -20,8 +20,16 @@ from pathlib import Path
 from .io import atomic_path
 
 # The flags measured to keep headless Chromium off the network and quiet (DESIGN.md).
-FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-extensions")
+FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+)
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -78,7 +86,8 @@ class Printer:
 
             with tempfile.TemporaryDirectory(prefix="ciatstudy-chromium-") as profile, sync_playwright() as driver:
                 browser = driver.chromium.launch_persistent_context(
-                    profile, executable_path=find_chromium(), headless=True, args=list(FLAGS), offline=True)
+                    profile, executable_path=find_chromium(), headless=True, args=list(FLAGS), offline=True
+                )
                 try:
                     self._ready.wait()
                     if self._html is None:  # the report was not written: nothing to print
@@ -87,8 +96,9 @@ class Printer:
                     page.goto(self._html.resolve().as_uri(), wait_until="load")
                     with atomic_path(self.target) as tmp:
                         # A4, margins and page numbers come from the page's own @page rules
-                        page.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True, outline=True,
-                                 tagged=True)
+                        page.pdf(
+                            path=str(tmp), prefer_css_page_size=True, print_background=True, outline=True, tagged=True
+                        )
                 finally:
                     browser.close()
         except Exception as exc:  # a broken browser install must not cost the committee its HTML report

@@ -14,14 +14,16 @@ from . import labels  # noqa: E402
 SEGMENT_COLOURS = {"tous": "#555555", "mda": "#E69F00", "non_mda": "#0072B2"}
 SEGMENT_HATCHES = {"tous": "", "mda": "//", "non_mda": ".."}
 
-plt.rcParams.update({
-    "font.family": "DejaVu Sans",  # ships with matplotlib, renders French accents
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "ciatstudy",
-    "axes.formatter.use_locale": False,
-})
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",  # ships with matplotlib, renders French accents
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "ciatstudy",
+        "axes.formatter.use_locale": False,
+    }
+)
 
 
 def colour(segment: str, index: int = 0) -> str:
@@ -53,11 +55,22 @@ def _value_text(value: float, percent: bool) -> str:
     return fr_number(value * 100, 0) + "\u00a0%" if percent else fr_number(value, 0)
 
 
-def grouped_barh(frame, *, category: str = "item", value: str = "value", segment: str = "segment",
-                 segment_labels: dict[str, str] | None = None,
-                 category_labels: dict[str, str] | None = None, xlabel: str = "", percent: bool = False,
-                 order: list[str] | None = None, width: float = 8.0, legend_single: bool = False,
-                 low: str | None = None, high: str | None = None):
+def grouped_barh(
+    frame,
+    *,
+    category: str = "item",
+    value: str = "value",
+    segment: str = "segment",
+    segment_labels: dict[str, str] | None = None,
+    category_labels: dict[str, str] | None = None,
+    xlabel: str = "",
+    percent: bool = False,
+    order: list[str] | None = None,
+    width: float = 8.0,
+    legend_single: bool = False,
+    low: str | None = None,
+    high: str | None = None,
+):
     """Horizontal grouped bars, one colour (and hatch) per segment, value printed at each bar end.
 
     Each category gets the room its wrapped label needs, so long labels never overlap. With ``low`` and
@@ -119,8 +132,16 @@ def grouped_barh(frame, *, category: str = "item", value: str = "value", segment
         ys = [i + (j - (len(segments) - 1) / 2) * height for i in range(len(categories))]
         vals = sub[value].astype(float).tolist()  # NaN: no bar (a value told in a note), never a bar of 0
         bar_ys = [y - (height - bar) / 2 for y in ys] if low and high else ys
-        ax.barh(bar_ys, vals, height=bar, color=colour(seg, j), hatch=SEGMENT_HATCHES.get(seg, ""),
-                edgecolor="white", linewidth=0.5, label=segment_labels.get(seg, seg))
+        ax.barh(
+            bar_ys,
+            vals,
+            height=bar,
+            color=colour(seg, j),
+            hatch=SEGMENT_HATCHES.get(seg, ""),
+            edgecolor="white",
+            linewidth=0.5,
+            label=segment_labels.get(seg, seg),
+        )
         if low and high:
             lo, hi = sub[low].astype(float).tolist(), sub[high].astype(float).tolist()
             line_ys = [y + height / 2 - (height - bar) / 2 for y in ys]
@@ -146,8 +167,16 @@ def grouped_barh(frame, *, category: str = "item", value: str = "value", segment
     fig.tight_layout()
     if best is not None:
         v, c, seg = best
-        _reading(fig, labels.text("report_body", "reading_bars", category=_short((category_labels or {}).get(c, c)),
-                                  segment=segment_labels.get(seg, seg), value=_value_text(v, percent)))
+        _reading(
+            fig,
+            labels.text(
+                "report_body",
+                "reading_bars",
+                category=_short((category_labels or {}).get(c, c)),
+                segment=segment_labels.get(seg, seg),
+                value=_value_text(v, percent),
+            ),
+        )
     return fig
 
 
@@ -157,10 +186,21 @@ def _wrap(text: str, width: int = 48) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def dot_intervals(frame, *, category: str = "item", value: str = "value", low: str = "ci_low",
-                  high: str = "ci_high", segment: str = "segment", segment_labels: dict[str, str] | None = None,
-                  order: list[str] | None = None, category_labels: dict[str, str] | None = None,
-                  xlabel: str = "", xlim: tuple[float, float] = (1.0, 3.0), width: float = 8.5):
+def dot_intervals(
+    frame,
+    *,
+    category: str = "item",
+    value: str = "value",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    segment: str = "segment",
+    segment_labels: dict[str, str] | None = None,
+    order: list[str] | None = None,
+    category_labels: dict[str, str] | None = None,
+    xlabel: str = "",
+    xlim: tuple[float, float] = (1.0, 3.0),
+    width: float = 8.5,
+):
     """Dots with 95 % intervals, one row per item, one marker shape and colour per segment.
 
     The defaults read the design's tidy table of 3/2/1 mean scores (``agreement_scores``).
@@ -212,8 +252,18 @@ def dot_intervals(frame, *, category: str = "item", value: str = "value", low: s
         ys = [i + (j - (len(segments) - 1) / 2) * step for i in range(len(order))]
         xs = sub[value].astype(float).to_numpy()
         err = [xs - sub[low].astype(float).to_numpy(), sub[high].astype(float).to_numpy() - xs]
-        ax.errorbar(xs, ys, xerr=err, fmt=markers.get(seg, "o"), color=colour(seg, j), ecolor=colour(seg, j),
-                    elinewidth=1.2, capsize=2.5, markersize=5, label=segment_labels.get(seg, seg))
+        ax.errorbar(
+            xs,
+            ys,
+            xerr=err,
+            fmt=markers.get(seg, "o"),
+            color=colour(seg, j),
+            ecolor=colour(seg, j),
+            elinewidth=1.2,
+            capsize=2.5,
+            markersize=5,
+            label=segment_labels.get(seg, seg),
+        )
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels(names, fontsize=8)
     ax.invert_yaxis()
@@ -229,19 +279,34 @@ def dot_intervals(frame, *, category: str = "item", value: str = "value", low: s
     if order and segments:
         top = frame[(frame[segment] == segments[0]) & (frame[category] == order[0])].iloc[0]
         n = int(top["n"]) if "n" in frame.columns else len(frame)
-        _reading(fig, labels.text("report_body", "reading_dots",
-                                  category=_short(f"{order[0]} – {category_labels.get(order[0], order[0])}"),
-                                  value=fr_number(top[value], 2), segment=segment_labels.get(segments[0], segments[0]),
-                                  n=n, low=fr_number(top[low], 2), high=fr_number(top[high], 2)))
+        _reading(
+            fig,
+            labels.text(
+                "report_body",
+                "reading_dots",
+                category=_short(f"{order[0]} – {category_labels.get(order[0], order[0])}"),
+                value=fr_number(top[value], 2),
+                segment=segment_labels.get(segments[0], segments[0]),
+                n=n,
+                low=fr_number(top[low], 2),
+                high=fr_number(top[high], 2),
+            ),
+        )
     return fig
 
 
 AGREEMENT_COLOURS = {1: "#D55E00", 2: "#56B4E9", 3: "#0072B2"}  # Okabe–Ito: disagree vs agree
 
 
-def diverging_agreement(distribution, *, order: list[str] | None = None, answer_labels: dict[int, str] | None = None,
-                        segment_labels: dict[str, str] | None = None, segments: list[str] | None = None,
-                        width: float = 10):
+def diverging_agreement(
+    distribution,
+    *,
+    order: list[str] | None = None,
+    answer_labels: dict[int, str] | None = None,
+    segment_labels: dict[str, str] | None = None,
+    segments: list[str] | None = None,
+    width: float = 10,
+):
     """Diverging stacked bars: "Pas d'accord" to the left of zero, agreement to the right, one panel per segment.
 
     Parameters
@@ -288,10 +353,27 @@ def diverging_agreement(distribution, *, order: list[str] | None = None, answer_
         sub = distribution[distribution["segment"] == seg]
         share = sub.pivot(index="item", columns="answer", values="share").reindex(order).fillna(0)
         ys = range(len(order))
-        ax.barh(ys, -share.get(1, 0), color=AGREEMENT_COLOURS[1], label=answer_labels[1], hatch="\\\\\\\\", edgecolor="white", linewidth=0.3)
-        ax.barh(ys, share.get(2, 0), color=AGREEMENT_COLOURS[2], label=answer_labels[2], edgecolor="white", linewidth=0.3)
-        ax.barh(ys, share.get(3, 0), left=share.get(2, 0), color=AGREEMENT_COLOURS[3], label=answer_labels[3],
-                edgecolor="white", linewidth=0.3)
+        ax.barh(
+            ys,
+            -share.get(1, 0),
+            color=AGREEMENT_COLOURS[1],
+            label=answer_labels[1],
+            hatch="\\\\\\\\",
+            edgecolor="white",
+            linewidth=0.3,
+        )
+        ax.barh(
+            ys, share.get(2, 0), color=AGREEMENT_COLOURS[2], label=answer_labels[2], edgecolor="white", linewidth=0.3
+        )
+        ax.barh(
+            ys,
+            share.get(3, 0),
+            left=share.get(2, 0),
+            color=AGREEMENT_COLOURS[3],
+            label=answer_labels[3],
+            edgecolor="white",
+            linewidth=0.3,
+        )
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlim(-1, 1)
         ax.set_xticks([-1, -0.5, 0, 0.5, 1])  # five ticks: the panels are narrow beside the wordings
@@ -309,9 +391,17 @@ def diverging_agreement(distribution, *, order: list[str] | None = None, answer_
         counts = sub.set_index("answer")["count"]
         n, agree = int(counts.sum()), int(counts.get(2, 0) + counts.get(3, 0))
         share = agree / n if n else 0.0
-        _reading(fig, labels.text("report_body", "reading_diverging",
-                                  category=_short(f"{order[0]} – {names.get(order[0], order[0])}"),
-                                  agree=_value_text(share, True), n=n,
-                                  segment=segment_labels.get(segments[0], segments[0]),
-                                  agree2=answer_labels[2], agree3=answer_labels[3]))
+        _reading(
+            fig,
+            labels.text(
+                "report_body",
+                "reading_diverging",
+                category=_short(f"{order[0]} – {names.get(order[0], order[0])}"),
+                agree=_value_text(share, True),
+                n=n,
+                segment=segment_labels.get(segments[0], segments[0]),
+                agree2=answer_labels[2],
+                agree3=answer_labels[3],
+            ),
+        )
     return fig

@@ -37,9 +37,22 @@ from typing import Iterable
 from .errors import DataError
 
 __all__ = [
-    "KEY_ENV", "IDENTIFIER_KINDS", "normalise", "header_identifier_kind", "value_identifier_kind",
-    "column_identifier_kind", "load_key", "key_id", "pseudonym", "Redactor", "find_identifiers",
-    "scan_files", "PLACEHOLDERS", "redaction_summary", "excerpt", "recorded_file_name",
+    "KEY_ENV",
+    "IDENTIFIER_KINDS",
+    "normalise",
+    "header_identifier_kind",
+    "value_identifier_kind",
+    "column_identifier_kind",
+    "load_key",
+    "key_id",
+    "pseudonym",
+    "Redactor",
+    "find_identifiers",
+    "scan_files",
+    "PLACEHOLDERS",
+    "redaction_summary",
+    "excerpt",
+    "recorded_file_name",
 ]
 
 KEY_ENV = "CIATSTUDY_PSEUDONYM_KEY"
@@ -77,11 +90,16 @@ PLACEHOLDERS = frozenset(IDENTIFIER_KINDS.values())
 _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
 _WORD = r"[A-Za-z0-9_%+'\-\u00C0-\u00FF]+"
 _DOT = rf"(?:\.|\s*{_OPEN}\s*(?:dot|point|\.)\s*{_CLOSE}\s*)"
-_AT = (rf"(?:\s?@\s?|\s*{_OPEN}\s*(?:at|@|arobase|arobas|chez)\s*{_CLOSE}\s*"
-       r"|\s+(?:at|AT|arobase|arobas|ARROBASE|AROBASE)\s+)")
+_AT = (
+    rf"(?:\s?@\s?|\s*{_OPEN}\s*(?:at|@|arobase|arobas|chez)\s*{_CLOSE}\s*"
+    r"|\s+(?:at|AT|arobase|arobas|ARROBASE|AROBASE)\s+)"
+)
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
-EMAIL_RE = re.compile(rf"(?<![\w.@]){_WORD}(?:{_DOT}{_WORD})*{_AT}{_LABEL}(?:{_DOT}{_LABEL})*"
-                      rf"(?:{_DOT}|\s+(?:point|dot)\s+)[A-Za-z]{{2,12}}(?![\w@])", re.IGNORECASE)
+EMAIL_RE = re.compile(
+    rf"(?<![\w.@]){_WORD}(?:{_DOT}{_WORD})*{_AT}{_LABEL}(?:{_DOT}{_LABEL})*"
+    rf"(?:{_DOT}|\s+(?:point|dot)\s+)[A-Za-z]{{2,12}}(?![\w@])",
+    re.IGNORECASE,
+)
 # ---- phone numbers. French: ten digits in five pairs with one separator throughout (06 39 98 00 00,
 # 06.39.98.00.00, 0639980000), or +33 / 0033 / (+33) with an optional (0). The single separator keeps
 # dates and amounts out ("01.02.2014 12", "15 000 €"). International: + or 00, a country code and
@@ -91,30 +109,35 @@ PHONE_RE = re.compile(
     r"[1-9](?P<s1>[\s.\-]?)\d{2}(?:(?P=s1)\d{2}){3}(?!\d|[,.]\d)"
     r"|(?<![\w+])0[1-9](?P<s2>[\s.\-]?)\d{2}(?:(?P=s2)\d{2}){3}(?!\d|[,.]\d)"
     r"|(?<![\w+])(?:\+|\(\+|00(?=[1-9]))[1-9]\d{0,2}\)?(?:[\s.\-]?(?:\(\d{1,4}\)|\d{1,5})){2,6}(?!\d|[,.]\d)"
-    r"(?!\s?(?:%|€|\$|£|euros?\b|eur\b|k€|M€))")
+    r"(?!\s?(?:%|€|\$|£|euros?\b|eur\b|k€|M€))"
+)
 IPV4_RE = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.]\d|\.?\d)")
 # Candidates with two colons or more, proven by the ipaddress module ("10:21:15" is a time, not an address).
 IPV6_RE = re.compile(r"(?<![\w:.])(?=[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:]+(?:\.\d{1,3}){0,3}(?:%\w+)?(?![\w:])")
 # ---- personal URLs: a profile page of a person (or a person's account) on a social network, a
 # professional-profile site or a messaging service. A plain web site (an association's, a public
 # service page) is not personal data by itself and is kept in the quote (the word analysis ignores URLs).
-_PERSONAL_HOSTS = (r"linkedin\.com|lnkd\.in|viadeo\.com|facebook\.com|fb\.com|fb\.me|m\.me|messenger\.com|"
-                   r"instagram\.com|instagr\.am|twitter\.com|x\.com|tiktok\.com|threads\.net|bsky\.app|"
-                   r"youtube\.com(?=/(?:@|user/|c/|channel/))|github\.com|gitlab\.com|malt\.fr|malt\.com|"
-                   r"doyoubuzz\.com|about\.me|linktr\.ee|calendly\.com|wa\.me|t\.me|telegram\.me|"
-                   r"snapchat\.com|pinterest\.\w+|flickr\.com(?=/(?:people|photos))|mastodon\.\w+|"
-                   r"[\w.-]+\.(?:wordpress|blogspot|over-blog|canalblog|skyrock)\.com|"
-                   r"[\w.-]+\.[a-z]{2,}(?=/@\w)")
+_PERSONAL_HOSTS = (
+    r"linkedin\.com|lnkd\.in|viadeo\.com|facebook\.com|fb\.com|fb\.me|m\.me|messenger\.com|"
+    r"instagram\.com|instagr\.am|twitter\.com|x\.com|tiktok\.com|threads\.net|bsky\.app|"
+    r"youtube\.com(?=/(?:@|user/|c/|channel/))|github\.com|gitlab\.com|malt\.fr|malt\.com|"
+    r"doyoubuzz\.com|about\.me|linktr\.ee|calendly\.com|wa\.me|t\.me|telegram\.me|"
+    r"snapchat\.com|pinterest\.\w+|flickr\.com(?=/(?:people|photos))|mastodon\.\w+|"
+    r"[\w.-]+\.(?:wordpress|blogspot|over-blog|canalblog|skyrock)\.com|"
+    r"[\w.-]+\.[a-z]{2,}(?=/@\w)"
+)
 URL_PERSONAL_RE = re.compile(
     rf"(?<![\w/.\-@])(?:https?://)?(?:www\.|[a-z]{{2}}\.|m\.)?(?:{_PERSONAL_HOSTS})(?![\w-])"
     r"(?:/(?:[^\s<>\"'«»)\]]*[^\s<>\"'«»)\].,;:!?])?)?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # ---- SIRET (14 digits: 3 3 3 5) and SIREN (9 digits: 3 3 3), Luhn-checked; after the words SIRET, SIREN
 # or RNA/W-number the check is not needed. Amounts ("150 000 000 €") fail the Luhn test or end in 000.
 SIRET_RE = re.compile(r"(?<![\w,.])(?P<siret>\d{3}[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{5})?)(?!\w|[,.]\d|\s?\d)")
 _SIRET_WORD = re.compile(r"(?:siret|siren|n°\s*siret|n°\s*siren)\s*(?:n°|:|=|est|number)?\s*$", re.IGNORECASE)
-_UNIT_AFTER = re.compile(r"\s?(?:€|\$|£|%|euros?\b|eur\b|k€|habitants\b|personnes\b|adhérents\b|membres\b)",
-                         re.IGNORECASE)
+_UNIT_AFTER = re.compile(
+    r"\s?(?:€|\$|£|%|euros?\b|eur\b|k€|habitants\b|personnes\b|adhérents\b|membres\b)", re.IGNORECASE
+)
 RNA_RE = re.compile(r"(?<![\w])W\d{9}(?!\w)")
 # ---- French postal addresses: a number, a street type and its name (with an optional postcode and
 # town), a postcode followed by a town, or a post-office box. Street types that are also common words
@@ -124,21 +147,30 @@ _CAP = rf"(?:[{_UP}][\w'’\-]*|\d{{1,4}}(?:er)?(?!\d))"
 # A particle is followed by a space or is an elided d'/l' (never a prefix of the next word), and a word
 # starts with its letter: one way only to read a street name, so that a long answer cannot make the
 # pattern backtrack for ever (tests/test_privacy.py times the worst inputs).
-_PARTICLE = (r"(?:(?i:de\s+la|de\s+l['’]|de|du|des|la|le|les|aux?|en|sur|sous|saint|sainte|st|ste)\s+"
-             r"|(?i:[dl])['’])")
+_PARTICLE = (
+    r"(?:(?i:de\s+la|de\s+l['’]|de|du|des|la|le|les|aux?|en|sur|sous|saint|sainte|st|ste)\s+"
+    r"|(?i:[dl])['’])"
+)
 _NAME = rf"(?>{_PARTICLE}*+(?:[^\W\d_][\w'’\-]*+|\d{{1,4}}(?:er)?(?!\d))(?:\s+{_PARTICLE}*+{_CAP})*+)"
 _TOWN_WORD = rf"(?!(?i:cedex)\b)[{_UP}][\w'’]+"
-_TOWN = (rf"{_TOWN_WORD}(?:(?:[\-\s](?:(?:sur|sous|lès|les|le|la|en|de|du|des|aux?)[\-\s])*|[\-\s]?[dl]['’])"
-         rf"{_TOWN_WORD})*(?:\s+(?i:cedex)(?:\s+\d{{1,2}}(?!\d))?)?")
+_TOWN = (
+    rf"{_TOWN_WORD}(?:(?:[\-\s](?:(?:sur|sous|lès|les|le|la|en|de|du|des|aux?)[\-\s])*|[\-\s]?[dl]['’])"
+    rf"{_TOWN_WORD})*(?:\s+(?i:cedex)(?:\s+\d{{1,2}}(?!\d))?)?"
+)
 _POSTCODE = r"(?<![\d\s,.]\d)(?<![\w])(?:0[1-9]|[1-8]\d|9[0-8]|2[AB])\s?\d{3}(?![\d,.]\d)"
-_STREET = (r"rue|avenue|av\.?|boulevard|bd|blvd|impasse|all[ée]e|quai|faubourg|fbg|square|esplanade|rond[\-\s]point|"
-           r"place|parvis|villa|lotissement|r[ée]sidence")
-_STREET_WEAK = r"cours|route|rte|chemin|ch\.|voie|passage|mail|promenade|sentier|hameau|lieu[\-\s]dit|cit[ée]|zone|za|zi|zac"
+_STREET = (
+    r"rue|avenue|av\.?|boulevard|bd|blvd|impasse|all[ée]e|quai|faubourg|fbg|square|esplanade|rond[\-\s]point|"
+    r"place|parvis|villa|lotissement|r[ée]sidence"
+)
+_STREET_WEAK = (
+    r"cours|route|rte|chemin|ch\.|voie|passage|mail|promenade|sentier|hameau|lieu[\-\s]dit|cit[ée]|zone|za|zi|zac"
+)
 ADDRESS_RE = re.compile(
     rf"(?<![\w,])\d{{1,4}}(?:\s?(?i:bis|ter|quater|[bt])\b)?,?\s+(?:(?i:{_STREET})\s+{_NAME}"
     rf"(?:,?\s+{_POSTCODE}\s+{_TOWN})?|(?i:{_STREET_WEAK})\s+{_NAME},?\s+{_POSTCODE}\s+{_TOWN})"
     rf"|{_POSTCODE}\s+{_TOWN}"
-    rf"|(?<!\w)(?:BP|B\.P\.|CS|TSA)\s?\d{{1,6}}(?!\w)")
+    rf"|(?<!\w)(?:BP|B\.P\.|CS|TSA)\s?\d{{1,6}}(?!\w)"
+)
 
 # Header words that mark an identifier column, by kind (matched on normalised header tokens).
 _HEADER_WORDS = {
@@ -146,19 +178,63 @@ _HEADER_WORDS = {
     "phone": {"telephone", "tel", "phone", "portable", "mobile", "phonenumber", "fax"},
     "ip": {"ip", "ipaddr", "ipaddress", "adresse-ip"},
     "name": {"nom", "prenom", "name", "firstname", "lastname", "surname", "lastname", "nom-prenom"},
-    "structure": {"structure", "organisation", "organization", "association", "entreprise", "company",
-                  "societe", "siret", "rna", "organisme", "raisonsociale", "denomination", "etablissement",
-                  "collectivite", "employeur", "employer", "nomstructure", "struct", "orga", "asso"},
+    "structure": {
+        "structure",
+        "organisation",
+        "organization",
+        "association",
+        "entreprise",
+        "company",
+        "societe",
+        "siret",
+        "rna",
+        "organisme",
+        "raisonsociale",
+        "denomination",
+        "etablissement",
+        "collectivite",
+        "employeur",
+        "employer",
+        "nomstructure",
+        "struct",
+        "orga",
+        "asso",
+    },
     "address": {"adresse", "address", "ville", "city", "commune", "postal", "cp", "zip"},
     "role": {"fonction", "responsabilite", "responsabilites", "poste", "role", "title"},
     "contact": {"contact", "coordonnees", "coordonnee"},
-    "account": {"username", "deviceid", "token", "submitted_by", "submittedby", "utilisateur", "login",
-                "simserial", "subscriberid", "imei"},
+    "account": {
+        "username",
+        "deviceid",
+        "token",
+        "submitted_by",
+        "submittedby",
+        "utilisateur",
+        "login",
+        "simserial",
+        "subscriberid",
+        "imei",
+    },
     "location": {"geolocation", "gps", "latitude", "longitude", "geopoint", "location", "localisation"},
 }
 # Words of a header that asks for the structure's name, not about the structure.
-_NAMING_WORDS = {"nom", "name", "intitule", "denomination", "raisonsociale", "identification", "identite",
-                 "quelle", "laquelle", "which", "coordonnees", "entreprise", "company", "societe", "employeur"}
+_NAMING_WORDS = {
+    "nom",
+    "name",
+    "intitule",
+    "denomination",
+    "raisonsociale",
+    "identification",
+    "identite",
+    "quelle",
+    "laquelle",
+    "which",
+    "coordonnees",
+    "entreprise",
+    "company",
+    "societe",
+    "employeur",
+}
 _PERSON_WORDS = {"prenom", "firstname", "lastname", "surname", "nom-prenom"}
 # Phrases that look like identifiers but are questions of the survey (checked before the words).
 _HEADER_NOT_IDENTIFIER = ("maison des associations", "est-elle", "structure est", "type de structure")
@@ -176,9 +252,20 @@ def normalise(text: str) -> str:
     """
     text = html.unescape(re.sub(r"<[^>]+>", " ", str(text)))
     text = unicodedata.normalize("NFKC", text)
-    text = (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'").replace("`", "'")
-            .replace("\u00b4", "'").replace("\u201c", '"').replace("\u201d", '"').replace("\u00ab", '"')
-            .replace("\u00bb", '"').replace("\u2013", "-").replace("\u2014", "-").replace("\u2026", "..."))
+    text = (
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u02bc", "'")
+        .replace("`", "'")
+        .replace("\u00b4", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u00ab", '"')
+        .replace("\u00bb", '"')
+        .replace("\u2013", "-")
+        .replace("\u2014", "-")
+        .replace("\u2026", "...")
+    )
     text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
     return " ".join(text.casefold().split())
 
@@ -189,10 +276,17 @@ def _tokens(header: str) -> set[str]:
     words |= {w.replace("-", "") for w in words}
     joined = folded.replace(" ", "")
     words.add(joined)
-    for phrase, word in (("firstname", "firstname"), ("lastname", "lastname"), ("ipaddress", "ipaddress"),
-                         ("emailaddress", "email"), ("adresseip", "adresse-ip"), ("adressee-mail", "email"),
-                         ("adressemail", "email"), ("nomprenom", "nom-prenom"),
-                         ("raisonsociale", "raisonsociale")):
+    for phrase, word in (
+        ("firstname", "firstname"),
+        ("lastname", "lastname"),
+        ("ipaddress", "ipaddress"),
+        ("emailaddress", "email"),
+        ("adresseip", "adresse-ip"),
+        ("adressee-mail", "email"),
+        ("adressemail", "email"),
+        ("nomprenom", "nom-prenom"),
+        ("raisonsociale", "raisonsociale"),
+    ):
         if phrase in joined:
             words.add(word)
     return words
@@ -215,7 +309,8 @@ def header_identifier_kind(header: str) -> str | None:
         return None
     words = _tokens(header)
     structure = bool(words & _HEADER_WORDS["structure"]) or any(
-        w.startswith(("struct", "organis", "organiz")) or re.match(r"(?:nom|name|raison)struct", w) for w in words)
+        w.startswith(("struct", "organis", "organiz")) or re.match(r"(?:nom|name|raison)struct", w) for w in words
+    )
     if structure and not words & _PERSON_WORDS:
         # The structure's name (« Nom de votre structure », LimeSurvey's NOMSTRUCT), not a question about
         # the structure (« Secteur d'activité de votre structure »): a short header, or one asking a name.
@@ -253,11 +348,11 @@ def _phone_ok(match: re.Match) -> bool:
 
 def _siret_ok(match: re.Match, text: str) -> bool:
     digits = re.sub(r"\D", "", match.group("siret"))
-    if _SIRET_WORD.search(text[max(0, match.start() - 24):match.start()]):
+    if _SIRET_WORD.search(text[max(0, match.start() - 24) : match.start()]):
         return True
-    if digits.endswith("000") or digits[3:6] == "000":     # amounts and round figures, never a SIREN
+    if digits.endswith("000") or digits[3:6] == "000":  # amounts and round figures, never a SIREN
         return False
-    if _UNIT_AFTER.match(text, match.end()):                 # an amount or a count: 552 100 554 €
+    if _UNIT_AFTER.match(text, match.end()):  # an amount or a count: 552 100 554 €
         return False
     return _luhn(digits)
 
@@ -283,7 +378,7 @@ def _spans(text: str, kinds: Iterable[str] | None = None) -> list[tuple[int, int
         if kinds is not None and kind not in kinds:
             continue
         hints = _QUICK.get(kind)
-        if hints and not any(h in text for h in hints):     # cheap skip: most answers hold no identifier
+        if hints and not any(h in text for h in hints):  # cheap skip: most answers hold no identifier
             continue
         for m in pattern.finditer(text):
             if check is None or check(m, text):
@@ -353,7 +448,8 @@ _ORGANISATION = re.compile(
     r"^(?:l'\s*)?(?:association|asso\b|maison des associations|maison de la vie associative|mda\b|mva\b|"
     r"centre social|centre socio|comite|federation|ligue|club|union|collectif|foyer|amicale|office|mairie|"
     r"ville d|commune d|communaute d|reseau|coordination|groupement|compagnie|cie\b|societe|sarl\b|sas\b|"
-    r"scop\b|scic\b|fondation|syndicat|cooperative|entreprise|espace|point d'appui|pole|cooperative)")
+    r"scop\b|scic\b|fondation|syndicat|cooperative|entreprise|espace|point d'appui|pole|cooperative)"
+)
 
 
 def _structure_names(values: list[str]) -> bool:
@@ -391,7 +487,7 @@ class _FoldTable(dict):
 
     def __init__(self):
         super().__init__()
-        self.irregular: set[str] = set()     # characters that fold to other than one character (ß, ﬁ, a combining accent)
+        self.irregular: set[str] = set()  # characters that fold to other than one character (ß, ﬁ, a combining accent)
         self.irregular_re = re.compile("(?!)")
 
     def __missing__(self, code: int) -> str:
@@ -413,7 +509,7 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
     if len(folded) == len(text) and not _FOLD_TABLE.irregular_re.search(text):
         return folded, list(range(len(text)))
     out, where = [], []
-    for i, ch in enumerate(text):       # rare: a character folds to several, or to none
+    for i, ch in enumerate(text):  # rare: a character folds to several, or to none
         piece = _FOLD_TABLE[ord(ch)]
         out.append(piece)
         where.extend([i] * len(piece))
@@ -482,7 +578,7 @@ class Redactor:
             table = self._by_first.get(words[i])
             if table:
                 for size in range(min(self._longest[words[i]], len(tokens) - i), 0, -1):
-                    kind = table.get(tuple(words[i:i + size]))
+                    kind = table.get(tuple(words[i : i + size]))
                     if kind:
                         found.append((where[tokens[i][1]], where[tokens[i + size - 1][2] - 1] + 1, kind))
                         i += size - 1
@@ -514,8 +610,11 @@ def redaction_summary(counts: dict[str, int]) -> str:
     >>> redaction_summary({"email": 2, "phone": 3})
     '3 [téléphone], 2 [courriel]'
     """
-    return ", ".join(f"{n} {IDENTIFIER_KINDS[kind]}" for kind, n in
-                     sorted(counts.items(), key=lambda kv: (-kv[1], list(IDENTIFIER_KINDS).index(kv[0]))) if n)
+    return ", ".join(
+        f"{n} {IDENTIFIER_KINDS[kind]}"
+        for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], list(IDENTIFIER_KINDS).index(kv[0])))
+        if n
+    )
 
 
 def recorded_file_name(name: str, sha256: str, redactor: "Redactor | None" = None) -> str:
@@ -557,10 +656,10 @@ def excerpt(cell: str, limit: int = 60) -> str:
     'Contact : [courriel] xxxxxxxx…'
     """
     raw = str(cell)
-    head = Redactor({}).redact(" ".join(raw[:limit * 4].split()))
+    head = Redactor({}).redact(" ".join(raw[: limit * 4].split()))
     if len(head) <= limit and len(raw) <= limit * 4:
         return head
-    return head[:limit - 1].rstrip() + "…"
+    return head[: limit - 1].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- pseudonyms
@@ -595,8 +694,11 @@ def load_key(key_file: str | os.PathLike | None = None, *, repository: Path | No
         if not path.is_file():
             raise DataError("pseudonymisation key file not found", file=str(path))
         if _inside(path, repository):
-            raise DataError(f"the pseudonymisation key must stay outside the repository ({repository}); "
-                            "move it, e.g. to ~/.config/ciatstudy/pseudonym.key", file=str(path))
+            raise DataError(
+                f"the pseudonymisation key must stay outside the repository ({repository}); "
+                "move it, e.g. to ~/.config/ciatstudy/pseudonym.key",
+                file=str(path),
+            )
         key = path.read_bytes().strip()
         where = str(path)
     else:
@@ -605,8 +707,11 @@ def load_key(key_file: str | os.PathLike | None = None, *, repository: Path | No
             raise DataError(f"linkage across waves needs a key: pass --key-file or set {KEY_ENV}")
         key, where = env.strip().encode("utf-8"), KEY_ENV
     if len(key) < MIN_KEY_BYTES:
-        raise DataError(f"the pseudonymisation key holds {len(key)} bytes; at least {MIN_KEY_BYTES} are needed "
-                        "(python -c \"import secrets; print(secrets.token_hex(32))\")", file=where)
+        raise DataError(
+            f"the pseudonymisation key holds {len(key)} bytes; at least {MIN_KEY_BYTES} are needed "
+            '(python -c "import secrets; print(secrets.token_hex(32))")',
+            file=where,
+        )
     return key
 
 
@@ -641,8 +746,21 @@ def pseudonym(value: str, key: bytes, *, kind: str = "email") -> str:
 
 
 # --------------------------------------------------------------------------- checking outputs
-_TEXT_SUFFIXES = {".csv", ".json", ".yaml", ".yml", ".md", ".txt", ".html", ".htm", ".py", ".ipynb", ".svg",
-                  ".xml", ".tsv"}
+_TEXT_SUFFIXES = {
+    ".csv",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".md",
+    ".txt",
+    ".html",
+    ".htm",
+    ".py",
+    ".ipynb",
+    ".svg",
+    ".xml",
+    ".tsv",
+}
 
 
 def _texts_of(path: Path) -> Iterable[tuple[str, str]]:
@@ -670,8 +788,8 @@ def _png_text(data: bytes) -> str:
 
     out, pos = [], 8
     while pos + 8 <= len(data):
-        length = int.from_bytes(data[pos:pos + 4], "big")
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         if kind == b"tEXt":
             out.append(body.decode("latin-1"))
         elif kind == b"zTXt":
@@ -682,7 +800,9 @@ def _png_text(data: bytes) -> str:
             flag, rest = rest[0], rest[2:]
             _, _, rest = rest.partition(b"\0")  # language tag
             _, _, text = rest.partition(b"\0")  # translated keyword
-            out.append(key.decode("latin-1") + " " + (zlib.decompress(text) if flag else text).decode("utf-8", "replace"))
+            out.append(
+                key.decode("latin-1") + " " + (zlib.decompress(text) if flag else text).decode("utf-8", "replace")
+            )
         pos += 12 + length
     return "\n".join(out)
 

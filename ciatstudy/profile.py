@@ -13,7 +13,9 @@ def _check(frame: pd.DataFrame, columns: dict[str, str]) -> None:
             raise ValueError(f"{role} column {name!r} not found; columns are {list(frame.columns)}")
 
 
-def segment_sizes(respondents: pd.DataFrame, *, segment: str, segments: list[str], all_code: str = "tous") -> pd.DataFrame:
+def segment_sizes(
+    respondents: pd.DataFrame, *, segment: str, segments: list[str], all_code: str = "tous"
+) -> pd.DataFrame:
     """Number of respondents per segment, whole sample first.
 
     >>> df = pd.DataFrame({"seg": ["a", "b", "b"]})
@@ -30,9 +32,16 @@ def segment_sizes(respondents: pd.DataFrame, *, segment: str, segments: list[str
     return pd.DataFrame(rows)
 
 
-def counts_by_segment(frame: pd.DataFrame, *, category: str, segment: str, categories: list[str],
-                      segments: list[str], sizes: dict[str, int] | None = None,
-                      all_code: str = "tous") -> pd.DataFrame:
+def counts_by_segment(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    segment: str,
+    categories: list[str],
+    segments: list[str],
+    sizes: dict[str, int] | None = None,
+    all_code: str = "tous",
+) -> pd.DataFrame:
     """Count of respondents per category and segment, with the share of the segment.
 
     ``frame`` holds one row per respondent × category (several categories per
@@ -59,8 +68,9 @@ def counts_by_segment(frame: pd.DataFrame, *, category: str, segment: str, categ
         for seg in [all_code, *segments]:
             count = int(len(sub)) if seg == all_code else int(per.get(seg, 0))
             n = sizes[seg]
-            rows.append({category: cat, "segment": seg, "n": n, "count": count,
-                         "share": count / n if n else float("nan")})
+            rows.append(
+                {category: cat, "segment": seg, "n": n, "count": count, "share": count / n if n else float("nan")}
+            )
     return pd.DataFrame(rows)
 
 
@@ -85,8 +95,9 @@ def segment_headers(sizes: dict[str, int], labels: dict[str, str]) -> dict[str, 
 LIST_COLUMNS = ("respondent_no", "name_as_printed", "departement", "type")
 
 
-def respondents_list(respondents: pd.DataFrame, *, segment_labels: dict[str, str], status_labels: dict[str, str],
-                     departement_name=None) -> pd.DataFrame:
+def respondents_list(
+    respondents: pd.DataFrame, *, segment_labels: dict[str, str], status_labels: dict[str, str], departement_name=None
+) -> pd.DataFrame:
     """The respondents as the study lists them: N°, entry as printed, département, type — nothing else.
 
     Only the public description of each organisation is kept: no answer (reconstructed or not) is ever
@@ -99,20 +110,30 @@ def respondents_list(respondents: pd.DataFrame, *, segment_labels: dict[str, str
     ...                  status_labels={"ville": "ville"}).to_dict("list")
     {'respondent_no': [1, 2], 'name_as_printed': ['Asso Y', 'MDA X'], 'departement': ['07', '13'], 'type': ['Non-MDA', 'MDA (ville)']}
     """
-    _check(respondents, {"number": "respondent_no", "name": "name_as_printed", "segment": "segment",
-                         "departement": "departement"})
+    _check(
+        respondents,
+        {"number": "respondent_no", "name": "name_as_printed", "segment": "segment", "departement": "departement"},
+    )
     from .geo import normalise_code
 
     name = departement_name or (lambda code: code)
-    status = respondents["mda_status"] if "mda_status" in respondents.columns else pd.Series(None, index=respondents.index)
+    status = (
+        respondents["mda_status"] if "mda_status" in respondents.columns else pd.Series(None, index=respondents.index)
+    )
     rows = []
     for (_, r), st in zip(respondents.iterrows(), status):
         kind = segment_labels.get(r["segment"], r["segment"])
         if isinstance(st, str) and st:
             kind = f"{kind} ({status_labels.get(st, st)})"
         code = normalise_code(r["departement"]) if pd.notna(r["departement"]) else ""
-        rows.append({"respondent_no": int(r["respondent_no"]), "name_as_printed": str(r["name_as_printed"]),
-                     "departement": name(code) if code else "", "type": kind})
+        rows.append(
+            {
+                "respondent_no": int(r["respondent_no"]),
+                "name_as_printed": str(r["name_as_printed"]),
+                "departement": name(code) if code else "",
+                "type": kind,
+            }
+        )
     return pd.DataFrame(rows, columns=list(LIST_COLUMNS)).sort_values("respondent_no").reset_index(drop=True)
 
 
@@ -128,6 +149,8 @@ def count_reading(counts: pd.DataFrame, *, category: str, value, segment_labels:
     """
     _check(counts, {"category": category, "segment": "segment", "n": "n", "count": "count"})
     rows = counts[counts[category] == value]
-    parts = [part(count=int(r["count"]), n=int(r["n"]), segment=segment_labels.get(r["segment"], r["segment"]))
-             for _, r in rows.iterrows()]
+    parts = [
+        part(count=int(r["count"]), n=int(r["n"]), segment=segment_labels.get(r["segment"], r["segment"]))
+        for _, r in rows.iterrows()
+    ]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]

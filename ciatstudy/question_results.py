@@ -14,10 +14,10 @@ from .io import Wave
 class QuestionResults:
     question: str
     kind: str
-    scored: pd.DataFrame                 # tidy contract: one row per item × segment
-    with_tests: pd.DataFrame             # the same with each item's segment test columns
-    tests: pd.DataFrame                  # one row per item: MDA / Non-MDA gap, test, verdict
-    comparison: pd.DataFrame | None      # rebuilt against printed values (waves with published tables)
+    scored: pd.DataFrame  # tidy contract: one row per item × segment
+    with_tests: pd.DataFrame  # the same with each item's segment test columns
+    tests: pd.DataFrame  # one row per item: MDA / Non-MDA gap, test, verdict
+    comparison: pd.DataFrame | None  # rebuilt against printed values (waves with published tables)
     source: str
     segment_labels: dict[str, str]
     sizes: dict[str, int]
@@ -59,10 +59,23 @@ def question_results(wave: Wave, question: str) -> QuestionResults:
     scorer = score.agreement_scores if q.kind == "agreement3" else score.selection_rates
     scored = scorer(wave.responses, codebook=cb, question=question)
     tests = score.segment_tests(wave.responses, codebook=cb, question=question)
-    comparison = (score.published_comparison(scored, wave.table("published_tables"))
-                  if wave.has("published_tables") else None)
-    source = (f"{q.source} (tableaux publiés ; réponses reconstituées)" if wave.reconstructed
-              else " — ".join(filter(None, [q.source, render.plain_source(cb.source)])))
+    comparison = (
+        score.published_comparison(scored, wave.table("published_tables")) if wave.has("published_tables") else None
+    )
+    source = (
+        f"{q.source} (tableaux publiés ; réponses reconstituées)"
+        if wave.reconstructed
+        else " — ".join(filter(None, [q.source, render.plain_source(cb.source)]))
+    )
     with_tests = score.add_segment_tests(scored, wave.responses, codebook=cb, tests=tests)
-    return QuestionResults(question, q.kind, scored, with_tests, tests, comparison, source,
-                           {cb.all_code: cb.all_label, **dict(cb.segments)}, wave.segment_sizes())
+    return QuestionResults(
+        question,
+        q.kind,
+        scored,
+        with_tests,
+        tests,
+        comparison,
+        source,
+        {cb.all_code: cb.all_label, **dict(cb.segments)},
+        wave.segment_sizes(),
+    )

@@ -27,8 +27,9 @@ def big_enough(answers: int, words: int, *, min_answers: int = MIN_ANSWERS, min_
     return answers >= min_answers and words >= min_words
 
 
-def quote_groups(quotes: pd.DataFrame, segments: pd.DataFrame, *, respondent: str,
-                 order: list[str]) -> list[tuple[str, pd.DataFrame]]:
+def quote_groups(
+    quotes: pd.DataFrame, segments: pd.DataFrame, *, respondent: str, order: list[str]
+) -> list[tuple[str, pd.DataFrame]]:
     """The quotes of each segment, segments in ``order``, quotes in respondent order (then as given).
 
     >>> q = pd.DataFrame({"respondent_no": [3, 1, 2], "text": ["c", "a", "b"]})

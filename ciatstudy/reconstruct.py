@@ -47,8 +47,12 @@ PUBLISHED_FILE = "published_tables.csv"
 
 
 def _cell(item: str, segment: str, printed: str, row) -> dict:
-    return {"file": PUBLISHED_FILE, "row": None if row is None else int(row), "column": "printed",
-            "where": f"item {item}, segment {segment}, printed {printed!r}"}
+    return {
+        "file": PUBLISHED_FILE,
+        "row": None if row is None else int(row),
+        "column": "printed",
+        "where": f"item {item}, segment {segment}, printed {printed!r}",
+    }
 
 
 def _solve(candidates, n: int, printed: str, decimals: int, *, item: str, segment: str, row, what: str) -> int:
@@ -57,8 +61,12 @@ def _solve(candidates, n: int, printed: str, decimals: int, *, item: str, segmen
     hits = [c for c in candidates if round_half_up(Fraction(c, n), decimals) == target]
     if not hits:
         cell = _cell(item, segment, printed, row)
-        raise DataError(f"no integer {what} over n = {n} rounds half up to the printed value "
-                        f"({cell['where']})", file=cell["file"], row=cell["row"], column=cell["column"])
+        raise DataError(
+            f"no integer {what} over n = {n} rounds half up to the printed value ({cell['where']})",
+            file=cell["file"],
+            row=cell["row"],
+            column=cell["column"],
+        )
     return min(hits, key=lambda c: (abs(Fraction(c) - Fraction(str(target)) * n), c))
 
 
@@ -71,14 +79,17 @@ def count_for_share(printed: str, n: int, *, decimals: int = 2, item: str = "?",
     return _solve(range(n + 1), n, printed, decimals, item=item, segment=segment, row=row, what="count")
 
 
-def score_sum_for_mean(printed: str, n: int, *, decimals: int = 2, item: str = "?", segment: str = "?", row=None) -> int:
+def score_sum_for_mean(
+    printed: str, n: int, *, decimals: int = 2, item: str = "?", segment: str = "?", row=None
+) -> int:
     """The sum of 3/2/1 scores S whose mean S/n prints as ``printed``.
 
     >>> score_sum_for_mean("2,63", 16)
     42
     """
-    return _solve(range(n, 3 * n + 1), n, printed, decimals, item=item, segment=segment, row=row,
-                  what="sum of 3/2/1 scores")
+    return _solve(
+        range(n, 3 * n + 1), n, printed, decimals, item=item, segment=segment, row=row, what="sum of 3/2/1 scores"
+    )
 
 
 def agreement_distribution(score_sum: int, n: int) -> tuple[int, int, int]:
@@ -105,13 +116,18 @@ def segment_counts(codebook: Codebook, published: pd.DataFrame, sizes: dict[str,
             for segment in codebook.segment_codes:
                 sel = published[(published["item"] == code) & (published["segment"] == segment)]
                 if len(sel) != 1:
-                    raise DataError(f"expected one printed value for item {code}, segment {segment}, found {len(sel)}",
-                                    file=PUBLISHED_FILE, column="printed")
+                    raise DataError(
+                        f"expected one printed value for item {code}, segment {segment}, found {len(sel)}",
+                        file=PUBLISHED_FILE,
+                        column="printed",
+                    )
                 row, printed = sel.index[0], sel["printed"].iloc[0]
                 n = sizes[segment]
                 rec = {"question": question.id, "item": code, "segment": segment, "n": n, "printed": printed}
                 if question.kind == "agreement3":
-                    total = score_sum_for_mean(printed, n, decimals=codebook.decimals, item=code, segment=segment, row=row)
+                    total = score_sum_for_mean(
+                        printed, n, decimals=codebook.decimals, item=code, segment=segment, row=row
+                    )
                     n3, n2, n1 = agreement_distribution(total, n)
                     rec.update(count=total, n3=n3, n2=n2, n1=n1)
                 else:
@@ -122,9 +138,12 @@ def segment_counts(codebook: Codebook, published: pd.DataFrame, sizes: dict[str,
             for segment in codebook.segment_codes:
                 total = sum(r["count"] for r in rows if r["question"] == question.id and r["segment"] == segment)
                 if total != sizes[segment]:
-                    raise DataError(f"{question.id} is choose-one but its printed shares for segment {segment} "
-                                    f"add up to {total} respondents out of {sizes[segment]}",
-                                    file=PUBLISHED_FILE, column="printed")
+                    raise DataError(
+                        f"{question.id} is choose-one but its printed shares for segment {segment} "
+                        f"add up to {total} respondents out of {sizes[segment]}",
+                        file=PUBLISHED_FILE,
+                        column="printed",
+                    )
     return pd.DataFrame(rows)
 
 
@@ -134,8 +153,10 @@ def reconstruct_responses(codebook: Codebook, published: pd.DataFrame, sizes: di
     frames = []
     for segment in codebook.segment_codes:
         n = sizes[segment]
-        data = {codebook.id_column: [f"rec-{segment.replace('_', '')}-{i + 1:02d}" for i in range(n)],
-                codebook.segment_variable: [segment] * n}
+        data = {
+            codebook.id_column: [f"rec-{segment.replace('_', '')}-{i + 1:02d}" for i in range(n)],
+            codebook.segment_variable: [segment] * n,
+        }
         for question in codebook.questions:
             offset = 0
             for code in question.codes:

@@ -29,8 +29,10 @@ def _cell(value, fmt) -> str:
 
 
 def _source_and_notes(source: str, notes: list[str] | None) -> str:
-    return (f"<span class=\"source\">{html.escape(labels.text('report', 'source'))} : {html.escape(source)}</span>"
-            + "".join(f"<p class=\"note\">{html.escape(n)}</p>" for n in (notes or [])))
+    return (
+        f'<span class="source">{html.escape(labels.text("report", "source"))} : {html.escape(source)}</span>'
+        + "".join(f'<p class="note">{html.escape(n)}</p>' for n in (notes or []))
+    )
 
 
 # ----------------------------------------------------------------------------- numbering and reading lines
@@ -59,8 +61,9 @@ def reading_html(text: str | None) -> str:
     """The « Lecture : » line of a table or figure (empty when there is nothing to read)."""
     if not text:
         return ""
-    return (f"<p class=\"reading\">{html.escape(labels.text('report_body', 'reading_prefix'))}\u202f: "
-            f"{html.escape(text)}</p>")
+    return (
+        f'<p class="reading">{html.escape(labels.text("report_body", "reading_prefix"))}\u202f: {html.escape(text)}</p>'
+    )
 
 
 def number_references(document: str) -> str:
@@ -85,8 +88,7 @@ def number_references(document: str) -> str:
         kind = match.group(1)
         counters[kind] += 1
         n = counters[kind]
-        return (f'<span class="ref-number" id="{anchors[kind]}-{n}">'
-                f'{html.escape(words[kind])} {n}\u202f: </span>')
+        return f'<span class="ref-number" id="{anchors[kind]}-{n}">{html.escape(words[kind])} {n}\u202f: </span>'
 
     return _MARKER_RE.sub(number, document)
 
@@ -103,8 +105,9 @@ def _first_row_reading(frame: pd.DataFrame, columns: dict[str, str], formats: di
     if not others:
         return labels.text("report_body", "reading_single", header=columns[label_col], value=label)
     parts = [f"{columns[c]} : {_shorten(_cell_text(row[c], formats.get(c)))}" for c in others[:4]]
-    return labels.text("report_body", "reading_row", header=columns[label_col], value=_shorten(label),
-                       cells=" ; ".join(parts))
+    return labels.text(
+        "report_body", "reading_row", header=columns[label_col], value=_shorten(label), cells=" ; ".join(parts)
+    )
 
 
 def _shorten(text: str, width: int = 90) -> str:
@@ -115,12 +118,15 @@ def _cell_text(value, fmt) -> str:
     return html.unescape(_cell(value, fmt))
 
 
-def _table_figure(caption: str, head: str, rows: list[str], *, source: str, notes: list[str] | None = None,
-                  reading: str | None = None) -> str:
+def _table_figure(
+    caption: str, head: str, rows: list[str], *, source: str, notes: list[str] | None = None, reading: str | None = None
+) -> str:
     """A captioned, numbered table with its reading line, source and notes (``head``/``rows`` already escaped)."""
-    return (f"<figure class=\"table\"><table><caption>{_MARKER.format(kind='table')}{html.escape(caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            f"<figcaption>{reading_html(reading)}{_source_and_notes(source, notes)}</figcaption></figure>")
+    return (
+        f'<figure class="table"><table><caption>{_MARKER.format(kind="table")}{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<figcaption>{reading_html(reading)}{_source_and_notes(source, notes)}</figcaption></figure>"
+    )
 
 
 def table_figure_html(caption: str, head: str, rows: list[str], *, source: str, reading: str | None = None) -> str:
@@ -128,9 +134,17 @@ def table_figure_html(caption: str, head: str, rows: list[str], *, source: str, 
     return _table_figure(caption, head, rows, source=source, reading=reading)
 
 
-def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[str, str] | None = None,
-               formats: dict | None = None, notes: list[str] | None = None, numeric: set[str] | None = None,
-               reading: str | None = None) -> str:
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    caption: str,
+    source: str,
+    columns: dict[str, str] | None = None,
+    formats: dict | None = None,
+    notes: list[str] | None = None,
+    numeric: set[str] | None = None,
+    reading: str | None = None,
+) -> str:
     """A captioned, escaped HTML table, numbered when the report is assembled, with a « Lecture : » line.
 
     ``columns`` maps tidy names to French headers (default: ``labels_fr.yaml``);
@@ -141,10 +155,9 @@ def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[
     formats = formats or {}
     numeric = numeric or {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
     num = ' class="num"'
-    head = "".join(f"<th scope=\"col\"{num if c in numeric else ''}>{html.escape(h)}</th>"
-                   for c, h in columns.items())
+    head = "".join(f'<th scope="col"{num if c in numeric else ""}>{html.escape(h)}</th>' for c, h in columns.items())
     # respondents' words keep their spelling: typography.french_html leaves class="verbatim" alone
-    cls = {c: ' class="num"' if c in numeric else ' class="verbatim"' if is_verbatim(c) else '' for c in columns}
+    cls = {c: ' class="num"' if c in numeric else ' class="verbatim"' if is_verbatim(c) else "" for c in columns}
     body = []
     for _, row in frame.iterrows():
         cells = "".join(f"<td{cls[c]}>{_cell(row[c], formats.get(c))}</td>" for c in columns)
@@ -154,8 +167,9 @@ def table_html(frame: pd.DataFrame, *, caption: str, source: str, columns: dict[
     return _table_figure(caption, head, body, source=source, notes=notes, reading=reading)
 
 
-def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[str] | None = None,
-                reading: str | None = None) -> str:
+def figure_html(
+    path: Path, *, caption: str, source: str, alt: str, notes: list[str] | None = None, reading: str | None = None
+) -> str:
     """A chart inlined as a data URI, with its caption: the report stays one offline file.
 
     A chart saved by :func:`ciatstudy.io.save_figure` has a vector twin (same name, ``.svg``): that is
@@ -168,13 +182,18 @@ def figure_html(path: Path, *, caption: str, source: str, alt: str, notes: list[
         reading = _take_reading()
     path, mime = _vector_twin(Path(path))
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return (f"<figure class=\"chart\"><img src=\"data:{mime};base64,{data}\" alt=\"{html.escape(alt, quote=True)}\">"
-            f"<figcaption><strong>{_MARKER.format(kind='figure')}{html.escape(caption)}</strong><br>"
-            f"{reading_html(reading)}{_source_and_notes(source, notes)}</figcaption></figure>")
+    return (
+        f'<figure class="chart"><img src="data:{mime};base64,{data}" alt="{html.escape(alt, quote=True)}">'
+        f"<figcaption><strong>{_MARKER.format(kind='figure')}{html.escape(caption)}</strong><br>"
+        f"{reading_html(reading)}{_source_and_notes(source, notes)}</figcaption></figure>"
+    )
 
 
-_FILE_DETAILS = ((re.compile(r"\s*«[^»]*\.(?:csv|xlsx|xls|tsv|txt|json)\s*»"), ""),
-                 (re.compile(r"\s*\(SHA-256 [0-9a-fA-F]+\)"), ""), (re.compile(r" par ciatstudy import\b"), ""))
+_FILE_DETAILS = (
+    (re.compile(r"\s*«[^»]*\.(?:csv|xlsx|xls|tsv|txt|json)\s*»"), ""),
+    (re.compile(r"\s*\(SHA-256 [0-9a-fA-F]+\)"), ""),
+    (re.compile(r" par ciatstudy import\b"), ""),
+)
 
 
 def plain_source(source: str) -> str:
@@ -197,7 +216,7 @@ def _vector_twin(path: Path) -> tuple[Path, str]:
 
 
 def notice_html(text: str, kind: str = "info") -> str:
-    return f"<p class=\"notice notice-{html.escape(kind)}\">{html.escape(text)}</p>"
+    return f'<p class="notice notice-{html.escape(kind)}">{html.escape(text)}</p>'
 
 
 # Where the report explains, once, what is reconstructed (the section « Méthode et limites »).
@@ -207,9 +226,9 @@ METHOD_ANCHOR = "sec-methode"
 def reconstructed_notice() -> str:
     """One short line saying the answers are reconstructed, linking to the report's method section
     (which says how, once; the rule itself is in the technical appendix)."""
-    link = (f"<a href=\"#{METHOD_ANCHOR}\">{html.escape(labels.text('frontmatter', 'method_link'))}</a>")
+    link = f'<a href="#{METHOD_ANCHOR}">{html.escape(labels.text("frontmatter", "method_link"))}</a>'
     text = html.escape(labels.text("frontmatter", "reconstructed_line", link="\0")).replace("\0", link)
-    return f"<p class=\"notice notice-reconstructed\">{text}</p>"
+    return f'<p class="notice notice-reconstructed">{text}</p>'
 
 
 def _value_text(value: float, kind: str) -> str:
@@ -229,9 +248,18 @@ def _gap_text(test_row, kind: str) -> str:
     return f"{gap} : {verdict}"
 
 
-def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison: pd.DataFrame | None,
-                        segment_labels: dict[str, str], kind: str, caption: str, source: str,
-                        notes: list[str] | None = None, base: str | None = None) -> str:
+def question_table_html(
+    scored: pd.DataFrame,
+    *,
+    tests: pd.DataFrame,
+    comparison: pd.DataFrame | None,
+    segment_labels: dict[str, str],
+    kind: str,
+    caption: str,
+    source: str,
+    notes: list[str] | None = None,
+    base: str | None = None,
+) -> str:
     """A question's table as the report prints it: one row per item in report order, one column per
     segment with its 95 % interval, the printed value beside where it differs, and the MDA / Non-MDA gap.
 
@@ -249,10 +277,12 @@ def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison
             if not row.matches:
                 printed[(row.item, row.segment)] = row.printed
     tests = tests.set_index("item")
-    head = ["<th scope=\"col\">Code</th>", "<th scope=\"col\">Libellé</th>"]
-    head += [f"<th scope=\"col\" class=\"num\">{html.escape(segment_labels.get(s, s))} ({_n_range(smallest[s], sizes[s])})</th>"
-             for s in segments]
-    head.append("<th scope=\"col\">Écart MDA / Non-MDA</th>")
+    head = ['<th scope="col">Code</th>', '<th scope="col">Libellé</th>']
+    head += [
+        f'<th scope="col" class="num">{html.escape(segment_labels.get(s, s))} ({_n_range(smallest[s], sizes[s])})</th>'
+        for s in segments
+    ]
+    head.append('<th scope="col">Écart MDA / Non-MDA</th>')
     body = []
     for item, rows in scored.sort_values(["rank", "item"]).groupby("item", sort=False):
         rows = rows.set_index("segment")
@@ -263,10 +293,10 @@ def question_table_html(scored: pd.DataFrame, *, tests: pd.DataFrame, comparison
             interval = f"[{_value_text(r['ci_low'], kind)} ; {_value_text(r['ci_high'], kind)}]"
             extra = ""
             if (item, s) in printed:
-                extra = f"<br><span class=\"printed\">imprimé : {html.escape(format_fr(float(printed[(item, s)]), 2, strip_zeros=True))}</span>"
+                extra = f'<br><span class="printed">imprimé : {html.escape(format_fr(float(printed[(item, s)]), 2, strip_zeros=True))}</span>'
             if smallest[s] != sizes[s]:  # the header gives a range: each item says its own n
-                extra += f"<br><small class=\"item-n\">n = {int(r['n'])}</small>"
-            cells.append(f"<td class=\"num\">{text}<br><small>{html.escape(interval)}</small>{extra}</td>")
+                extra += f'<br><small class="item-n">n = {int(r["n"])}</small>'
+            cells.append(f'<td class="num">{text}<br><small>{html.escape(interval)}</small>{extra}</td>')
         cells.append(f"<td>{html.escape(_gap_text(tests.loc[item], kind)) if item in tests.index else '–'}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     reading = question_reading(scored, segment_labels=segment_labels, kind=kind)
@@ -337,11 +367,21 @@ def question_reading(scored: pd.DataFrame, *, segment_labels: dict[str, str], ki
         r = rows[rows["segment"] == seg].iloc[0]
         name = segment_labels.get(seg, seg)
         if kind == "agreement3":
-            parts.append(labels.text("report_body", "reading_score_part", value=format_fr(r["value"], 2),
-                                     n=int(r["n"]), segment=name))
+            parts.append(
+                labels.text(
+                    "report_body", "reading_score_part", value=format_fr(r["value"], 2), n=int(r["n"]), segment=name
+                )
+            )
         else:
-            parts.append(labels.text("report_body", "reading_share_part", value=format_fr(r["value"], 0, percent=True),
-                                     n=int(r["n"]), segment=name))
+            parts.append(
+                labels.text(
+                    "report_body",
+                    "reading_share_part",
+                    value=format_fr(r["value"], 0, percent=True),
+                    n=int(r["n"]),
+                    segment=name,
+                )
+            )
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
     key = "reading_score" if kind == "agreement3" else "reading_share"
     return labels.text("report_body", key, item=head, parts=joined)
@@ -356,14 +396,17 @@ def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int) -> str:
         head = f"aucun des {total} écarts entre MDA et non-MDA ne se distingue du hasard au seuil de 5\u00a0%"
         rest = "Même de plusieurs points, ces écarts"
     else:
-        head = (f"{yes} écart(s) sur {total} entre MDA et non-MDA se distingue(nt) du hasard au seuil de "
-                f"5\u00a0%{where}")
+        head = f"{yes} écart(s) sur {total} entre MDA et non-MDA se distingue(nt) du hasard au seuil de 5\u00a0%{where}"
         rest = "Les autres écarts, même de plusieurs points,"
-    text = (f"Avec {n_a} MDA et {n_b} autres structures, {head}. {rest} peuvent s'expliquer par le seul "
-            "hasard de l'échantillon : ils ne doivent pas être sur-interprétés.")
+    text = (
+        f"Avec {n_a} MDA et {n_b} autres structures, {head}. {rest} peuvent s'expliquer par le seul "
+        "hasard de l'échantillon : ils ne doivent pas être sur-interprétés."
+    )
     if ranged:
-        text += (" Pour les scores d'accord, seule la moyenne est publiée : un écart n'est dit distinguable "
-                 "que s'il l'est pour toutes les répartitions des réponses compatibles avec cette moyenne.")
+        text += (
+            " Pour les scores d'accord, seule la moyenne est publiée : un écart n'est dit distinguable "
+            "que s'il l'est pour toutes les répartitions des réponses compatibles avec cette moyenne."
+        )
     return text
 
 
@@ -374,22 +417,39 @@ def conclusions_table_html(rows: pd.DataFrame, lines: pd.DataFrame, *, caption: 
         items = lines[(lines["part"] == row.part) & (lines["letter"] == row.letter)]["text"].tolist()
         linked = "<br>".join(html.escape(t) for t in items) or "<em>Aucun item de l'enquête</em>"
         letter = "" if row.letter == "preamble" else f"{row.letter}) "
-        body.append(f"<tr><td>{html.escape(letter + row.conclusion)}</td>"
-                    f"<td>{html.escape(row.survey_contribution)}</td><td>{linked}</td></tr>")
-    head = ("<th scope=\"col\">Dans les conclusions</th><th scope=\"col\">Apports de l'enquête</th>"
-            "<th scope=\"col\">Items liés (valeurs recalculées)</th>")
+        body.append(
+            f"<tr><td>{html.escape(letter + row.conclusion)}</td>"
+            f"<td>{html.escape(row.survey_contribution)}</td><td>{linked}</td></tr>"
+        )
+    head = (
+        '<th scope="col">Dans les conclusions</th><th scope="col">Apports de l\'enquête</th>'
+        '<th scope="col">Items liés (valeurs recalculées)</th>'
+    )
     counts = [int(((lines["part"] == r.part) & (lines["letter"] == r.letter)).sum()) for r in rows.itertuples()]
     reading = None
     if len(rows):
         first = rows.iloc[0]
         letter = "" if first["letter"] == "preamble" else f"{first['letter']}) "
-        reading = labels.text("report_body", "reading_conclusions", conclusion=_shorten(letter + str(first["conclusion"]), 80),
-                              n=counts[0], linked=sum(1 for c in counts if c), total=len(rows))
+        reading = labels.text(
+            "report_body",
+            "reading_conclusions",
+            conclusion=_shorten(letter + str(first["conclusion"]), 80),
+            n=counts[0],
+            linked=sum(1 for c in counts if c),
+            total=len(rows),
+        )
     return _table_figure(caption, head, body, source=source, reading=reading)
 
 
-def quotes_html(groups: list[tuple[str, pd.DataFrame]], *, group_labels: dict[str, str], text: str = "text",
-                respondent: str | None = None, speaker: str | None = None, heading=None) -> str:
+def quotes_html(
+    groups: list[tuple[str, pd.DataFrame]],
+    *,
+    group_labels: dict[str, str],
+    text: str = "text",
+    respondent: str | None = None,
+    speaker: str | None = None,
+    heading=None,
+) -> str:
     """The respondents' answers in full, one block per group (segment), each quote with who said it.
 
     Text is escaped and keeps its paragraphs; ``speaker`` (the organisation as the study prints it) and

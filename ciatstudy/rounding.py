@@ -93,4 +93,4 @@ def _group_thousands(digits: str) -> str:
     if len(digits) <= 4:
         return digits
     head = len(digits) % 3 or 3
-    return "\u202f".join([digits[:head], *(digits[i:i + 3] for i in range(head, len(digits), 3))])
+    return "\u202f".join([digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))])

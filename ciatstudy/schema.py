@@ -19,8 +19,15 @@ from pathlib import PurePosixPath
 
 from .errors import DataError, excerpt
 
-__all__ = ["check", "check_codebook", "check_datapackage", "decode", "parse_json", "parse_yaml",
-           "relative_path_problem"]
+__all__ = [
+    "check",
+    "check_codebook",
+    "check_datapackage",
+    "decode",
+    "parse_json",
+    "parse_yaml",
+    "relative_path_problem",
+]
 
 
 # --------------------------------------------------------------------------- the little language
@@ -43,8 +50,15 @@ def _fail(file: str, path: str, problem: str):
 
 
 def _type_name(value) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "an integer",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "an integer",
+        float: "a number",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
 
 
 def _wrong(spec: "Spec", value) -> str:
@@ -109,8 +123,9 @@ class OneOf(Spec):
 
     def problem(self, value):
         if isinstance(value, (dict, list)) or value not in self.choices:
-            return f"{excerpt(value) if not isinstance(value, (dict, list)) else _type_name(value)} is not " \
-                   f"{self.expected}"
+            return (
+                f"{excerpt(value) if not isinstance(value, (dict, list)) else _type_name(value)} is not {self.expected}"
+            )
         return None
 
 
@@ -149,8 +164,15 @@ def relative_path_problem(value: str) -> str | None:
     "'/etc/passwd' is outside the wave's folder: input files are named relative to it, without '..'"
     """
     path = PurePosixPath(value)
-    if (not value.strip() or "\0" in value or "\\" in value or path.is_absolute()
-            or ".." in path.parts or value.startswith("~") or re.match(r"^[A-Za-z]:", value)):
+    if (
+        not value.strip()
+        or "\0" in value
+        or "\\" in value
+        or path.is_absolute()
+        or ".." in path.parts
+        or value.startswith("~")
+        or re.match(r"^[A-Za-z]:", value)
+    ):
         return f"{excerpt(value)} is outside the wave's folder: input files are named relative to it, without '..'"
     return None
 
@@ -270,8 +292,11 @@ def _codebook_relations(data: dict, path: str, file: str) -> None:
     seen = set()
     for q in data["questions"]:
         if "base" in q and q["kind"] == "agreement3":  # a score's base is who answered the item, always
-            _fail(file, f"questions.{q['id']}.base", "a base applies to choose-any questions (multi, single), "
-                  "not to an agreement3 question")
+            _fail(
+                file,
+                f"questions.{q['id']}.base",
+                "a base applies to choose-any questions (multi, single), not to an agreement3 question",
+            )
         for item in q["items"]:
             code = str(item["code"])
             if code in seen:
@@ -290,28 +315,46 @@ CODEBOOK = Map(
     required={
         "wave": Text(),
         "segments": Map(
-            required={"variable": NAME,
-                      "levels": ListOf(Map(required={"code": NAME, "label": Text()},
-                                           optional={"description": Text(), "n": Integer(0)}), min_len=1)},
-            optional={"all": Map(optional={"code": NAME, "label": Text()})}),
+            required={
+                "variable": NAME,
+                "levels": ListOf(
+                    Map(required={"code": NAME, "label": Text()}, optional={"description": Text(), "n": Integer(0)}),
+                    min_len=1,
+                ),
+            },
+            optional={"all": Map(optional={"code": NAME, "label": Text()})},
+        ),
         "questions": ListOf(
-            Map(required={"id": Text(pattern=r"q[0-9]{1,3}", hint="a question id such as q1"),
-                          "kind": OneOf(*KINDS),
-                          "items": ListOf(Map(required={"code": NAME, "label": Text()}), min_len=1)},
-                optional={"title": Text(), "wording": Text(), "source": Text(), "note": Text(),
-                          "base": OneOf(*BASES)}),
-            min_len=1, unique_by="id"),
-        "responses": Map(required={"file": RelativePath()},
-                         optional={"id_column": NAME, "reconstructed": Boolean(), "rule": Text()}),
+            Map(
+                required={
+                    "id": Text(pattern=r"q[0-9]{1,3}", hint="a question id such as q1"),
+                    "kind": OneOf(*KINDS),
+                    "items": ListOf(Map(required={"code": NAME, "label": Text()}), min_len=1),
+                },
+                optional={"title": Text(), "wording": Text(), "source": Text(), "note": Text(), "base": OneOf(*BASES)},
+            ),
+            min_len=1,
+            unique_by="id",
+        ),
+        "responses": Map(
+            required={"file": RelativePath()}, optional={"id_column": NAME, "reconstructed": Boolean(), "rule": Text()}
+        ),
     },
     optional={
-        "title": Text(), "date": Text(), "population": Text(), "source": Text(),
+        "title": Text(),
+        "date": Text(),
+        "population": Text(),
+        "source": Text(),
         "texts": MapOf(NAME, Text()),  # wave-specific sentences of the report (Codebook.text)
         "published_rounding": Map(optional={"decimals": Integer(0, 10), "method": Text(), "note": Text()}),
         "scales": MapOf(NAME, Map(optional={"values": MapOf(Integer(), Text()), "exactly_one": Boolean()})),
-        "free_text": ListOf(Map(required={"id": NAME},
-                                optional={"title": Text(), "wording": Text(), "source": Text(),
-                                          "answers": Integer(0)}), unique_by="id"),
+        "free_text": ListOf(
+            Map(
+                required={"id": NAME},
+                optional={"title": Text(), "wording": Text(), "source": Text(), "answers": Integer(0)},
+            ),
+            unique_by="id",
+        ),
     },
     check=_codebook_relations,
 )
@@ -333,8 +376,23 @@ def check_codebook(data, *, file: str) -> None:
 
 
 # --------------------------------------------------------------------------- datapackage.json
-FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "time", "datetime", "year", "yearmonth",
-               "duration", "object", "array", "geopoint", "geojson", "any")
+FIELD_TYPES = (
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "object",
+    "array",
+    "geopoint",
+    "geojson",
+    "any",
+)
 
 
 def _field_relations(field: dict, path: str, file: str) -> None:
@@ -347,28 +405,49 @@ def _field_relations(field: dict, path: str, file: str) -> None:
 def _schema_relations(schema: dict, path: str, file: str) -> None:
     names = [str(f["name"]) for f in schema.get("fields") or []]
     key = schema.get("primaryKey")
-    for name in ([key] if isinstance(key, str) else key or []):
+    for name in [key] if isinstance(key, str) else key or []:
         if name not in names:
             _fail(file, f"{path}.primaryKey", f"{excerpt(name)} is not one of the schema's fields")
 
 
-FIELD = Map(required={"name": NAME},
-            optional={"type": OneOf(*FIELD_TYPES), "description": Text(), "title": Text(),
-                      "constraints": Map(optional={"required": Boolean(), "unique": Boolean(),
-                                                   "enum": ListOf(Either(Text(), Boolean())),
-                                                   "minimum": Number(), "maximum": Number(),
-                                                   "pattern": Regex()})},
-            check=_field_relations)
+FIELD = Map(
+    required={"name": NAME},
+    optional={
+        "type": OneOf(*FIELD_TYPES),
+        "description": Text(),
+        "title": Text(),
+        "constraints": Map(
+            optional={
+                "required": Boolean(),
+                "unique": Boolean(),
+                "enum": ListOf(Either(Text(), Boolean())),
+                "minimum": Number(),
+                "maximum": Number(),
+                "pattern": Regex(),
+            }
+        ),
+    },
+    check=_field_relations,
+)
 
 DATAPACKAGE = Map(
     required={
-        "resources": ListOf(Map(
-            required={"name": NAME, "path": RelativePath()},
-            optional={"format": Text(), "encoding": Text(), "title": Text(), "description": Text(),
-                      "schema": Map(optional={"fields": ListOf(FIELD, unique_by="name"),
-                                              "primaryKey": Either(NAME, ListOf(NAME))},
-                                    check=_schema_relations)}),
-            unique_by="name"),
+        "resources": ListOf(
+            Map(
+                required={"name": NAME, "path": RelativePath()},
+                optional={
+                    "format": Text(),
+                    "encoding": Text(),
+                    "title": Text(),
+                    "description": Text(),
+                    "schema": Map(
+                        optional={"fields": ListOf(FIELD, unique_by="name"), "primaryKey": Either(NAME, ListOf(NAME))},
+                        check=_schema_relations,
+                    ),
+                },
+            ),
+            unique_by="name",
+        ),
     },
     optional={"name": Text(), "title": Text(), "description": Text()},
 )
@@ -395,8 +474,9 @@ def decode(data: bytes, *, file: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise DataError(f"not valid UTF-8 at line {line} "
-                        f"(byte 0x{data[exc.start]:02x}): re-save the file as UTF-8", file=file) from None
+        raise DataError(
+            f"not valid UTF-8 at line {line} (byte 0x{data[exc.start]:02x}): re-save the file as UTF-8", file=file
+        ) from None
 
 
 def parse_yaml(text: str, *, file: str):
@@ -409,8 +489,9 @@ def parse_yaml(text: str, *, file: str):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise DataError(f"not valid YAML{where}: {getattr(exc, 'problem', None) or 'syntax error'}",
-                        file=file) from None
+        raise DataError(
+            f"not valid YAML{where}: {getattr(exc, 'problem', None) or 'syntax error'}", file=file
+        ) from None
 
 
 def parse_json(text: str, *, file: str):

@@ -39,8 +39,16 @@ from .rounding import matches_printed, parse_printed, round_half_up
 from .stats import gap_verdict_from_counts, mean_interval_from_counts, wilson_interval
 
 __all__ = [
-    "TIDY_COLUMNS", "TEST_COLUMNS", "agreement_scores", "selection_rates", "score_question",
-    "segment_tests", "add_segment_tests", "published_comparison", "display_rounded", "split_agreement",
+    "TIDY_COLUMNS",
+    "TEST_COLUMNS",
+    "agreement_scores",
+    "selection_rates",
+    "score_question",
+    "segment_tests",
+    "add_segment_tests",
+    "published_comparison",
+    "display_rounded",
+    "split_agreement",
 ]
 
 TIDY_COLUMNS = ["question", "item", "label", "segment", "n", "count", "value", "ci_low", "ci_high", "rank"]
@@ -81,10 +89,9 @@ def _prepare(responses, codebook, question, segment, kinds):
     if q.kind in _PROPORTION_KINDS and q.base == "segment":
         responses = segment_base(responses, q.codes)
     levels = tuple(sorted(q.allowed_values))
-    slots = max(levels) + 2    # answers 0 .. max, then one slot for missing answers
+    slots = max(levels) + 2  # answers 0 .. max, then one slot for missing answers
     base = seg_index * slots
-    tallies = [_item_tallies(responses[code], code, q, base, len(codebook.segment_codes), levels)
-               for code in q.codes]
+    tallies = [_item_tallies(responses[code], code, q, base, len(codebook.segment_codes), levels) for code in q.codes]
     return q, levels, tallies
 
 
@@ -120,8 +127,10 @@ def _segment_index(seg: pd.Series, segment: str, segment_codes: list[str]) -> np
     names = [str(u) for u in uniques]
     unknown = sorted({names[i] for i in np.flatnonzero(per_code[1:])} - set(segment_codes))
     if per_code[0] or unknown:
-        raise ValueError(f"column {segment!r} must hold one of {segment_codes} for every respondent; "
-                         f"found {unknown or 'missing values'}")
+        raise ValueError(
+            f"column {segment!r} must hold one of {segment_codes} for every respondent; "
+            f"found {unknown or 'missing values'}"
+        )
     lookup = np.array([segment_codes.index(name) if name in segment_codes else -1 for name in names], dtype=np.intp)
     return lookup[codes] if len(lookup) else np.zeros(len(codes), dtype=np.intp)
 
@@ -146,12 +155,14 @@ def _item_tallies(column: pd.Series, code: str, q, base: np.ndarray, n_segments:
             counts = np.bincount(base + values, minlength=n_segments * slots).reshape(n_segments, slots)
             stray = [v for v in range(top + 1) if v not in levels]
             if counts[:, missing_slot].sum() != column.isna().sum() or counts[:, stray].any():
-                counts = None    # a real answer equal to the missing slot, or a value off the scale
+                counts = None  # a real answer equal to the missing slot, or a value off the scale
     if counts is None:
         bad = _bad_values(column, q.allowed_values)
         if bad:
-            raise ValueError(f"item {code}: values {bad} are not allowed for a {q.kind} question "
-                             f"(allowed: {sorted(q.allowed_values)})")
+            raise ValueError(
+                f"item {code}: values {bad} are not allowed for a {q.kind} question "
+                f"(allowed: {sorted(q.allowed_values)})"
+            )
         # Other dtypes (floats, objects, booleans) holding allowed values only.
         values = column.to_numpy(dtype="float64", na_value=missing_slot).astype(np.intp)
         counts = np.bincount(base + values, minlength=n_segments * slots).reshape(n_segments, slots)
@@ -181,8 +192,19 @@ def _score(responses, codebook, question, segment, kinds, interval) -> pd.DataFr
         for code, row in zip(codes, [counts.sum(axis=0).tolist(), *counts.tolist()]):
             n, count = sum(row), sum(level * k for level, k in zip(levels, row))
             low, high = interval(row, levels)
-            rows.append({"question": q.id, "item": item, "label": label, "segment": code, "n": n,
-                         "count": count, "value": count / n if n else math.nan, "ci_low": low, "ci_high": high})
+            rows.append(
+                {
+                    "question": q.id,
+                    "item": item,
+                    "label": label,
+                    "segment": code,
+                    "n": n,
+                    "count": count,
+                    "value": count / n if n else math.nan,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
     ranks = _rank_items(rows, codebook.all_code)
     order = {code: i for i, code in enumerate(codes)}
     frame = pd.DataFrame(rows).assign(rank=lambda f: f["item"].map(ranks).astype("int64"))
@@ -190,8 +212,9 @@ def _score(responses, codebook, question, segment, kinds, interval) -> pd.DataFr
     return frame.reset_index(drop=True)[TIDY_COLUMNS].astype({"n": "int64", "count": "int64"})
 
 
-def agreement_scores(responses: pd.DataFrame, *, codebook: Codebook, question: str,
-                     segment: str | None = None) -> pd.DataFrame:
+def agreement_scores(
+    responses: pd.DataFrame, *, codebook: Codebook, question: str, segment: str | None = None
+) -> pd.DataFrame:
     """Mean 3/2/1 agreement score of each item, for the whole sample and each segment.
 
     Parameters
@@ -222,12 +245,19 @@ def agreement_scores(responses: pd.DataFrame, *, codebook: Codebook, question: s
     >>> print(round(table.loc[0, "value"], 4))
     2.6786
     """
-    return _score(responses, codebook, question, segment, ("agreement3",),
-                  lambda counts, levels: mean_interval_from_counts(counts, levels=levels))
+    return _score(
+        responses,
+        codebook,
+        question,
+        segment,
+        ("agreement3",),
+        lambda counts, levels: mean_interval_from_counts(counts, levels=levels),
+    )
 
 
-def selection_rates(responses: pd.DataFrame, *, codebook: Codebook, question: str,
-                    segment: str | None = None) -> pd.DataFrame:
+def selection_rates(
+    responses: pd.DataFrame, *, codebook: Codebook, question: str, segment: str | None = None
+) -> pd.DataFrame:
     """Share of respondents choosing each option, for the whole sample and each segment.
 
     Parameters
@@ -254,12 +284,19 @@ def selection_rates(responses: pd.DataFrame, *, codebook: Codebook, question: st
     >>> table.loc[:2, ["item", "segment", "n", "count"]].values.tolist()
     [['4B', 'tous', 28, 19], ['4B', 'mda', 12, 10], ['4B', 'non_mda', 16, 9]]
     """
-    return _score(responses, codebook, question, segment, _PROPORTION_KINDS,
-                  lambda counts, levels: wilson_interval(counts[levels.index(1)], sum(counts)))
+    return _score(
+        responses,
+        codebook,
+        question,
+        segment,
+        _PROPORTION_KINDS,
+        lambda counts, levels: wilson_interval(counts[levels.index(1)], sum(counts)),
+    )
 
 
-def score_question(responses: pd.DataFrame, *, codebook: Codebook, question: str,
-                   segment: str | None = None) -> pd.DataFrame:
+def score_question(
+    responses: pd.DataFrame, *, codebook: Codebook, question: str, segment: str | None = None
+) -> pd.DataFrame:
     """:func:`agreement_scores` or :func:`selection_rates`, whichever the question's kind calls for.
 
     Examples
@@ -276,8 +313,15 @@ def score_question(responses: pd.DataFrame, *, codebook: Codebook, question: str
 
 
 # --------------------------------------------------------------------------- segment tests
-def segment_tests(responses: pd.DataFrame, *, codebook: Codebook, question: str, segment: str | None = None,
-                  groups: tuple[str, str] | None = None, alpha: float = 0.05) -> pd.DataFrame:
+def segment_tests(
+    responses: pd.DataFrame,
+    *,
+    codebook: Codebook,
+    question: str,
+    segment: str | None = None,
+    groups: tuple[str, str] | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Per item, is the gap between two segments distinguishable from chance?
 
     Fisher's exact test and Cohen's h for shares, the exact permutation test
@@ -331,17 +375,38 @@ def segment_tests(responses: pd.DataFrame, *, codebook: Codebook, question: str,
     position = [codebook.segment_codes.index(g) for g in groups]
     for (item, label), counts in zip(q.items, tallies):
         a, b = (counts[i].tolist() for i in position)
-        v = gap_verdict_from_counts(a, b, kind=kind, levels=levels, labels=labels, alpha=alpha,
-                                    means_only=codebook.reconstructed and kind == "mean")
-        rows.append({"question": q.id, "item": item, "label": label, "group_a": groups[0], "group_b": groups[1],
-                     **{k: getattr(v, k) for k in ("n_a", "n_b", "value_a", "value_b", "difference")},
-                     **{k: getattr(v, k) for k in TEST_COLUMNS}})
+        v = gap_verdict_from_counts(
+            a,
+            b,
+            kind=kind,
+            levels=levels,
+            labels=labels,
+            alpha=alpha,
+            means_only=codebook.reconstructed and kind == "mean",
+        )
+        rows.append(
+            {
+                "question": q.id,
+                "item": item,
+                "label": label,
+                "group_a": groups[0],
+                "group_b": groups[1],
+                **{k: getattr(v, k) for k in ("n_a", "n_b", "value_a", "value_b", "difference")},
+                **{k: getattr(v, k) for k in TEST_COLUMNS},
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def add_segment_tests(scored: pd.DataFrame, responses: pd.DataFrame, *, codebook: Codebook,
-                      segment: str | None = None, alpha: float = 0.05,
-                      tests: pd.DataFrame | None = None) -> pd.DataFrame:
+def add_segment_tests(
+    scored: pd.DataFrame,
+    responses: pd.DataFrame,
+    *,
+    codebook: Codebook,
+    segment: str | None = None,
+    alpha: float = 0.05,
+    tests: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The scored table with the item's segment test (``TEST_COLUMNS``) on each of its rows.
 
     ``tests``: the :func:`segment_tests` of these questions when the caller has them already
@@ -358,8 +423,10 @@ def add_segment_tests(scored: pd.DataFrame, responses: pd.DataFrame, *, codebook
     _require_columns(scored, TIDY_COLUMNS, "scored")
     questions = scored["question"].unique().tolist()
     if tests is None:
-        tests = pd.concat([segment_tests(responses, codebook=codebook, question=q, segment=segment, alpha=alpha)
-                           for q in questions], ignore_index=True)
+        tests = pd.concat(
+            [segment_tests(responses, codebook=codebook, question=q, segment=segment, alpha=alpha) for q in questions],
+            ignore_index=True,
+        )
     else:
         _require_columns(tests, ["question", "item", *TEST_COLUMNS], "tests")
         missing = sorted(set(questions) - set(tests["question"]))
@@ -368,8 +435,9 @@ def add_segment_tests(scored: pd.DataFrame, responses: pd.DataFrame, *, codebook
     clash = [c for c in TEST_COLUMNS if c in scored.columns]
     if clash:
         raise ValueError(f"scored already has test columns {clash}")
-    return scored.merge(tests[["question", "item", *TEST_COLUMNS]], on=["question", "item"],
-                        how="left", validate="many_to_one")
+    return scored.merge(
+        tests[["question", "item", *TEST_COLUMNS]], on=["question", "item"], how="left", validate="many_to_one"
+    )
 
 
 # --------------------------------------------------------------------------- printed values
@@ -411,15 +479,18 @@ def published_comparison(scored: pd.DataFrame, published: pd.DataFrame, decimals
     extra = [c for c in ("table", "table_position") if c in published.columns]
     merged = scored[["question", "item", "segment", "n", "count", "rank", "value"]].merge(
         published[["item", "segment", *extra, "printed"]].astype({"item": str, "segment": str}),
-        on=["item", "segment"], how="inner", validate="one_to_one")
+        on=["item", "segment"],
+        how="inner",
+        validate="one_to_one",
+    )
     if merged.empty:
         raise ValueError("none of the scored items and segments appears in the published table")
     exact = [_exact(c, n) for c, n in zip(merged["count"], merged["n"])]
     rounded = [math.nan if x is None else float(round_half_up(x, decimals)) for x in exact]
     matches = [x is not None and matches_printed(x, p, decimals) for x, p in zip(exact, merged["printed"])]
-    return merged.assign(printed=[float(parse_printed(p)) for p in merged["printed"]],
-                         rebuilt_rounded=rounded, matches=matches)[
-        ["question", "item", "segment", *extra, "rank", "value", "printed", "rebuilt_rounded", "matches"]]
+    return merged.assign(
+        printed=[float(parse_printed(p)) for p in merged["printed"]], rebuilt_rounded=rounded, matches=matches
+    )[["question", "item", "segment", *extra, "rank", "value", "printed", "rebuilt_rounded", "matches"]]
 
 
 def _half_up(value, decimals: int) -> float:
@@ -430,8 +501,9 @@ def _half_up(value, decimals: int) -> float:
     return float(round_half_up(value, decimals))
 
 
-def display_rounded(scored: pd.DataFrame, *, decimals: int = 2,
-                    columns: tuple[str, ...] = ("value", "ci_low", "ci_high")) -> pd.DataFrame:
+def display_rounded(
+    scored: pd.DataFrame, *, decimals: int = 2, columns: tuple[str, ...] = ("value", "ci_low", "ci_high")
+) -> pd.DataFrame:
     """A copy with ``columns`` rounded half up, as the report prints them (still numbers).
 
     ``value`` is rounded from the exact ``count / n`` when those columns are
@@ -457,8 +529,9 @@ def display_rounded(scored: pd.DataFrame, *, decimals: int = 2,
 
 
 # --------------------------------------------------------------------------- question 1 layout
-def split_agreement(scored: pd.DataFrame, *, threshold: float = 2, by: str = "tous",
-                    rest_ascending: bool = True, all_code: str = "tous") -> tuple[pd.DataFrame, pd.DataFrame]:
+def split_agreement(
+    scored: pd.DataFrame, *, threshold: float = 2, by: str = "tous", rest_ascending: bool = True, all_code: str = "tous"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split an agreement table as the report does: scores of 2 or more, then the rest.
 
     The report's caption says "score supérieur ou égal à 2", read here as the
@@ -510,21 +583,28 @@ def split_agreement(scored: pd.DataFrame, *, threshold: float = 2, by: str = "to
     if scored["question"].nunique() != 1:
         raise ValueError(f"split_agreement takes one question, got {sorted(scored['question'].unique())}")
     if not (scored["segment"] == all_code).any():
-        raise ValueError(f"scored has no whole-sample rows (segment {all_code!r}); "
-                         f"its segments are {sorted(scored['segment'].unique())}")
+        raise ValueError(
+            f"scored has no whole-sample rows (segment {all_code!r}); "
+            f"its segments are {sorted(scored['segment'].unique())}"
+        )
     exact = pd.Series([_exact(c, n) for c, n in zip(scored["count"], scored["n"])], index=scored.index)
     reaches = exact.map(lambda x: x is not None and x >= Fraction(threshold)).astype(bool)
     if by == "tous":
         reaches = reaches[scored["segment"] == all_code]
     high_items = set(reaches.groupby(scored["item"]).all().loc[lambda s: s].index)
     in_high = scored["item"].isin(high_items)
-    return (_rerank(scored[in_high], exact, all_code, ascending=False),
-            _rerank(scored[~in_high], exact, all_code, ascending=rest_ascending))
+    return (
+        _rerank(scored[in_high], exact, all_code, ascending=False),
+        _rerank(scored[~in_high], exact, all_code, ascending=rest_ascending),
+    )
 
 
 def _rerank(table: pd.DataFrame, exact: pd.Series, all_code: str, *, ascending: bool) -> pd.DataFrame:
-    heads = [(exact[i], rank, item) for i, rank, item
-             in zip(table.index, table["rank"], table["item"]) if table.at[i, "segment"] == all_code]
+    heads = [
+        (exact[i], rank, item)
+        for i, rank, item in zip(table.index, table["rank"], table["item"])
+        if table.at[i, "segment"] == all_code
+    ]
     heads.sort(key=lambda h: (h[0] is None, (h[0] or 0) if ascending else -(h[0] or 0), h[1]))
     new_rank = {item: position for position, (_, _, item) in enumerate(heads, start=1)}
     out = table.assign(rank=table["item"].map(new_rank).astype("int64"))

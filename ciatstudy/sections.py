@@ -22,28 +22,56 @@ Section = namedtuple("Section", "slug notebook title parameters reads position",
 class SectionSpec:
     """A notebook of the report, expanded into one or more sections for a given wave."""
 
-    def __init__(self, name: str, notebook: str, title: str, *, reads: tuple[str, ...] = (),
-                 requires: tuple[str, ...] = (), per_question: tuple[str, ...] = (), per_corpus: bool = False,
-                 rank: int = 0, parts: tuple[tuple[str, str], ...] = ()):
+    def __init__(
+        self,
+        name: str,
+        notebook: str,
+        title: str,
+        *,
+        reads: tuple[str, ...] = (),
+        requires: tuple[str, ...] = (),
+        per_question: tuple[str, ...] = (),
+        per_corpus: bool = False,
+        rank: int = 0,
+        parts: tuple[tuple[str, str], ...] = (),
+    ):
         self.name, self.notebook, self.title, self.reads = name, notebook, title, reads
-        self.requires = requires          # side tables without which the section does not apply
+        self.requires = requires  # side tables without which the section does not apply
         self.per_question = per_question  # question kinds to run once each for
-        self.per_corpus = per_corpus      # run once per free-text corpus of the codebook
-        self.rank = rank                  # report order; questions and their corpora sort within it
-        self.parts = parts                # (part, side table): sub-sections shown only with their table
+        self.per_corpus = per_corpus  # run once per free-text corpus of the codebook
+        self.rank = rank  # report order; questions and their corpora sort within it
+        self.parts = parts  # (part, side table): sub-sections shown only with their table
 
     def expand(self, codebook, available: set[str]) -> list[Section]:
         if not set(self.requires) <= available:
             return []
         if self.per_corpus:
-            return [Section(f"{self.name}-{c['id']}", self.notebook, f"Corpus — {c['title']}",
-                            {"corpus": c["id"]}, self.reads, _corpus_position(c["id"], codebook, self.rank))
-                    for c in codebook.raw.get("free_text", []) if c["id"] in CORPORA and _has_answers(c)]
+            return [
+                Section(
+                    f"{self.name}-{c['id']}",
+                    self.notebook,
+                    f"Corpus — {c['title']}",
+                    {"corpus": c["id"]},
+                    self.reads,
+                    _corpus_position(c["id"], codebook, self.rank),
+                )
+                for c in codebook.raw.get("free_text", [])
+                if c["id"] in CORPORA and _has_answers(c)
+            ]
         if not self.per_question:
             return [Section(self.name, self.notebook, self.title, {}, self.reads, (self.rank, 0, 0))]
-        return [Section(f"{self.name}-{q.id}", self.notebook, f"Question {q.number} : {q.title}",
-                        {"question": q.id}, self.reads, (self.rank, q.number, 0))
-                for q in codebook.questions if q.kind in self.per_question]
+        return [
+            Section(
+                f"{self.name}-{q.id}",
+                self.notebook,
+                f"Question {q.number} : {q.title}",
+                {"question": q.id},
+                self.reads,
+                (self.rank, q.number, 0),
+            )
+            for q in codebook.questions
+            if q.kind in self.per_question
+        ]
 
 
 def _has_answers(corpus: dict) -> bool:
@@ -54,8 +82,13 @@ def _has_answers(corpus: dict) -> bool:
 
 # The corpora the report rebuilds, and where each goes: before the questions (definitions, arguments),
 # right after the question it explains, or after the conclusions (the panorama of examples).
-CORPORA = {"definition": ("before", 1), "argument": ("before", 2), "q3_explanation": ("after", "q3"),
-           "q4_remark": ("after", "q4"), "panorama": ("end", 1)}
+CORPORA = {
+    "definition": ("before", 1),
+    "argument": ("before", 2),
+    "q3_explanation": ("after", "q3"),
+    "q4_remark": ("after", "q4"),
+    "panorama": ("end", 1),
+}
 QUESTIONS_RANK = 32
 
 
@@ -74,38 +107,103 @@ def _corpus_position(corpus: str, codebook, rank: int) -> tuple:
 # panorama of examples, the evolution since a baseline wave —, then the two programmes (Solidâges 21, the
 # 2012 call), Annexe II, the audit; the technical appendix and the provenance close the report.
 SPECS: tuple[SectionSpec, ...] = (
-    SectionSpec("solidages", "10-solidages.py", "Le programme « Solidâges 21 »", rank=50,
-                reads=("solidages21_figures", "objets_transactionnels"),
-                requires=("solidages21_figures", "objets_transactionnels")),
-    SectionSpec("call", "11-call-for-projects.py", "L'appel à projets Fondation SNCF / RNMA (bilan 2012)", rank=51,
-                reads=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms"),
-                requires=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms")),
-    SectionSpec("persons", "20-resource-persons.py", "Annexe II : personnes ressources", rank=60,
-                reads=("resource_persons",), requires=("resource_persons",)),
-    SectionSpec("profile", "30-profile.py", "Qui a répondu ?", rank=30,
-                reads=("responses", "respondents", "respondent_sectors", "staff_bands"),
-                parts=(("list", "respondents"), ("staff", "staff_bands"), ("sectors", "respondent_sectors"))),
-    SectionSpec("agreement", "32-agreement.py", "", reads=("responses", "published_tables"),
-                per_question=("agreement3",), rank=QUESTIONS_RANK),
-    SectionSpec("choices", "33-choices.py", "", reads=("responses", "published_tables"),
-                per_question=("multi", "single"), rank=QUESTIONS_RANK),
-    SectionSpec("corpus", "35-corpus.py", "", reads=("quotes", "respondents", "panorama_typology"),
-                requires=("quotes",), per_corpus=True, rank=41),
-    SectionSpec("conclusions", "40-conclusions.py", "Annexe III : apport de l'enquête aux conclusions", rank=40,
-                reads=("responses", "conclusions_survey", "conclusion_items"),
-                requires=("conclusions_survey", "conclusion_items")),
-    SectionSpec("audit", "90-audit.py", "Contrôle de cohérence des chiffres publiés", rank=90,
-                reads=("published_tables", "narrative_claims", "respondents", "respondent_sectors", "staff_bands",
-                       "sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms",
-                       "solidages21_figures", "objets_transactionnels"),
-                requires=("published_tables",)),
+    SectionSpec(
+        "solidages",
+        "10-solidages.py",
+        "Le programme « Solidâges 21 »",
+        rank=50,
+        reads=("solidages21_figures", "objets_transactionnels"),
+        requires=("solidages21_figures", "objets_transactionnels"),
+    ),
+    SectionSpec(
+        "call",
+        "11-call-for-projects.py",
+        "L'appel à projets Fondation SNCF / RNMA (bilan 2012)",
+        rank=51,
+        reads=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms"),
+        requires=("sncf_call_2012", "sncf_call_2012_sectors", "sncf_call_2012_cooperation_forms"),
+    ),
+    SectionSpec(
+        "persons",
+        "20-resource-persons.py",
+        "Annexe II : personnes ressources",
+        rank=60,
+        reads=("resource_persons",),
+        requires=("resource_persons",),
+    ),
+    SectionSpec(
+        "profile",
+        "30-profile.py",
+        "Qui a répondu ?",
+        rank=30,
+        reads=("responses", "respondents", "respondent_sectors", "staff_bands"),
+        parts=(("list", "respondents"), ("staff", "staff_bands"), ("sectors", "respondent_sectors")),
+    ),
+    SectionSpec(
+        "agreement",
+        "32-agreement.py",
+        "",
+        reads=("responses", "published_tables"),
+        per_question=("agreement3",),
+        rank=QUESTIONS_RANK,
+    ),
+    SectionSpec(
+        "choices",
+        "33-choices.py",
+        "",
+        reads=("responses", "published_tables"),
+        per_question=("multi", "single"),
+        rank=QUESTIONS_RANK,
+    ),
+    SectionSpec(
+        "corpus",
+        "35-corpus.py",
+        "",
+        reads=("quotes", "respondents", "panorama_typology"),
+        requires=("quotes",),
+        per_corpus=True,
+        rank=41,
+    ),
+    SectionSpec(
+        "conclusions",
+        "40-conclusions.py",
+        "Annexe III : apport de l'enquête aux conclusions",
+        rank=40,
+        reads=("responses", "conclusions_survey", "conclusion_items"),
+        requires=("conclusions_survey", "conclusion_items"),
+    ),
+    SectionSpec(
+        "audit",
+        "90-audit.py",
+        "Contrôle de cohérence des chiffres publiés",
+        rank=90,
+        reads=(
+            "published_tables",
+            "narrative_claims",
+            "respondents",
+            "respondent_sectors",
+            "staff_bands",
+            "sncf_call_2012",
+            "sncf_call_2012_sectors",
+            "sncf_call_2012_cooperation_forms",
+            "solidages21_figures",
+            "objets_transactionnels",
+        ),
+        requires=("published_tables",),
+    ),
 )
 
 
 def comparison_section(baseline: str) -> Section:
     """The section comparing a wave with a baseline wave (``build --baseline``)."""
-    return Section("comparison", "60-comparison.py", f"Évolutions depuis la vague {baseline}",
-                   {"baseline": baseline}, ("responses", "baseline:codebook", "baseline:responses"), (45, 0, 0))
+    return Section(
+        "comparison",
+        "60-comparison.py",
+        f"Évolutions depuis la vague {baseline}",
+        {"baseline": baseline},
+        ("responses", "baseline:codebook", "baseline:responses"),
+        (45, 0, 0),
+    )
 
 
 # The report's parts, by section rank: (first rank, part key in labels_fr.yaml ``frontmatter.parts``).
@@ -151,9 +249,15 @@ def left_out(codebook, available: set[str], specs=SPECS) -> list[tuple[str, str]
         if missing:
             out.append((spec.name, f"no {', '.join(missing)} table in this wave"))
             continue
-        out += [(f"{spec.name}-{part}", f"no {table} table in this wave") for part, table in spec.parts
-                if table not in available]
+        out += [
+            (f"{spec.name}-{part}", f"no {table} table in this wave")
+            for part, table in spec.parts
+            if table not in available
+        ]
         if spec.per_corpus:
-            out += [(f"{spec.name}-{c['id']}", "no answer in this wave") for c in codebook.raw.get("free_text", [])
-                    if c["id"] in CORPORA and not _has_answers(c)]
+            out += [
+                (f"{spec.name}-{c['id']}", "no answer in this wave")
+                for c in codebook.raw.get("free_text", [])
+                if c["id"] in CORPORA and not _has_answers(c)
+            ]
     return out

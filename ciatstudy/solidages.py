@@ -8,8 +8,9 @@ PROJECTS = "projets_innovants_2011"
 TERRITORIES = "territoires_solidages_2013"
 
 
-def objects_summary(objets: pd.DataFrame, *, objet: str = "objet", column: str = "column",
-                    n_projects: str = "n_projects") -> pd.DataFrame:
+def objects_summary(
+    objets: pd.DataFrame, *, objet: str = "objet", column: str = "column", n_projects: str = "n_projects"
+) -> pd.DataFrame:
     """Number of innovative projects (since 2011) and of Solidâges 21 territories (since 2013) per object.
 
     Order as printed. A cell reading "15 projets" counts 15 projects.
@@ -28,13 +29,23 @@ def objects_summary(objets: pd.DataFrame, *, objet: str = "objet", column: str =
     order = list(dict.fromkeys(objets[objet]))
     projects = objets[objets[column] == PROJECTS].groupby(objet)[n_projects].sum()
     territories = objets[objets[column] == TERRITORIES].groupby(objet).size()
-    return pd.DataFrame({"objet": order,
-                         "projects": [int(projects.get(o, 0)) for o in order],
-                         "territories": [int(territories.get(o, 0)) for o in order]})
+    return pd.DataFrame(
+        {
+            "objet": order,
+            "projects": [int(projects.get(o, 0)) for o in order],
+            "territories": [int(territories.get(o, 0)) for o in order],
+        }
+    )
 
 
-def counted_cells(objets: pd.DataFrame, *, objet: str = "objet", column: str = "column",
-                  n_projects: str = "n_projects", entry: str = "entry") -> pd.DataFrame:
+def counted_cells(
+    objets: pd.DataFrame,
+    *,
+    objet: str = "objet",
+    column: str = "column",
+    n_projects: str = "n_projects",
+    entry: str = "entry",
+) -> pd.DataFrame:
     """Cells of the table that give a number of projects instead of naming them (« 15 projets »).
 
     Such a cell is one line of the printed table, not that many listed projects: the chart shows it as a

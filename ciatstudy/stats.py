@@ -40,14 +40,28 @@ import numpy as np
 from .rounding import format_fr, round_half_up
 
 __all__ = [
-    "wilson_interval", "mean_interval", "mean_interval_from_counts", "cohens_h", "cliffs_delta",
-    "cliffs_delta_from_counts", "fisher_exact_test", "permutation_test_means", "permutation_test_from_counts",
-    "score_distributions", "permutation_p_range", "gap_verdict", "gap_verdict_from_counts",
-    "ProportionTest", "MeanTest", "GapVerdict", "AGREEMENT_LEVELS", "EXACT_PERMUTATION_MAX_N",
+    "wilson_interval",
+    "mean_interval",
+    "mean_interval_from_counts",
+    "cohens_h",
+    "cliffs_delta",
+    "cliffs_delta_from_counts",
+    "fisher_exact_test",
+    "permutation_test_means",
+    "permutation_test_from_counts",
+    "score_distributions",
+    "permutation_p_range",
+    "gap_verdict",
+    "gap_verdict_from_counts",
+    "ProportionTest",
+    "MeanTest",
+    "GapVerdict",
+    "AGREEMENT_LEVELS",
+    "EXACT_PERMUTATION_MAX_N",
 ]
 
 AGREEMENT_LEVELS = (1, 2, 3)
-EXACT_PERMUTATION_MAX_N = 200   # exact permutation test while one group has at most this many answers
+EXACT_PERMUTATION_MAX_N = 200  # exact permutation test while one group has at most this many answers
 _ALTERNATIVES = ("two-sided", "greater", "less")
 _METHODS = ("auto", "exact", "normal")
 
@@ -111,8 +125,7 @@ def _check_distinct_levels(levels) -> tuple:
 def _check_counts(counts, levels: tuple, name: str = "counts") -> tuple[int, ...]:
     """Answer counts aligned with ``levels``: non-negative integers, one per level."""
     if isinstance(counts, (str, bytes)) or not hasattr(counts, "__iter__"):
-        raise ValueError(f"{name} must be a sequence of counts, one per level of {levels}, "
-                         f"got {type(counts).__name__}")
+        raise ValueError(f"{name} must be a sequence of counts, one per level of {levels}, got {type(counts).__name__}")
     counts = tuple(_check_count(c, f"each of {name}") for c in counts)
     if len(counts) != len(levels):
         raise ValueError(f"{name} must hold one count per level of {levels}, got {len(counts)} counts")
@@ -219,8 +232,9 @@ def _bisect_edge(f, inside: float, outside: float) -> float:
     return (inside + outside) / 2
 
 
-def mean_interval(values: Sequence[float], *, levels: Sequence[float] = AGREEMENT_LEVELS,
-                  confidence: float = 0.95) -> tuple[float, float]:
+def mean_interval(
+    values: Sequence[float], *, levels: Sequence[float] = AGREEMENT_LEVELS, confidence: float = 0.95
+) -> tuple[float, float]:
     """Profile-likelihood interval for the mean of a three-point item (3/2/1).
 
     Method: the answers are a multinomial sample on the three known ``levels``;
@@ -277,8 +291,9 @@ def mean_interval(values: Sequence[float], *, levels: Sequence[float] = AGREEMEN
     return _mean_interval(tuple(tally.get(level, 0) for level in levels), levels, confidence)
 
 
-def mean_interval_from_counts(counts: Sequence[int], *, levels: Sequence[float] = AGREEMENT_LEVELS,
-                              confidence: float = 0.95) -> tuple[float, float]:
+def mean_interval_from_counts(
+    counts: Sequence[int], *, levels: Sequence[float] = AGREEMENT_LEVELS, confidence: float = 0.95
+) -> tuple[float, float]:
     """:func:`mean_interval` from the answer tallies: ``counts[i]`` answers on ``levels[i]``.
 
     The interval depends on the answers only through these counts, so large
@@ -348,8 +363,9 @@ def cliffs_delta(a: Sequence[float], b: Sequence[float]) -> float:
     return _cliffs(Counter(a), Counter(b))
 
 
-def cliffs_delta_from_counts(counts_a: Sequence[int], counts_b: Sequence[int], *,
-                             levels: Sequence[float] = AGREEMENT_LEVELS) -> float:
+def cliffs_delta_from_counts(
+    counts_a: Sequence[int], counts_b: Sequence[int], *, levels: Sequence[float] = AGREEMENT_LEVELS
+) -> float:
     """:func:`cliffs_delta` from the answer tallies of each group, aligned with ``levels``.
 
     Examples
@@ -374,7 +390,7 @@ class ProportionTest(NamedTuple):
     """Result of :func:`fisher_exact_test`."""
 
     p_value: float
-    difference: float   # share in a minus share in b
+    difference: float  # share in a minus share in b
     cohens_h: float
 
 
@@ -382,12 +398,13 @@ class MeanTest(NamedTuple):
     """Result of :func:`permutation_test_means`."""
 
     p_value: float
-    difference: float   # mean of a minus mean of b
+    difference: float  # mean of a minus mean of b
     cliffs_delta: float
 
 
-def fisher_exact_test(count_a: int, n_a: int, count_b: int, n_b: int, *,
-                      alternative: str = "two-sided") -> ProportionTest:
+def fisher_exact_test(
+    count_a: int, n_a: int, count_b: int, n_b: int, *, alternative: str = "two-sided"
+) -> ProportionTest:
     """Fisher's exact test of equal proportions in two groups, with effect sizes.
 
     Conditional on both margins, exact at any size; two-sided p as in R's
@@ -437,23 +454,24 @@ def _fisher_p(count_a: int, n_a: int, count_b: int, n_b: int, alternative: str) 
         return 1.0
     ks = np.arange(low, high, dtype=float)
     # log pmf(k+1) - log pmf(k) for the first cell
-    steps = (np.log(k_total - ks) + np.log(n_a - ks) - np.log(ks + 1) - np.log(n_b - k_total + ks + 1))
+    steps = np.log(k_total - ks) + np.log(n_a - ks) - np.log(ks + 1) - np.log(n_b - k_total + ks + 1)
     log_pmf = np.concatenate(([0.0], np.cumsum(steps)))
     log_pmf -= log_pmf.max()
     pmf = np.exp(log_pmf)
     pmf /= pmf.sum()
     observed = pmf[count_a - low]
     if alternative == "greater":
-        p = pmf[count_a - low:].sum()
+        p = pmf[count_a - low :].sum()
     elif alternative == "less":
-        p = pmf[:count_a - low + 1].sum()
+        p = pmf[: count_a - low + 1].sum()
     else:
         p = pmf[pmf <= observed * (1 + 1e-7)].sum()
     return float(p)
 
 
-def permutation_test_means(a: Sequence[float], b: Sequence[float], *,
-                           alternative: str = "two-sided", method: str = "auto") -> MeanTest:
+def permutation_test_means(
+    a: Sequence[float], b: Sequence[float], *, alternative: str = "two-sided", method: str = "auto"
+) -> MeanTest:
     """Permutation test of equal means in two groups: exact by full enumeration, normal when both are large.
 
     Under the null hypothesis every split of the pooled answers into groups of
@@ -514,9 +532,14 @@ def permutation_test_means(a: Sequence[float], b: Sequence[float], *,
     return MeanTest(p_value, observed, _cliffs(ta, tb))
 
 
-def permutation_test_from_counts(counts_a: Sequence[int], counts_b: Sequence[int], *,
-                                 levels: Sequence[float] = AGREEMENT_LEVELS, alternative: str = "two-sided",
-                                 method: str = "auto") -> MeanTest:
+def permutation_test_from_counts(
+    counts_a: Sequence[int],
+    counts_b: Sequence[int],
+    *,
+    levels: Sequence[float] = AGREEMENT_LEVELS,
+    alternative: str = "two-sided",
+    method: str = "auto",
+) -> MeanTest:
     """:func:`permutation_test_means` from the answer tallies of each group, aligned with ``levels``.
 
     Same test, same numbers, same switch to the normal approximation when both
@@ -536,8 +559,9 @@ def permutation_test_from_counts(counts_a: Sequence[int], counts_b: Sequence[int
     counts_a, counts_b = _check_counts(counts_a, levels, "counts_a"), _check_counts(counts_b, levels, "counts_b")
     alternative, method = _check_alternative(alternative), _check_method(method)
     if not sum(counts_a) or not sum(counts_b):
-        raise ValueError(f"permutation_test_means needs answers in both groups, got {sum(counts_a)} "
-                         f"and {sum(counts_b)}")
+        raise ValueError(
+            f"permutation_test_means needs answers in both groups, got {sum(counts_a)} and {sum(counts_b)}"
+        )
     ta, tb = _tally(counts_a, levels), _tally(counts_b, levels)
     p_value, observed = _permutation_p(ta, tb, alternative, method)
     return MeanTest(p_value, observed, _cliffs(ta, tb))
@@ -553,8 +577,9 @@ def _as_level(value):
     return exact.numerator if exact.denominator == 1 else exact
 
 
-def _permutation_p(tally_a: Counter, tally_b: Counter, alternative: str = "two-sided",
-                   method: str = "auto") -> tuple[float, float]:
+def _permutation_p(
+    tally_a: Counter, tally_b: Counter, alternative: str = "two-sided", method: str = "auto"
+) -> tuple[float, float]:
     """Permutation p-value (exact or normal, see :func:`permutation_test_means`) and observed gap of means."""
     n_a, n_b = sum(tally_a.values()), sum(tally_b.values())
     pooled = Counter()
@@ -570,15 +595,21 @@ def _permutation_p(tally_a: Counter, tally_b: Counter, alternative: str = "two-s
 
     observed = gap(sum_a)
     if _is_exact(n_a, n_b, method):
-        extreme = {"two-sided": lambda d: abs(d) >= abs(observed),
-                   "greater": lambda d: d >= observed, "less": lambda d: d <= observed}[alternative]
+        extreme = {
+            "two-sided": lambda d: abs(d) >= abs(observed),
+            "greater": lambda d: d >= observed,
+            "less": lambda d: d <= observed,
+        }[alternative]
         small_is_a = n_a <= n_b
-        hits = sum(w for s, w in _score_sum_weights(pooled, min(n_a, n_b)).items()
-                   if extreme(gap(s if small_is_a else total - s)))
+        hits = sum(
+            w
+            for s, w in _score_sum_weights(pooled, min(n_a, n_b)).items()
+            if extreme(gap(s if small_is_a else total - s))
+        )
         return float(Fraction(hits, math.comb(n_a + n_b, n_a))), float(observed)
     n = n_a + n_b
     variance = (sum(level * level * k for level, k in pooled.items()) - Fraction(total) ** 2 / n) / (n - 1)
-    if variance == 0:   # every answer the same: D = 0 in every split
+    if variance == 0:  # every answer the same: D = 0 in every split
         return 1.0, float(observed)
     # In terms of S, the sum of group a's scores: mean n_a total / N, variance n_a n_b S² / N, on the
     # lattice n_a l_0 + g k (g the gcd of the gaps between levels); each tail is corrected by half a step
@@ -588,17 +619,20 @@ def _permutation_p(tally_a: Counter, tally_b: Counter, alternative: str = "two-s
     mean_s = Fraction(total * n_a, n)
     sd = math.sqrt(float(variance * n_a * n_b / n))
 
-    def upper(threshold):   # P(S >= threshold)
+    def upper(threshold):  # P(S >= threshold)
         first = origin + step * math.ceil((threshold - origin) / step)
         return 0.5 * math.erfc(float(first - step / 2 - mean_s) / sd / math.sqrt(2))
 
-    def lower(threshold):   # P(S <= threshold)
+    def lower(threshold):  # P(S <= threshold)
         last = origin + step * math.floor((threshold - origin) / step)
         return 0.5 * math.erfc(-float(last + step / 2 - mean_s) / sd / math.sqrt(2))
 
     deviation = abs(sum_a - mean_s)
-    p_value = {"two-sided": lambda: upper(mean_s + deviation) + lower(mean_s - deviation),
-               "greater": lambda: upper(sum_a), "less": lambda: lower(sum_a)}[alternative]()
+    p_value = {
+        "two-sided": lambda: upper(mean_s + deviation) + lower(mean_s - deviation),
+        "greater": lambda: upper(sum_a),
+        "less": lambda: lower(sum_a),
+    }[alternative]()
     return min(1.0, p_value), float(observed)
 
 
@@ -662,8 +696,9 @@ def score_distributions(score_sum: int, n: int, *, levels: Sequence[int] = AGREE
     return sorted(found)
 
 
-def permutation_p_range(score_sum_a: int, n_a: int, score_sum_b: int, n_b: int, *,
-                        levels: Sequence[int] = AGREEMENT_LEVELS) -> tuple[float, float]:
+def permutation_p_range(
+    score_sum_a: int, n_a: int, score_sum_b: int, n_b: int, *, levels: Sequence[int] = AGREEMENT_LEVELS
+) -> tuple[float, float]:
     """Lowest and highest permutation p-value (two-sided) compatible with two known means.
 
     When only the segment means are known (wave 2014: answers reconstructed
@@ -689,8 +724,10 @@ def permutation_p_range(score_sum_a: int, n_a: int, score_sum_b: int, n_b: int, 
     spreads_a = score_distributions(score_sum_a, n_a, levels=levels)
     spreads_b = score_distributions(score_sum_b, n_b, levels=levels)
     if not n_a or not n_b or not spreads_a or not spreads_b:
-        raise ValueError(f"no answers on {levels} give score sums {score_sum_a} over {n_a} and "
-                         f"{score_sum_b} over {n_b} (both groups need respondents)")
+        raise ValueError(
+            f"no answers on {levels} give score sums {score_sum_a} over {n_a} and "
+            f"{score_sum_b} over {n_b} (both groups need respondents)"
+        )
     if _is_exact(n_a, n_b):
         pairs = [(ta, tb) for ta in spreads_a for tb in spreads_b]
     else:
@@ -703,23 +740,23 @@ def permutation_p_range(score_sum_a: int, n_a: int, score_sum_b: int, n_b: int, 
 class GapVerdict(NamedTuple):
     """A segment gap, tested, with the sentence the report prints."""
 
-    test: str               # "fisher_exact", "permutation_exact", "permutation_normal" (both segments
-                            # over EXACT_PERMUTATION_MAX_N answers) or "none" (a segment without answers)
+    test: str  # "fisher_exact", "permutation_exact", "permutation_normal" (both segments
+    # over EXACT_PERMUTATION_MAX_N answers) or "none" (a segment without answers)
     n_a: int
     n_b: int
-    value_a: float          # share or mean in group a
+    value_a: float  # share or mean in group a
     value_b: float
-    difference: float       # value_a - value_b
-    effect_size: float      # Cohen's h (shares) or Cliff's delta (means)
-    effect_measure: str     # "cohens_h" or "cliffs_delta"
-    p_value: float          # the p the verdict rests on (the highest compatible one when answers are reconstructed)
-    p_value_min: float      # equal to p_value unless only the means are known
-    distinguishable: bool   # p_value < alpha
-    sentence: str           # French, for the report
+    difference: float  # value_a - value_b
+    effect_size: float  # Cohen's h (shares) or Cliff's delta (means)
+    effect_measure: str  # "cohens_h" or "cliffs_delta"
+    p_value: float  # the p the verdict rests on (the highest compatible one when answers are reconstructed)
+    p_value_min: float  # equal to p_value unless only the means are known
+    distinguishable: bool  # p_value < alpha
+    sentence: str  # French, for the report
 
 
 def _format_p(p: float, *, alone: bool = True) -> str:
-    """"p = 0,52" / "p < 0,001" alone; "0,52" / "moins de 0,001" inside "p entre ... et ..."."""
+    """ "p = 0,52" / "p < 0,001" alone; "0,52" / "moins de 0,001" inside "p entre ... et ..."."""
     if p < 0.001:
         return "p < 0,001" if alone else "moins de 0,001"
     text = format_fr(p, 3 if p < 0.1 else 2, strip_zeros=True)
@@ -744,12 +781,15 @@ def _gap_sentence(kind, labels, n_a, n_b, values, p_range, alpha, test_name) -> 
     head = f"Aucun écart {who} ({both})" if gap == 0 else f"Écart {who} de {gap_text} ({both})"
     low, high = p_range
     sizes = f"avec {n_a} et {n_b} répondants"
-    p_text = (_format_p(high) if low == high
-              else f"p entre {_format_p(low, alone=False)} et {_format_p(high, alone=False)}")
+    p_text = (
+        _format_p(high) if low == high else f"p entre {_format_p(low, alone=False)} et {_format_p(high, alone=False)}"
+    )
     if high < alpha:
         verdict = f"distinguable du hasard au seuil de {format_fr(alpha, 0, percent=True)} {sizes}"
     elif low < alpha:
-        verdict = f"{sizes}, distinguable du hasard ou non selon la répartition des réponses, que le rapport ne publie pas"
+        verdict = (
+            f"{sizes}, distinguable du hasard ou non selon la répartition des réponses, que le rapport ne publie pas"
+        )
     else:
         verdict = f"non distinguable du hasard {sizes}"
     if low != high and not low < alpha <= high:
@@ -766,9 +806,15 @@ def _check_verdict_args(kind, labels, alpha) -> None:
         raise ValueError(f"alpha must be strictly between 0 and 1 (e.g. 0.05), got {alpha!r}")
 
 
-def gap_verdict(a: Sequence[float], b: Sequence[float], *, kind: str,
-                labels: tuple[str, str] = ("MDA", "Non-MDA"), alpha: float = 0.05,
-                means_only: bool = False) -> GapVerdict:
+def gap_verdict(
+    a: Sequence[float],
+    b: Sequence[float],
+    *,
+    kind: str,
+    labels: tuple[str, str] = ("MDA", "Non-MDA"),
+    alpha: float = 0.05,
+    means_only: bool = False,
+) -> GapVerdict:
     """Is the gap between two segments distinguishable from chance? Numbers and a French sentence.
 
     Shares (``kind="proportion"``, answers 0/1) are tested with Fisher's exact
@@ -822,13 +868,29 @@ def gap_verdict(a: Sequence[float], b: Sequence[float], *, kind: str,
     a, b = _check_sample(a, "a"), _check_sample(b, "b")
     if kind == "proportion" and set(a + b) - {0, 1}:
         raise ValueError(f"kind='proportion' needs 0/1 answers, found {sorted(set(a + b) - {0, 1})}")
-    return _verdict(Counter(a), Counter(b), sum(a), sum(b), kind=kind, labels=labels, alpha=alpha,
-                    means_only=means_only, range_levels=AGREEMENT_LEVELS)
+    return _verdict(
+        Counter(a),
+        Counter(b),
+        sum(a),
+        sum(b),
+        kind=kind,
+        labels=labels,
+        alpha=alpha,
+        means_only=means_only,
+        range_levels=AGREEMENT_LEVELS,
+    )
 
 
-def gap_verdict_from_counts(counts_a: Sequence[int], counts_b: Sequence[int], *, kind: str,
-                            levels: Sequence[float] | None = None, labels: tuple[str, str] = ("MDA", "Non-MDA"),
-                            alpha: float = 0.05, means_only: bool = False) -> GapVerdict:
+def gap_verdict_from_counts(
+    counts_a: Sequence[int],
+    counts_b: Sequence[int],
+    *,
+    kind: str,
+    levels: Sequence[float] | None = None,
+    labels: tuple[str, str] = ("MDA", "Non-MDA"),
+    alpha: float = 0.05,
+    means_only: bool = False,
+) -> GapVerdict:
     """:func:`gap_verdict` from the answer tallies of each segment, aligned with ``levels``.
 
     ``levels`` defaults to ``(0, 1)`` for ``kind="proportion"`` (counts of
@@ -848,14 +910,24 @@ def gap_verdict_from_counts(counts_a: Sequence[int], counts_b: Sequence[int], *,
     True
     """
     _check_verdict_args(kind, labels, alpha)
-    levels = (((0, 1) if kind == "proportion" else AGREEMENT_LEVELS) if levels is None
-              else _check_distinct_levels(levels))
+    levels = (
+        ((0, 1) if kind == "proportion" else AGREEMENT_LEVELS) if levels is None else _check_distinct_levels(levels)
+    )
     counts_a, counts_b = _check_counts(counts_a, levels, "counts_a"), _check_counts(counts_b, levels, "counts_b")
     ta, tb = _tally(counts_a, levels), _tally(counts_b, levels)
     if kind == "proportion" and (set(ta) | set(tb)) - {0, 1}:
         raise ValueError(f"kind='proportion' needs 0/1 answers, found {sorted((set(ta) | set(tb)) - {0, 1})}")
-    return _verdict(ta, tb, sum(l * k for l, k in ta.items()), sum(l * k for l, k in tb.items()),
-                    kind=kind, labels=labels, alpha=alpha, means_only=means_only, range_levels=levels)
+    return _verdict(
+        ta,
+        tb,
+        sum(l * k for l, k in ta.items()),
+        sum(l * k for l, k in tb.items()),
+        kind=kind,
+        labels=labels,
+        alpha=alpha,
+        means_only=means_only,
+        range_levels=levels,
+    )
 
 
 def _verdict(ta: Counter, tb: Counter, sum_a, sum_b, *, kind, labels, alpha, means_only, range_levels) -> GapVerdict:
@@ -865,8 +937,9 @@ def _verdict(ta: Counter, tb: Counter, sum_a, sum_b, *, kind, labels, alpha, mea
     if not n_a or not n_b:
         missing = labels[0] if not n_a else labels[1]
         sentence = f"Écart {labels[0]} / {labels[1]} non testable : aucun répondant {missing} n'a répondu."
-        return GapVerdict("none", n_a, n_b, value_a, value_b, math.nan, math.nan, "", math.nan, math.nan,
-                          False, sentence)
+        return GapVerdict(
+            "none", n_a, n_b, value_a, value_b, math.nan, math.nan, "", math.nan, math.nan, False, sentence
+        )
     if kind == "proportion":
         result = fisher_exact_test(int(sum_a), n_a, int(sum_b), n_b)
         test, measure, effect, name = "fisher_exact", "cohens_h", result.cohens_h, "test exact de Fisher"
@@ -875,10 +948,28 @@ def _verdict(ta: Counter, tb: Counter, sum_a, sum_b, *, kind, labels, alpha, mea
         p_value, difference = _permutation_p(ta, tb)
         result = MeanTest(p_value, difference, _cliffs(ta, tb))
         measure, effect = "cliffs_delta", result.cliffs_delta
-        test, name = (("permutation_exact", "test exact de permutation") if _is_exact(n_a, n_b)
-                      else ("permutation_normal", "test de permutation, approximation normale"))
-        p_range = (permutation_p_range(int(sum_a), n_a, int(sum_b), n_b, levels=range_levels) if means_only
-                   else (result.p_value, result.p_value))
+        test, name = (
+            ("permutation_exact", "test exact de permutation")
+            if _is_exact(n_a, n_b)
+            else ("permutation_normal", "test de permutation, approximation normale")
+        )
+        p_range = (
+            permutation_p_range(int(sum_a), n_a, int(sum_b), n_b, levels=range_levels)
+            if means_only
+            else (result.p_value, result.p_value)
+        )
     sentence = _gap_sentence(kind, labels, n_a, n_b, (value_a, value_b), p_range, alpha, name)
-    return GapVerdict(test, n_a, n_b, value_a, value_b, result.difference, effect, measure,
-                      p_range[1], p_range[0], bool(p_range[1] < alpha), sentence)
+    return GapVerdict(
+        test,
+        n_a,
+        n_b,
+        value_a,
+        value_b,
+        result.difference,
+        effect,
+        measure,
+        p_range[1],
+        p_range[0],
+        bool(p_range[1] < alpha),
+        sentence,
+    )

@@ -38,16 +38,16 @@ import pandas as pd
 from .codebook import Codebook
 from .errors import DataError
 
-__all__ = ["FORMATS", "SynthWave", "synth_wave", "synth", "export_rows", "main_synth", "configure_parser",
-           "kobo_name"]
+__all__ = ["FORMATS", "SynthWave", "synth_wave", "synth", "export_rows", "main_synth", "configure_parser", "kobo_name"]
 
 FORMATS = ("surveymonkey", "limesurvey", "google", "kobo", "plain")
 
 # --------------------------------------------------------------------------- the questionnaire as deployed
 SEGMENT_QUESTION = "Votre structure est-elle une Maison des associations (MDA) ?"
 SEGMENT_ANSWERS = {"mda": "Oui", "non_mda": "Non"}
-Q1_TEXT = ("Êtes-vous d’accord avec les affirmations suivantes sur la coopération inter-associative "
-           "territoriale (CIAT) ?")
+Q1_TEXT = (
+    "Êtes-vous d’accord avec les affirmations suivantes sur la coopération inter-associative territoriale (CIAT) ?"
+)
 AGREEMENT = {3: "Entièrement d’accord", 2: "D’accord", 1: "Pas d’accord"}
 KOBO_AGREEMENT = {3: "entierement", 2: "d_accord", 1: "pas_d_accord"}
 LIME_AGREEMENT = {3: "A1", 2: "A2", 1: "A3"}
@@ -55,12 +55,32 @@ OTHER_LABEL = {"surveymonkey": "Autre (veuillez préciser)", "google": "Autre"}
 # Free-text questions: corpus -> question text as asked (the codebook's wording).
 FREE_TEXT_ORDER = ("definition", "q3_explanation", "q7_example", "argument")
 LIME_CODES = {"definition": "DEFINITION", "q3_explanation": "Q3EXPL", "q7_example": "Q7EX", "argument": "ARGUMENT"}
-KOBO_FREE = {"definition": "definition_ciat", "q3_explanation": "pourquoi_secteur", "q7_example": "exemple_pratique",
-             "argument": "argumentaire"}
-KOBO_QUESTIONS = {"q1": "affirmations", "q2": "declencheurs", "q3": "cooperer_secteur", "q4": "freins",
-                  "q5": "facteurs", "q6": "consolider", "q7": "emergence", "q8": "role"}
-KOBO_GROUPS = {"q1": "affirmations", "q2": "cooperation", "q3": "cooperation", "q4": "cooperation",
-               "q5": "cooperation", "q6": "cooperation", "q7": "accompagnement", "q8": "accompagnement"}
+KOBO_FREE = {
+    "definition": "definition_ciat",
+    "q3_explanation": "pourquoi_secteur",
+    "q7_example": "exemple_pratique",
+    "argument": "argumentaire",
+}
+KOBO_QUESTIONS = {
+    "q1": "affirmations",
+    "q2": "declencheurs",
+    "q3": "cooperer_secteur",
+    "q4": "freins",
+    "q5": "facteurs",
+    "q6": "consolider",
+    "q7": "emergence",
+    "q8": "role",
+}
+KOBO_GROUPS = {
+    "q1": "affirmations",
+    "q2": "cooperation",
+    "q3": "cooperation",
+    "q4": "cooperation",
+    "q5": "cooperation",
+    "q6": "cooperation",
+    "q7": "accompagnement",
+    "q8": "accompagnement",
+}
 OTHER_CORPUS = {"q4": "q4_remark", "q8": "q8_comment"}
 
 
@@ -92,22 +112,126 @@ def kobo_item_names(codebook: Codebook) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- fictitious people
-FIRST_NAMES = ["Claire", "Julien", "Sophie", "Mathieu", "Nadia", "Karim", "Élodie", "Thomas", "Hélène", "Yannick",
-               "Aurélie", "Sébastien", "Fatima", "Laurent", "Maëlle", "Grégoire", "Inès", "Pascal", "Brigitte", "Joël",
-               "Amandine", "Rachid", "Solène", "Benoît", "Céline", "Mamadou", "Anaïs", "Hervé", "Lucie", "Franck"]
-LAST_NAMES = ["Lefèvre", "Moreau", "Girard", "Durand", "Roussel", "Benali", "Le Goff", "Nguyen", "Fontaine",
-              "Chevalier", "Perrin", "Garnier", "Kerbrat", "Lambert", "Bonnet", "Faure", "Mercier", "Diallo",
-              "Rivière", "Guérin", "Marchand", "Boyer", "Le Floch", "Carpentier", "Hamidi", "Texier", "Vasseur",
-              "Poulain", "Besnard", "Aubry"]
-CITIES = ["Quimperlé", "Créon", "Montreuil", "Villeurbanne", "Lorient", "Saint-Nazaire", "Roubaix", "Besançon",
-          "Mâcon", "Albi", "Périgueux", "Vannes", "Chambéry", "Dieppe", "Auxerre", "Agen", "Nevers", "Laval",
-          "Rodez", "Tulle", "Bègles", "Épinal", "Figeac", "Morlaix", "Alès", "Redon", "Dole", "Privas", "Guéret",
-          "Millau"]
-NON_MDA_TYPES = ["Centre social", "Office municipal des sports", "Comité des fêtes", "Ligue de l’enseignement",
-                 "Point d’appui à la vie associative", "Fédération des foyers ruraux", "Maison de quartier",
-                 "Association culturelle", "Espace de vie sociale", "Comité départemental olympique"]
-ROLES = ["Directrice", "Directeur", "Président", "Présidente", "Coordinatrice", "Chargé de mission vie associative",
-         "Animatrice", "Trésorier", "Délégué général", "Secrétaire"]
+FIRST_NAMES = [
+    "Claire",
+    "Julien",
+    "Sophie",
+    "Mathieu",
+    "Nadia",
+    "Karim",
+    "Élodie",
+    "Thomas",
+    "Hélène",
+    "Yannick",
+    "Aurélie",
+    "Sébastien",
+    "Fatima",
+    "Laurent",
+    "Maëlle",
+    "Grégoire",
+    "Inès",
+    "Pascal",
+    "Brigitte",
+    "Joël",
+    "Amandine",
+    "Rachid",
+    "Solène",
+    "Benoît",
+    "Céline",
+    "Mamadou",
+    "Anaïs",
+    "Hervé",
+    "Lucie",
+    "Franck",
+]
+LAST_NAMES = [
+    "Lefèvre",
+    "Moreau",
+    "Girard",
+    "Durand",
+    "Roussel",
+    "Benali",
+    "Le Goff",
+    "Nguyen",
+    "Fontaine",
+    "Chevalier",
+    "Perrin",
+    "Garnier",
+    "Kerbrat",
+    "Lambert",
+    "Bonnet",
+    "Faure",
+    "Mercier",
+    "Diallo",
+    "Rivière",
+    "Guérin",
+    "Marchand",
+    "Boyer",
+    "Le Floch",
+    "Carpentier",
+    "Hamidi",
+    "Texier",
+    "Vasseur",
+    "Poulain",
+    "Besnard",
+    "Aubry",
+]
+CITIES = [
+    "Quimperlé",
+    "Créon",
+    "Montreuil",
+    "Villeurbanne",
+    "Lorient",
+    "Saint-Nazaire",
+    "Roubaix",
+    "Besançon",
+    "Mâcon",
+    "Albi",
+    "Périgueux",
+    "Vannes",
+    "Chambéry",
+    "Dieppe",
+    "Auxerre",
+    "Agen",
+    "Nevers",
+    "Laval",
+    "Rodez",
+    "Tulle",
+    "Bègles",
+    "Épinal",
+    "Figeac",
+    "Morlaix",
+    "Alès",
+    "Redon",
+    "Dole",
+    "Privas",
+    "Guéret",
+    "Millau",
+]
+NON_MDA_TYPES = [
+    "Centre social",
+    "Office municipal des sports",
+    "Comité des fêtes",
+    "Ligue de l’enseignement",
+    "Point d’appui à la vie associative",
+    "Fédération des foyers ruraux",
+    "Maison de quartier",
+    "Association culturelle",
+    "Espace de vie sociale",
+    "Comité départemental olympique",
+]
+ROLES = [
+    "Directrice",
+    "Directeur",
+    "Président",
+    "Présidente",
+    "Coordinatrice",
+    "Chargé de mission vie associative",
+    "Animatrice",
+    "Trésorier",
+    "Délégué général",
+    "Secrétaire",
+]
 
 FREE_TEXTS = {
     "definition": [
@@ -169,8 +293,8 @@ CONTACT_SENTENCES = [
 class SynthRespondent:
     segment: str
     answers: dict[str, int | None]
-    texts: dict[str, str]          # corpus -> text (q4_remark / q8_comment are the "other" texts)
-    contact: dict[str, str]        # first, last, structure, role, email, phone, ip, city
+    texts: dict[str, str]  # corpus -> text (q4_remark / q8_comment are the "other" texts)
+    contact: dict[str, str]  # first, last, structure, role, email, phone, ip, city
     submitted: _dt.datetime
     asked_q8_other: bool = False
 
@@ -227,7 +351,7 @@ def _baseline_rates(codebook: Codebook):
 
 def _draw_answers(codebook: Codebook, segment: str, rates, rnd: random.Random) -> dict[str, int | None]:
     answers: dict[str, int | None] = {}
-    partial = rnd.random() < 0.04          # left the survey after question 4
+    partial = rnd.random() < 0.04  # left the survey after question 4
     for q in codebook.questions:
         skip = rnd.random() < 0.04 or (partial and q.number > 4)
         if skip:
@@ -238,8 +362,10 @@ def _draw_answers(codebook: Codebook, segment: str, rates, rnd: random.Random) -
                 w = [max(0.02, p + rnd.gauss(0, 0.06)) for p in rates[(segment, code)]]
                 answers[code] = None if rnd.random() < 0.02 else rnd.choices((3, 2, 1), weights=w)[0]
         elif q.kind == "multi":
-            chosen = {code: int(rnd.random() < min(0.95, max(0.03, rates[(segment, code)] + rnd.gauss(0, 0.08))))
-                      for code in q.codes}
+            chosen = {
+                code: int(rnd.random() < min(0.95, max(0.03, rates[(segment, code)] + rnd.gauss(0, 0.08))))
+                for code in q.codes
+            }
             if not any(chosen.values()):
                 chosen[max(q.codes, key=lambda c: rates[(segment, c)])] = 1
             answers.update(chosen)
@@ -257,17 +383,32 @@ def _ascii(text: str) -> str:
 def _contact(i: int, segment: str, rnd: random.Random) -> dict[str, str]:
     first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
     city = CITIES[i % len(CITIES)] if i < len(CITIES) else f"{rnd.choice(CITIES)}-{i // len(CITIES) + 1}"
-    structure = (f"Maison des associations de {city}" if segment == "mda"
-                 else f"{NON_MDA_TYPES[i % len(NON_MDA_TYPES)]} de {city}")
-    domain = f"mda-{_ascii(city)}.example.org" if segment == "mda" else rnd.choice(
-        ["example.org", "example.net", f"{_ascii(city)}.example.org"])
+    structure = (
+        f"Maison des associations de {city}"
+        if segment == "mda"
+        else f"{NON_MDA_TYPES[i % len(NON_MDA_TYPES)]} de {city}"
+    )
+    domain = (
+        f"mda-{_ascii(city)}.example.org"
+        if segment == "mda"
+        else rnd.choice(["example.org", "example.net", f"{_ascii(city)}.example.org"])
+    )
     email = f"{_ascii(first).replace('-', '')}.{_ascii(last).replace('-', '')}{i + 1}@{domain}"
     digits = f"{i // 100 % 100:02d} {i % 100:02d}"
-    phone = rnd.choice([f"01 99 00 {digits}", f"06 39 98 {digits}", f"+33 6 39 98 {digits}",
-                        f"01.99.00.{digits.replace(' ', '.')}"])
+    phone = rnd.choice(
+        [f"01 99 00 {digits}", f"06 39 98 {digits}", f"+33 6 39 98 {digits}", f"01.99.00.{digits.replace(' ', '.')}"]
+    )
     block = ["192.0.2", "198.51.100", "203.0.113"][i // 250 % 3]
-    return {"first": first, "last": last, "structure": structure, "role": rnd.choice(ROLES), "email": email,
-            "phone": phone, "ip": f"{block}.{i % 250 + 1}", "city": city}
+    return {
+        "first": first,
+        "last": last,
+        "structure": structure,
+        "role": rnd.choice(ROLES),
+        "email": email,
+        "phone": phone,
+        "ip": f"{block}.{i % 250 + 1}",
+        "city": city,
+    }
 
 
 def _texts(codebook: Codebook, answers, contact, rnd: random.Random) -> dict[str, str]:
@@ -346,12 +487,43 @@ def _label(codebook: Codebook, code: str) -> str:
 
 def _surveymonkey(wave: SynthWave, rnd: random.Random) -> list[list]:
     cb = wave.codebook
-    top = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
-           "Last Name", "Custom Data 1", "Vos coordonnées", "", "", "", "", "Votre fonction dans la structure",
-           SEGMENT_QUESTION]
-    second = ["", "", "", "", "", "", "", "", "", "Nom", "Entreprise", "Ville", "Adresse e-mail",
-              "Numéro de téléphone", "Open-Ended Response", "Response"]
-    layout: list[tuple] = []   # what each question column holds
+    top = [
+        "Respondent ID",
+        "Collector ID",
+        "Start Date",
+        "End Date",
+        "IP Address",
+        "Email Address",
+        "First Name",
+        "Last Name",
+        "Custom Data 1",
+        "Vos coordonnées",
+        "",
+        "",
+        "",
+        "",
+        "Votre fonction dans la structure",
+        SEGMENT_QUESTION,
+    ]
+    second = [
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "Nom",
+        "Entreprise",
+        "Ville",
+        "Adresse e-mail",
+        "Numéro de téléphone",
+        "Open-Ended Response",
+        "Response",
+    ]
+    layout: list[tuple] = []  # what each question column holds
 
     def add_free(corpus):
         top.append(_free_wording(cb, corpus))
@@ -385,10 +557,24 @@ def _surveymonkey(wave: SynthWave, rnd: random.Random) -> list[list]:
         invited = rnd.random() < 0.6
         start = r.submitted - _dt.timedelta(minutes=rnd.randint(6, 25))
         stamp = lambda d: d.strftime("%m/%d/%Y %I:%M:%S %p")  # noqa: E731
-        row = [str(11432789000 + 137 * i), "431298774", stamp(start), stamp(r.submitted), c["ip"],
-               c["email"] if invited else "", c["first"] if invited else "", c["last"] if invited else "", "",
-               f"{c['first']} {c['last']}", c["structure"], c["city"], c["email"], c["phone"], c["role"],
-               SEGMENT_ANSWERS[r.segment]]
+        row = [
+            str(11432789000 + 137 * i),
+            "431298774",
+            stamp(start),
+            stamp(r.submitted),
+            c["ip"],
+            c["email"] if invited else "",
+            c["first"] if invited else "",
+            c["last"] if invited else "",
+            "",
+            f"{c['first']} {c['last']}",
+            c["structure"],
+            c["city"],
+            c["email"],
+            c["phone"],
+            c["role"],
+            SEGMENT_ANSWERS[r.segment],
+        ]
         for what, ref in layout:
             if what == "free":
                 row.append(r.texts.get(ref, ""))
@@ -417,8 +603,15 @@ def _surveymonkey(wave: SynthWave, rnd: random.Random) -> list[list]:
 
 def _google(wave: SynthWave, rnd: random.Random) -> list[list]:
     cb = wave.codebook
-    header = ["Horodateur", "Adresse e-mail", "Nom et prénom", "Structure", "Fonction / responsabilité",
-              "Téléphone (facultatif)", SEGMENT_QUESTION]
+    header = [
+        "Horodateur",
+        "Adresse e-mail",
+        "Nom et prénom",
+        "Structure",
+        "Fonction / responsabilité",
+        "Téléphone (facultatif)",
+        SEGMENT_QUESTION,
+    ]
     layout: list[tuple] = []
 
     def add_free(corpus):
@@ -443,8 +636,15 @@ def _google(wave: SynthWave, rnd: random.Random) -> list[list]:
     rows = [header]
     for r in wave.respondents:
         c = r.contact
-        row = [r.submitted.strftime("%d/%m/%Y %H:%M:%S"), c["email"], f"{c['first']} {c['last']}", c["structure"],
-               c["role"], c["phone"] if rnd.random() < 0.5 else "", _variant(SEGMENT_ANSWERS[r.segment], rnd)]
+        row = [
+            r.submitted.strftime("%d/%m/%Y %H:%M:%S"),
+            c["email"],
+            f"{c['first']} {c['last']}",
+            c["structure"],
+            c["role"],
+            c["phone"] if rnd.random() < 0.5 else "",
+            _variant(SEGMENT_ANSWERS[r.segment], rnd),
+        ]
         for what, ref in layout:
             if what == "free":
                 row.append(r.texts.get(ref, ""))
@@ -455,7 +655,7 @@ def _google(wave: SynthWave, rnd: random.Random) -> list[list]:
                 q = cb.question(ref)
                 chosen = [code for code in q.codes if r.answers[code] == 1]
                 if q.kind == "single" and chosen and chosen[0] == q.codes[-1] and ref in OTHER_CORPUS:
-                    row.append(r.texts.get(OTHER_CORPUS[ref]) or _label(cb, chosen[0]))   # "Autre :" typed text
+                    row.append(r.texts.get(OTHER_CORPUS[ref]) or _label(cb, chosen[0]))  # "Autre :" typed text
                     continue
                 parts = [_variant(_label(cb, code), rnd).strip() for code in chosen]
                 if ref in OTHER_CORPUS and r.texts.get(OTHER_CORPUS[ref]) and q.kind == "multi":
@@ -467,8 +667,26 @@ def _google(wave: SynthWave, rnd: random.Random) -> list[list]:
 
 def _limesurvey(wave: SynthWave, rnd: random.Random) -> list[list]:
     cb = wave.codebook
-    header = ["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr", "refurl",
-              "token", "firstname", "lastname", "email", "NOM", "STRUCTURE", "FONCTION", "COURRIEL", "MDA"]
+    header = [
+        "id",
+        "submitdate",
+        "lastpage",
+        "startlanguage",
+        "seed",
+        "startdate",
+        "datestamp",
+        "ipaddr",
+        "refurl",
+        "token",
+        "firstname",
+        "lastname",
+        "email",
+        "NOM",
+        "STRUCTURE",
+        "FONCTION",
+        "COURRIEL",
+        "MDA",
+    ]
     layout: list[tuple] = [("free", LIME_CODES["definition"], "definition")]
     header.append(LIME_CODES["definition"])
     for q in cb.questions:
@@ -495,20 +713,51 @@ def _limesurvey(wave: SynthWave, rnd: random.Random) -> list[list]:
     abandoned_at = len(wave.respondents) // 2 if len(wave.respondents) >= 8 else None
     rid = 0
     for i, r in enumerate(wave.respondents):
-        if i == abandoned_at:   # someone opened the survey and left at once: no segment, no answer
+        if i == abandoned_at:  # someone opened the survey and left at once: no segment, no answer
             rid += 1
             stamp = (r.submitted - _dt.timedelta(minutes=3)).strftime("%Y-%m-%d %H:%M:%S")
-            rows.append([str(rid), "", "1", "fr", str(rnd.randint(10**8, 10**9)), stamp, stamp, "198.51.100.250", "",
-                         "", "", "", "", *[""] * (len(header) - 13)])
+            rows.append(
+                [
+                    str(rid),
+                    "",
+                    "1",
+                    "fr",
+                    str(rnd.randint(10**8, 10**9)),
+                    stamp,
+                    stamp,
+                    "198.51.100.250",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    *[""] * (len(header) - 13),
+                ]
+            )
         rid += 1
         c = r.contact
         complete = all(r.answers[code] is not None for code in cb.question("q8").codes) or rnd.random() < 0.5
         start = r.submitted - _dt.timedelta(minutes=rnd.randint(6, 25))
-        row = [str(rid), r.submitted.strftime("%Y-%m-%d %H:%M:%S") if complete else "", "6" if complete else "3", "fr",
-               str(rnd.randint(10**8, 10**9)), start.strftime("%Y-%m-%d %H:%M:%S"),
-               r.submitted.strftime("%Y-%m-%d %H:%M:%S"), c["ip"], "", "", "", "", "",
-               f"{c['first']} {c['last']}", c["structure"], c["role"], c["email"],
-               "A1" if r.segment == "mda" else "A2"]
+        row = [
+            str(rid),
+            r.submitted.strftime("%Y-%m-%d %H:%M:%S") if complete else "",
+            "6" if complete else "3",
+            "fr",
+            str(rnd.randint(10**8, 10**9)),
+            start.strftime("%Y-%m-%d %H:%M:%S"),
+            r.submitted.strftime("%Y-%m-%d %H:%M:%S"),
+            c["ip"],
+            "",
+            "",
+            "",
+            "",
+            "",
+            f"{c['first']} {c['last']}",
+            c["structure"],
+            c["role"],
+            c["email"],
+            "A1" if r.segment == "mda" else "A2",
+        ]
         for what, col, ref in layout:
             if what == "free":
                 row.append(r.texts.get(ref, ""))
@@ -530,7 +779,7 @@ def _limesurvey(wave: SynthWave, rnd: random.Random) -> list[list]:
                     row.append(r.texts.get("q8_comment", "") if r.answers[cb.question("q8").codes[-1]] == 1 else "")
                 else:
                     row.append(r.texts.get(OTHER_CORPUS[ref], ""))
-        row.append(f"{rnd.randint(300, 1500)},{rnd.randint(0, 99):02d}")   # timing with a decimal comma
+        row.append(f"{rnd.randint(300, 1500)},{rnd.randint(0, 99):02d}")  # timing with a decimal comma
         rows.append(row)
     return rows
 
@@ -538,9 +787,21 @@ def _limesurvey(wave: SynthWave, rnd: random.Random) -> list[list]:
 def _kobo(wave: SynthWave, rnd: random.Random) -> list[list]:
     cb = wave.codebook
     names = kobo_item_names(cb)
-    header = ["start", "end", "today", "username", "deviceid", "phonenumber", "identification/nom",
-              "identification/structure", "identification/fonction", "identification/courriel",
-              "identification/telephone", "identification/mda", "definition/definition_ciat"]
+    header = [
+        "start",
+        "end",
+        "today",
+        "username",
+        "deviceid",
+        "phonenumber",
+        "identification/nom",
+        "identification/structure",
+        "identification/fonction",
+        "identification/courriel",
+        "identification/telephone",
+        "identification/mda",
+        "definition/definition_ciat",
+    ]
     layout: list[tuple] = [("free", "definition")]
     for q in cb.questions:
         group, qname = KOBO_GROUPS[q.id], KOBO_QUESTIONS[q.id]
@@ -570,16 +831,38 @@ def _kobo(wave: SynthWave, rnd: random.Random) -> list[list]:
             layout.append(("free", "q7_example"))
     header.append(f"conclusion/{KOBO_FREE['argument']}")
     layout.append(("free", "argument"))
-    header += ["__version__", "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
-               "_submitted_by", "_tags", "_index"]
+    header += [
+        "__version__",
+        "_id",
+        "_uuid",
+        "_submission_time",
+        "_validation_status",
+        "_notes",
+        "_status",
+        "_submitted_by",
+        "_tags",
+        "_index",
+    ]
     rows = [header]
     for i, r in enumerate(wave.respondents):
         c = r.contact
         start = r.submitted - _dt.timedelta(minutes=rnd.randint(6, 25))
         iso = lambda d: d.strftime("%Y-%m-%dT%H:%M:%S.000+01:00")  # noqa: E731
-        row = [iso(start), iso(r.submitted), r.submitted.strftime("%Y-%m-%d"), "rnma_enquete",
-               f"collect:{rnd.getrandbits(48):012x}", "", f"{c['first']} {c['last']}", c["structure"], c["role"],
-               c["email"], c["phone"], "oui" if r.segment == "mda" else "non", r.texts.get("definition", "")]
+        row = [
+            iso(start),
+            iso(r.submitted),
+            r.submitted.strftime("%Y-%m-%d"),
+            "rnma_enquete",
+            f"collect:{rnd.getrandbits(48):012x}",
+            "",
+            f"{c['first']} {c['last']}",
+            c["structure"],
+            c["role"],
+            c["email"],
+            c["phone"],
+            "oui" if r.segment == "mda" else "non",
+            r.texts.get("definition", ""),
+        ]
         for what, ref in layout[1:]:
             if what == "free":
                 row.append(r.texts.get(ref, ""))
@@ -599,10 +882,22 @@ def _kobo(wave: SynthWave, rnd: random.Random) -> list[list]:
                 row.append(names[chosen[0]] if chosen else "")
             elif what == "other":
                 row.append(r.texts.get(OTHER_CORPUS[ref], "") if ref != "q8" or r.answers["8C"] == 1 else "")
-        uid = f"{rnd.getrandbits(32):08x}-{rnd.getrandbits(16):04x}-4{rnd.getrandbits(12):03x}-" \
-              f"a{rnd.getrandbits(12):03x}-{rnd.getrandbits(48):012x}"
-        row += ["vQxT3kB8dWm4Zr9", str(180000000 + 17 * i), uid, r.submitted.strftime("%Y-%m-%dT%H:%M:%S"), "",
-                "", "submitted_via_web", "", "", str(i + 1)]
+        uid = (
+            f"{rnd.getrandbits(32):08x}-{rnd.getrandbits(16):04x}-4{rnd.getrandbits(12):03x}-"
+            f"a{rnd.getrandbits(12):03x}-{rnd.getrandbits(48):012x}"
+        )
+        row += [
+            "vQxT3kB8dWm4Zr9",
+            str(180000000 + 17 * i),
+            uid,
+            r.submitted.strftime("%Y-%m-%dT%H:%M:%S"),
+            "",
+            "",
+            "submitted_via_web",
+            "",
+            "",
+            str(i + 1),
+        ]
         rows.append(row)
     return rows
 
@@ -616,17 +911,29 @@ def _plain(wave: SynthWave, rnd: random.Random) -> list[list]:
         for code in cb.item_codes:
             v = r.answers[code]
             cells.append("" if v is None else (f"{v},0" if rnd.random() < 0.03 else str(v)))
-        rows.append([f"R{i:03d}", cb.segment_label(r.segment), *cells, f"{r.contact['first']} {r.contact['last']}",
-                     r.contact["email"], r.texts.get("definition", ""), r.texts.get("argument", "")])
+        rows.append(
+            [
+                f"R{i:03d}",
+                cb.segment_label(r.segment),
+                *cells,
+                f"{r.contact['first']} {r.contact['last']}",
+                r.contact["email"],
+                r.texts.get("definition", ""),
+                r.texts.get("argument", ""),
+            ]
+        )
     return rows
 
 
-_LAYOUTS = {"surveymonkey": _surveymonkey, "google": _google, "limesurvey": _limesurvey, "kobo": _kobo,
-            "plain": _plain}
+_LAYOUTS = {"surveymonkey": _surveymonkey, "google": _google, "limesurvey": _limesurvey, "kobo": _kobo, "plain": _plain}
 # (encoding, delimiter, quote everything, line end) of each tool's CSV.
-CSV_STYLE = {"surveymonkey": ("utf-8-sig", ",", False, "\r\n"), "google": ("utf-8", ",", False, "\r\n"),
-             "limesurvey": ("utf-8", ";", True, "\n"), "kobo": ("utf-8", ";", True, "\r\n"),
-             "plain": ("cp1252", ";", False, "\r\n")}
+CSV_STYLE = {
+    "surveymonkey": ("utf-8-sig", ",", False, "\r\n"),
+    "google": ("utf-8", ",", False, "\r\n"),
+    "limesurvey": ("utf-8", ";", True, "\n"),
+    "kobo": ("utf-8", ";", True, "\r\n"),
+    "plain": ("cp1252", ";", False, "\r\n"),
+}
 
 
 def export_rows(wave: SynthWave, format: str) -> list[list[str]]:
@@ -639,8 +946,9 @@ def export_rows(wave: SynthWave, format: str) -> list[list[str]]:
 def csv_bytes(rows: list[list[str]], format: str) -> bytes:
     encoding, delimiter, quote_all, end = CSV_STYLE[format]
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=end,
-                        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer = csv.writer(
+        buffer, delimiter=delimiter, lineterminator=end, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    )
     writer.writerows(rows)
     return buffer.getvalue().encode(encoding)
 
@@ -697,8 +1005,10 @@ def run_synth(args: argparse.Namespace) -> int:
     if args.n < 1:
         raise DataError(f"--n must be at least 1, got {args.n}")
     path = synth(args.n, args.seed, args.format, args.output)
-    print(f"wrote {path}: synthetic {args.format} export of {args.n} respondents (seed {args.seed}); "
-          "fictitious names and contacts")
+    print(
+        f"wrote {path}: synthetic {args.format} export of {args.n} respondents (seed {args.seed}); "
+        "fictitious names and contacts"
+    )
     return 0
 
 

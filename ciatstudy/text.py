@@ -72,14 +72,34 @@ DEFAULT_SEED = 2014
 #: to orange, is left out): in a cloud the colour only helps tell neighbouring
 #: words apart and must not suggest a segment.
 CLOUD_PALETTE = ("#000000", "#009E73", "#CC79A7")
-UPOS = frozenset({"ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART",
-                  "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"})
+UPOS = frozenset(
+    {
+        "ADJ",
+        "ADP",
+        "ADV",
+        "AUX",
+        "CCONJ",
+        "DET",
+        "INTJ",
+        "NOUN",
+        "NUM",
+        "PART",
+        "PRON",
+        "PROPN",
+        "PUNCT",
+        "SCONJ",
+        "SYM",
+        "VERB",
+        "X",
+    }
+)
 
 _APOSTROPHES = "’‘ʼ`´′"
 _PLAIN_APOSTROPHES = str.maketrans({c: "'" for c in _APOSTROPHES})
 #: What may stand before an elision apostrophe in French (l'association, jusqu'à, presqu'île).
-_ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-                       "quelqu", "presqu"})
+_ELISIONS = frozenset(
+    {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "quelqu", "presqu"}
+)
 _HYPHENS = frozenset("-‐‑")
 _HYPHEN_CLASS = r"\-‐‑"  # the same, inside a regex character class
 
@@ -98,8 +118,10 @@ def load_model(name: str = MODEL) -> "Language":
     try:
         return spacy.load(name, exclude=["ner"])
     except OSError as exc:
-        raise RuntimeError(f"spaCy model {name!r} is not installed in this environment: install the "
-                           "pinned requirements (make venv); it is never downloaded at run time") from exc
+        raise RuntimeError(
+            f"spaCy model {name!r} is not installed in this environment: install the "
+            "pinned requirements (make venv); it is never downloaded at run time"
+        ) from exc
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,8 +205,9 @@ def _read_word_lists(path: Path) -> WordLists:
     if both:
         raise ValueError(f"{path}: {both} are in both the stop and the keep list")
     aliases = tuple((_norm_word(e["from"]), _norm_word(e["to"])) for e in entries("aliases", ("from", "to", "reason")))
-    abbreviations = tuple((_norm_word(e["from"]), _norm_word(e["to"]))
-                          for e in entries("abbreviations", ("from", "to", "reason")))
+    abbreviations = tuple(
+        (_norm_word(e["from"]), _norm_word(e["to"])) for e in entries("abbreviations", ("from", "to", "reason"))
+    )
     multiwords = []
     for e in entries("multiwords", ("lemmas", "lemma", "reason")):
         lemmas = tuple(_norm_word(w) for w in e["lemmas"])
@@ -202,8 +225,9 @@ def _read_word_lists(path: Path) -> WordLists:
         bound_prefixes=tuple(_norm_word(p) for p in prefixes.get("bound", [])),
         hyphen_prefixes=tuple(_norm_word(p) for p in prefixes.get("hyphen_only", [])),
         multiwords=tuple(multiwords),
-        names=tuple(sorted({_name_key(e["name"]) for e in entries("names", ("name", "reason"))},
-                           key=lambda n: (-len(n), n))),
+        names=tuple(
+            sorted({_name_key(e["name"]) for e in entries("names", ("name", "reason"))}, key=lambda n: (-len(n), n))
+        ),
     )
 
 
@@ -252,16 +276,31 @@ _VERBISH = re.compile(r"(?:er|ir|re|oir)$")
 
 
 # Participles and past forms the model's verb rules miss (en coopérant, défini, inscrit, suivi).
-_EXTRA_VERB_RULES = (("erai", "er"), ("issant", "ir"), ("ant", "er"), ("ant", "re"), ("ant", "ir"),
-                     ("i", "ir"), ("ie", "ir"), ("is", "ir"), ("ies", "ir"), ("i", "re"), ("it", "ire"),
-                     ("ite", "ire"), ("u", "re"), ("ue", "re"), ("us", "re"), ("ues", "re"))
+_EXTRA_VERB_RULES = (
+    ("erai", "er"),
+    ("issant", "ir"),
+    ("ant", "er"),
+    ("ant", "re"),
+    ("ant", "ir"),
+    ("i", "ir"),
+    ("ie", "ir"),
+    ("is", "ir"),
+    ("ies", "ir"),
+    ("i", "re"),
+    ("it", "ire"),
+    ("ite", "ire"),
+    ("u", "re"),
+    ("ue", "re"),
+    ("us", "re"),
+    ("ues", "re"),
+)
 
 
 def _verb_lemma(form: str, nlp: "Language") -> str | None:
     """The verb lemma of ``form`` if the lemmatizer's verb index confirms it, else None."""
     lex = _lexicon(nlp)
 
-    def is_verb(word: str) -> bool:   # the verb index lacks some verbs (coopérer): known infinitives count
+    def is_verb(word: str) -> bool:  # the verb index lacks some verbs (coopérer): known infinitives count
         return word in lex["index"]["verb"] or (word in lex["lemmas"] and bool(_VERBISH.search(word)))
 
     if is_verb(form):
@@ -290,8 +329,7 @@ def _is_lemma(word: str, nlp: "Language") -> bool:
     return word in lex["lemmas"] or any(word in s for s in lex["index"].values())
 
 
-def _correct(text: str, lemma: str, pos: str, like_num: bool, sentence_start: bool,
-             nlp: "Language") -> tuple[str, str]:
+def _correct(text: str, lemma: str, pos: str, like_num: bool, sentence_start: bool, nlp: "Language") -> tuple[str, str]:
     """Correct the small model's (lemma, part of speech) where its own lexicon shows it is wrong.
 
     Conservative on purpose: the lemmatizer's tables have gaps (``ressource``
@@ -326,13 +364,13 @@ def _correct(text: str, lemma: str, pos: str, like_num: bool, sentence_start: bo
             lemma = _lookup(form, nlp) or form
         if pos == "PROPN":
             if not _known_word(form, nlp):
-                return form, pos                 # a name at the start of a sentence
+                return form, pos  # a name at the start of a sentence
             looked = _lookup(form, nlp) or form
             return looked, ("VERB" if looked != form and looked in verbs else "NOUN")
     if not _is_word(form):
         return lemma, pos
     if pos == "PROPN" and text[:1].islower():
-        pos = "NOUN"                            # French names are capitalised: "zèle" is no name
+        pos = "NOUN"  # French names are capitalised: "zèle" is no name
     looked = _lookup(form, nlp)
     if pos in ("ADV", "NUM") and not like_num and form not in lex["index"]["adv"]:
         verb = looked if looked in verbs else _verb_lemma(form, nlp)
@@ -342,22 +380,21 @@ def _correct(text: str, lemma: str, pos: str, like_num: bool, sentence_start: bo
             return (looked or form), "NOUN"
     nominal = pos in ("NOUN", "ADJ")
 
-    def verbish(word: str) -> bool:   # the verb index has gaps (ressourcer): trust the ending too
+    def verbish(word: str) -> bool:  # the verb index has gaps (ressourcer): trust the ending too
         return word in verbs or bool(_VERBISH.search(word))
 
     if pos in ("NOUN", "ADJ", "VERB", "ADV") and not _known_word(lemma, nlp):
         if _is_lemma(form, nlp):
-            return form, pos                          # partenaire, ensemble
+            return form, pos  # partenaire, ensemble
         if form == lemma + "s":
-            return lemma, pos                         # a regular plural of a word the tables lack
+            return lemma, pos  # a regular plural of a word the tables lack
         if looked and not (nominal and verbish(looked)):
-            return looked, pos                        # théâtraux -> théâtral
+            return looked, pos  # théâtraux -> théâtral
         verb = _verb_lemma(form, nlp)
         if verb:
-            return verb, "VERB"                       # coopère tagged ADJ -> coopèr
-    elif (nominal and form in (lemma, lemma + "s") and looked and looked != lemma
-          and not verbish(looked)):
-        return looked, pos                            # enjeux -> enjeu, culturelles -> culturel
+            return verb, "VERB"  # coopère tagged ADJ -> coopèr
+    elif nominal and form in (lemma, lemma + "s") and looked and looked != lemma and not verbish(looked):
+        return looked, pos  # enjeux -> enjeu, culturelles -> culturel
     return lemma, pos
 
 
@@ -368,7 +405,7 @@ class _Rewrite:
     def __init__(self, text: str):
         self.text = text
         self.origin = list(range(len(text) + 1))
-        self.prefix: dict[int, tuple[str, int]] = {}   # head position -> (prefix, original start)
+        self.prefix: dict[int, tuple[str, int]] = {}  # head position -> (prefix, original start)
 
     def sub(self, pattern: re.Pattern, replace) -> None:
         pieces, origin, last = [], [], 0
@@ -376,14 +413,14 @@ class _Rewrite:
             new = replace(m)
             if new is None:
                 continue
-            pieces.append(self.text[last:m.start()])
-            origin.extend(self.origin[last:m.start()])
+            pieces.append(self.text[last : m.start()])
+            origin.extend(self.origin[last : m.start()])
             if isinstance(new, tuple):  # (text, prefix): a prefix read off its head word
                 new, prefix = new
                 self.prefix[sum(map(len, pieces))] = (prefix, self.origin[m.start()])
             pieces.append(new)
-            if len(new) == m.end() - m.start():   # same length: character for character
-                origin.extend(self.origin[m.start():m.end()])
+            if len(new) == m.end() - m.start():  # same length: character for character
+                origin.extend(self.origin[m.start() : m.end()])
             else:
                 origin.extend([self.origin[m.start()]] * len(new))
             last = m.end()
@@ -398,7 +435,7 @@ class _Rewrite:
 _RE_APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
 _RE_SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007\t]")
 _RE_OPTIONAL_END = re.compile(r"(?<=[^\W\d_])\((?:e|s|es|x|e\)\(s)\)", re.IGNORECASE)
-_RE_SLASH = re.compile(r"(?<=[^\W\d_])(?=/)|(?<=/)(?=[^\W\d_])")   # a space each side of a slash
+_RE_SLASH = re.compile(r"(?<=[^\W\d_])(?=/)|(?<=/)(?=[^\W\d_])")  # a space each side of a slash
 _RE_SPACED_ACRONYM = re.compile(r"(?<!\w)[A-Z](?: [A-Z]){2,}(?!\w)")
 
 
@@ -416,7 +453,8 @@ _RE_NOT_WORDS = re.compile(
     r"|\b[A-Za-z_$][\w$.]*\((?:\s*|\s*(?:'[^'\n]*'|\"[^\"\n]*\"|\d+)\s*)\)(?:\s*;)?"
     r"|\bon[a-z]{3,20}\s*=\s*(?:\"[^\"\n]*\"?|'[^'\n]*'?|[^\s>]*)"
     r"|\[(?:courriel|téléphone|adresse IP|lien personnel|SIRET|RNA|adresse|nom|structure|fonction|"
-    r"coordonnées|compte|position)(?: retirée?s?)?\]")
+    r"coordonnées|compte|position)(?: retirée?s?)?\]"
+)
 
 
 def _blank(match: re.Match) -> str:
@@ -428,12 +466,14 @@ def _prefix_patterns(lists: WordLists) -> tuple[re.Pattern, ...]:
     patterns = []
     if lists.bound_prefixes:
         alt = "|".join(map(re.escape, sorted(lists.bound_prefixes, key=len, reverse=True)))
-        patterns.append(re.compile(rf"(?<![\w{_HYPHEN_CLASS}])({alt})(?:[{_HYPHEN_CLASS}]|\s+)(?=[^\W\d_]{{2}})",
-                                   re.IGNORECASE))
+        patterns.append(
+            re.compile(rf"(?<![\w{_HYPHEN_CLASS}])({alt})(?:[{_HYPHEN_CLASS}]|\s+)(?=[^\W\d_]{{2}})", re.IGNORECASE)
+        )
     if lists.hyphen_prefixes:
         alt = "|".join(map(re.escape, sorted(lists.hyphen_prefixes, key=len, reverse=True)))
-        patterns.append(re.compile(rf"(?<![\w{_HYPHEN_CLASS}])({alt})[{_HYPHEN_CLASS}](?=[^\W\d_]{{2}})",
-                                   re.IGNORECASE))
+        patterns.append(
+            re.compile(rf"(?<![\w{_HYPHEN_CLASS}])({alt})[{_HYPHEN_CLASS}](?=[^\W\d_]{{2}})", re.IGNORECASE)
+        )
     return tuple(patterns)
 
 
@@ -481,13 +521,13 @@ def normalise_text(text: str, *, lists: WordLists | None = None) -> str:
 # --------------------------------------------------------------------------- parsing
 @dataclass(frozen=True)
 class _Token:
-    token: str       # as printed
+    token: str  # as printed
     lemma: str
     pos: str
-    sentence: int    # 0-based, within the text
-    start: int       # character offsets in the text as printed
+    sentence: int  # 0-based, within the text
+    start: int  # character offsets in the text as printed
     end: int
-    words: int = 1   # printed words it stands for (mise en place: 3; savoir-faire: 1; "," : 0)
+    words: int = 1  # printed words it stands for (mise en place: 3; savoir-faire: 1; "," : 0)
 
 
 @dataclass(frozen=True)
@@ -537,9 +577,9 @@ def _sentences(doc) -> list:
             first = words[0].text[:1]
             ends = last in _SENTENCE_END and (last != "..." or first.isupper() or first.isdigit() or first in "-–•")
             if not ends:
-                merged[-1] = doc[merged[-1].start:words[-1].i + 1]
+                merged[-1] = doc[merged[-1].start : words[-1].i + 1]
                 continue
-        merged.append(doc[words[0].i:words[-1].i + 1])
+        merged.append(doc[words[0].i : words[-1].i + 1])
     return merged
 
 
@@ -554,7 +594,7 @@ def _starts_sentence(t, sent) -> bool:
 def _analyse_paragraph(paragraph, offset, nlp, lists, tokens, sentences) -> None:
     r = _rewrite(paragraph, lists)
     doc = nlp(r.text)
-    raw: list[list] = []     # [token, lemma, pos, sentence, start, end, no_space_after, words]
+    raw: list[list] = []  # [token, lemma, pos, sentence, start, end, no_space_after, words]
     for sent in _sentences(doc):
         s_index = len(sentences)
         sentences.append((offset + r.origin[sent[0].idx], offset + r.origin[sent[-1].idx + len(sent[-1])]))
@@ -565,14 +605,24 @@ def _analyse_paragraph(paragraph, offset, nlp, lists, tokens, sentences) -> None
             lemma, pos = _norm_word(t.lemma_), t.pos_
             lemma, pos = _correct(t.text, lemma, pos, t.like_num, _starts_sentence(t, sent), nlp)
             if _is_word(lemma):
-                lemma = lemma.strip(".")     # etc. -> etc
+                lemma = lemma.strip(".")  # etc. -> etc
             if lemma in _DETERMINER_ADJECTIVES and t.head.i > t.i and t.head.pos_ in ("NOUN", "PROPN"):
-                pos = "DET"                  # correction: "différentes associations" = various associations
+                pos = "DET"  # correction: "différentes associations" = various associations
             if t.idx in r.prefix:  # correction: inter-associative read on "associative", prefix put back
                 prefix, start = r.prefix[t.idx]
                 lemma = f"{prefix}-{lemma}"
-            raw.append([paragraph[start:end], lemma, pos, s_index, offset + start, offset + end,
-                        t.whitespace_ == "", int(_is_word(t.text))])
+            raw.append(
+                [
+                    paragraph[start:end],
+                    lemma,
+                    pos,
+                    s_index,
+                    offset + start,
+                    offset + end,
+                    t.whitespace_ == "",
+                    int(_is_word(t.text)),
+                ]
+            )
     # corrections: compounds split by the tokenizer (savoir - faire) are joined again, and so are
     # names split at an apostrophe that is no elision (Oh'is culture -> Oh' + is)
     merged: list[list] = []
@@ -580,24 +630,46 @@ def _analyse_paragraph(paragraph, offset, nlp, lists, tokens, sentences) -> None
     while i < len(raw):
         cur = raw[i]
         head = _norm_word(cur[0])
-        if (i + 1 < len(raw) and cur[6] and head[-1:] == "'" and head[:-1] not in _ELISIONS
-                and _is_word(raw[i + 1][0]) and raw[i + 1][3] == cur[3]):
+        if (
+            i + 1 < len(raw)
+            and cur[6]
+            and head[-1:] == "'"
+            and head[:-1] not in _ELISIONS
+            and _is_word(raw[i + 1][0])
+            and raw[i + 1][3] == cur[3]
+        ):
             nxt = raw[i + 1]
-            surface = paragraph[cur[4] - offset:nxt[5] - offset]
+            surface = paragraph[cur[4] - offset : nxt[5] - offset]
             word = _norm_word(surface)
-            merged.append([surface, word, "NOUN" if _known_word(word, nlp) else "PROPN", cur[3], cur[4],
-                           nxt[5], nxt[6], 1])
+            merged.append(
+                [surface, word, "NOUN" if _known_word(word, nlp) else "PROPN", cur[3], cur[4], nxt[5], nxt[6], 1]
+            )
             i += 2
             continue
         parts = [cur]
-        while (i + 2 < len(raw) and parts[-1][6] and raw[i + 1][0] in _HYPHENS and raw[i + 1][6]
-               and raw[i + 1][3] == cur[3] and _is_word(parts[-1][0]) and _is_word(raw[i + 2][0])):
+        while (
+            i + 2 < len(raw)
+            and parts[-1][6]
+            and raw[i + 1][0] in _HYPHENS
+            and raw[i + 1][6]
+            and raw[i + 1][3] == cur[3]
+            and _is_word(parts[-1][0])
+            and _is_word(raw[i + 2][0])
+        ):
             parts.append(raw[i + 2])
             i += 2
         if len(parts) > 1:
             pos = "NOUN" if any(p[2] in ("NOUN", "PROPN") for p in parts) else parts[-1][2]
-            cur = [paragraph[parts[0][4] - offset:parts[-1][5] - offset], "-".join(p[1] for p in parts), pos,
-                   cur[3], parts[0][4], parts[-1][5], parts[-1][6], 1]
+            cur = [
+                paragraph[parts[0][4] - offset : parts[-1][5] - offset],
+                "-".join(p[1] for p in parts),
+                pos,
+                cur[3],
+                parts[0][4],
+                parts[-1][5],
+                parts[-1][6],
+                1,
+            ]
         merged.append(cur)
         i += 1
     for item in merged:
@@ -619,22 +691,45 @@ def _join_multiwords(items: list[list], lists: WordLists, paragraph: str, offset
                 key += _name_key(items[j][0])
                 j += 1
             if key == name:
-                surface = paragraph[items[i][4] - offset:items[j - 1][5] - offset]
-                items[i:j] = [[surface, _norm_word(" ".join(surface.split())), "PROPN", items[i][3],
-                               items[i][4], items[j - 1][5], items[j - 1][6], sum(x[7] for x in items[i:j])]]
+                surface = paragraph[items[i][4] - offset : items[j - 1][5] - offset]
+                items[i:j] = [
+                    [
+                        surface,
+                        _norm_word(" ".join(surface.split())),
+                        "PROPN",
+                        items[i][3],
+                        items[i][4],
+                        items[j - 1][5],
+                        items[j - 1][6],
+                        sum(x[7] for x in items[i:j]),
+                    ]
+                ]
                 break
         i += 1
     i = 0
     while i < len(items):
         for lemmas, joined in lists.multiwords:
-            window = items[i:i + len(lemmas)]
-            if (len(window) == len(lemmas) and all(w[1] == l for w, l in zip(window, lemmas))
-                    and len({w[3] for w in window}) == 1):
+            window = items[i : i + len(lemmas)]
+            if (
+                len(window) == len(lemmas)
+                and all(w[1] == l for w, l in zip(window, lemmas))
+                and len({w[3] for w in window}) == 1
+            ):
                 first, last = window[0], window[-1]
-                surface = paragraph[first[4] - offset:last[5] - offset]
+                surface = paragraph[first[4] - offset : last[5] - offset]
                 pos = "NOUN" if joined is not None else "X"
-                items[i:i + len(lemmas)] = [[surface, joined if joined is not None else "", pos, first[3],
-                                             first[4], last[5], last[6], sum(w[7] for w in window)]]
+                items[i : i + len(lemmas)] = [
+                    [
+                        surface,
+                        joined if joined is not None else "",
+                        pos,
+                        first[3],
+                        first[4],
+                        last[5],
+                        last[6],
+                        sum(w[7] for w in window),
+                    ]
+                ]
                 break
         i += 1
 
@@ -642,13 +737,17 @@ def _join_multiwords(items: list[list], lists: WordLists, paragraph: str, offset
 # --------------------------------------------------------------------------- filtering
 def _check_filter(pos, min_length, extra_stop) -> tuple[frozenset[str], int, frozenset[str]]:
     if isinstance(pos, str) or not isinstance(pos, Iterable):
-        raise ValueError(f"pos must be a list of universal part-of-speech tags such as {list(DEFAULT_POS)}, "
-                         f"got {pos!r}")
+        raise ValueError(
+            f"pos must be a list of universal part-of-speech tags such as {list(DEFAULT_POS)}, got {pos!r}"
+        )
     pos = frozenset(str(p).upper() for p in pos)
     unknown = sorted(pos - UPOS)
     if unknown or not pos:
-        raise ValueError(f"pos: unknown tags {unknown}; use universal tags among {sorted(UPOS)}"
-                         if unknown else "pos is empty: nothing would be kept")
+        raise ValueError(
+            f"pos: unknown tags {unknown}; use universal tags among {sorted(UPOS)}"
+            if unknown
+            else "pos is empty: nothing would be kept"
+        )
     if isinstance(min_length, bool) or not isinstance(min_length, (int, np.integer)) or min_length < 1:
         raise ValueError(f"min_length must be a positive integer, got {min_length!r}")
     if isinstance(extra_stop, str) or not isinstance(extra_stop, Iterable):
@@ -667,7 +766,7 @@ def _check_top(top) -> int | None:
 
 def _drop_reason(tok: _Token, pos: frozenset, min_length: int, extra: frozenset, lists: WordLists) -> str:
     if tok.pos == "X" and tok.lemma == "":
-        return "expression"                      # a multiword listed to be dropped (il s'agit de)
+        return "expression"  # a multiword listed to be dropped (il s'agit de)
     if not _is_word(tok.token) and not _has_digit(tok.token):
         return "punctuation"
     if tok.pos == "NUM" or _has_digit(tok.token) or not _is_word(tok.lemma):
@@ -691,9 +790,15 @@ def _resources(nlp, lists):
     return nlp or load_model(), lists or load_word_lists()
 
 
-def tokenize(text: str, *, pos: Iterable[str] = DEFAULT_POS, min_length: int = DEFAULT_MIN_LENGTH,
-             extra_stop: Iterable[str] = (), nlp: "Language | None" = None,
-             lists: WordLists | None = None) -> pd.DataFrame:
+def tokenize(
+    text: str,
+    *,
+    pos: Iterable[str] = DEFAULT_POS,
+    min_length: int = DEFAULT_MIN_LENGTH,
+    extra_stop: Iterable[str] = (),
+    nlp: "Language | None" = None,
+    lists: WordLists | None = None,
+) -> pd.DataFrame:
     """Every token of a French text, with its corrected lemma and why it is dropped, if it is.
 
     Parameters
@@ -736,13 +841,20 @@ def tokenize(text: str, *, pos: Iterable[str] = DEFAULT_POS, min_length: int = D
     for tok in _analyse(text, nlp, lists).tokens:
         reason = _drop_reason(tok, pos, min_length, extra, lists)
         rows.append((tok.token, tok.lemma, tok.pos, tok.sentence, tok.start, tok.end, reason == "", reason))
-    return pd.DataFrame(rows, columns=["token", "lemma", "pos", "sentence", "start", "end", "kept", "dropped"]) \
-        .astype({"sentence": "int64", "start": "int64", "end": "int64", "kept": "bool"})
+    return pd.DataFrame(rows, columns=["token", "lemma", "pos", "sentence", "start", "end", "kept", "dropped"]).astype(
+        {"sentence": "int64", "start": "int64", "end": "int64", "kept": "bool"}
+    )
 
 
-def lemmatize(text: str, *, pos: Iterable[str] = DEFAULT_POS, min_length: int = DEFAULT_MIN_LENGTH,
-              extra_stop: Iterable[str] = (), nlp: "Language | None" = None,
-              lists: WordLists | None = None) -> list[str]:
+def lemmatize(
+    text: str,
+    *,
+    pos: Iterable[str] = DEFAULT_POS,
+    min_length: int = DEFAULT_MIN_LENGTH,
+    extra_stop: Iterable[str] = (),
+    nlp: "Language | None" = None,
+    lists: WordLists | None = None,
+) -> list[str]:
     """The lemmas kept from a French text, in reading order (see :func:`tokenize`).
 
     Examples
@@ -764,8 +876,7 @@ def _check_frame(frame, columns: dict[str, str], what: str = "quotes") -> None:
         if not isinstance(name, str):
             raise ValueError(f"{role} must be a column name (str), got {name!r}")
         if name not in frame.columns:
-            raise ValueError(f"{what} has no column {name!r} (given as {role}=); its columns are "
-                             f"{list(frame.columns)}")
+            raise ValueError(f"{what} has no column {name!r} (given as {role}=); its columns are {list(frame.columns)}")
 
 
 def _texts(quotes: pd.DataFrame, text: str, respondent: str) -> list[tuple[str, Any]]:
@@ -773,8 +884,10 @@ def _texts(quotes: pd.DataFrame, text: str, respondent: str) -> list[tuple[str, 
     missing = quotes[respondent].isna()
     if missing.any():
         rows = [str(i) for i in quotes.index[missing][:5]]
-        raise ValueError(f"{int(missing.sum())} quote(s) have no {respondent!r} (rows {', '.join(rows)}): "
-                         "every answer must say whose it is")
+        raise ValueError(
+            f"{int(missing.sum())} quote(s) have no {respondent!r} (rows {', '.join(rows)}): "
+            "every answer must say whose it is"
+        )
     out = []
     for value, who in zip(quotes[text], quotes[respondent]):
         if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -785,10 +898,17 @@ def _texts(quotes: pd.DataFrame, text: str, respondent: str) -> list[tuple[str, 
     return out
 
 
-def corpus_tokens(quotes: pd.DataFrame, *, text: str = "text", respondent: str = "respondent_no",
-                  pos: Iterable[str] = DEFAULT_POS, min_length: int = DEFAULT_MIN_LENGTH,
-                  extra_stop: Iterable[str] = (), nlp: "Language | None" = None,
-                  lists: WordLists | None = None) -> pd.DataFrame:
+def corpus_tokens(
+    quotes: pd.DataFrame,
+    *,
+    text: str = "text",
+    respondent: str = "respondent_no",
+    pos: Iterable[str] = DEFAULT_POS,
+    min_length: int = DEFAULT_MIN_LENGTH,
+    extra_stop: Iterable[str] = (),
+    nlp: "Language | None" = None,
+    lists: WordLists | None = None,
+) -> pd.DataFrame:
     """Every token of every quote (tidy): the audit trail behind the frequencies.
 
     Returns the columns of :func:`tokenize` plus ``quote`` (0-based position of
@@ -801,24 +921,45 @@ def corpus_tokens(quotes: pd.DataFrame, *, text: str = "text", respondent: str =
     for number, (value, who) in enumerate(items):
         for tok in _analyse(value, nlp, lists).tokens:
             reason = _drop_reason(tok, pos, min_length, extra, lists)
-            rows.append((number, who, tok.token, tok.lemma, tok.pos, tok.sentence, tok.start, tok.end,
-                         reason == "", reason))
+            rows.append(
+                (number, who, tok.token, tok.lemma, tok.pos, tok.sentence, tok.start, tok.end, reason == "", reason)
+            )
     columns = ["quote", respondent, "token", "lemma", "pos", "sentence", "start", "end", "kept", "dropped"]
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({"quote": "int64", "sentence": "int64", "start": "int64", "end": "int64",
-                         "kept": "bool", "token": "str", "lemma": "str", "pos": "str", "dropped": "str"})
+    return frame.astype(
+        {
+            "quote": "int64",
+            "sentence": "int64",
+            "start": "int64",
+            "end": "int64",
+            "kept": "bool",
+            "token": "str",
+            "lemma": "str",
+            "pos": "str",
+            "dropped": "str",
+        }
+    )
 
 
 def _french_key(series: pd.Series) -> pd.Series:
     """Alphabetical order as a French reader expects (é with e), then by exact spelling."""
-    return series.map(lambda s: "".join(c for c in unicodedata.normalize("NFD", s)
-                                         if not unicodedata.combining(c)) + "\x00" + s)
+    return series.map(
+        lambda s: "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c)) + "\x00" + s
+    )
 
 
-def word_frequencies(quotes: pd.DataFrame, *, text: str = "text", respondent: str = "respondent_no",
-                     pos: Iterable[str] = DEFAULT_POS, min_length: int = DEFAULT_MIN_LENGTH,
-                     extra_stop: Iterable[str] = (), top: int | None = DEFAULT_TOP,
-                     nlp: "Language | None" = None, lists: WordLists | None = None) -> pd.DataFrame:
+def word_frequencies(
+    quotes: pd.DataFrame,
+    *,
+    text: str = "text",
+    respondent: str = "respondent_no",
+    pos: Iterable[str] = DEFAULT_POS,
+    min_length: int = DEFAULT_MIN_LENGTH,
+    extra_stop: Iterable[str] = (),
+    top: int | None = DEFAULT_TOP,
+    nlp: "Language | None" = None,
+    lists: WordLists | None = None,
+) -> pd.DataFrame:
     """How often each lemma is used, and by how many respondents.
 
     Parameters
@@ -853,13 +994,21 @@ def word_frequencies(quotes: pd.DataFrame, *, text: str = "text", respondent: st
     2  territoire      1            1                0.5     3
     """
     top = _check_top(top)
-    tokens = corpus_tokens(quotes, text=text, respondent=respondent, pos=pos, min_length=min_length,
-                           extra_stop=extra_stop, nlp=nlp, lists=lists)
+    tokens = corpus_tokens(
+        quotes,
+        text=text,
+        respondent=respondent,
+        pos=pos,
+        min_length=min_length,
+        extra_stop=extra_stop,
+        nlp=nlp,
+        lists=lists,
+    )
     n_respondents = quotes[respondent].nunique()
     kept = tokens[tokens["kept"]]
-    table = (kept.groupby("lemma", sort=True)
-             .agg(count=("lemma", "size"), respondents=(respondent, "nunique"))
-             .reset_index())
+    table = (
+        kept.groupby("lemma", sort=True).agg(count=("lemma", "size"), respondents=(respondent, "nunique")).reset_index()
+    )
     table["share_respondents"] = table["respondents"] / n_respondents if n_respondents else np.nan
     table["_key"] = _french_key(table["lemma"])
     table = table.sort_values(["count", "respondents", "_key"], ascending=[False, False, True], kind="mergesort")
@@ -867,16 +1016,24 @@ def word_frequencies(quotes: pd.DataFrame, *, text: str = "text", respondent: st
     table["rank"] = np.arange(1, len(table) + 1, dtype="int64")
     if top is not None:
         table = table.head(top)
-    return table.astype({"lemma": "str", "count": "int64", "respondents": "int64",
-                         "share_respondents": "float64"})
+    return table.astype({"lemma": "str", "count": "int64", "respondents": "int64", "share_respondents": "float64"})
 
 
-def distinctive_words(quotes: pd.DataFrame, segments: pd.DataFrame, *, text: str = "text",
-                      respondent: str = "respondent_no", segment: str = "segment",
-                      prior_scale: float = 1.0, top: int | None = DEFAULT_TOP,
-                      pos: Iterable[str] = DEFAULT_POS, min_length: int = DEFAULT_MIN_LENGTH,
-                      extra_stop: Iterable[str] = (), nlp: "Language | None" = None,
-                      lists: WordLists | None = None) -> pd.DataFrame:
+def distinctive_words(
+    quotes: pd.DataFrame,
+    segments: pd.DataFrame,
+    *,
+    text: str = "text",
+    respondent: str = "respondent_no",
+    segment: str = "segment",
+    prior_scale: float = 1.0,
+    top: int | None = DEFAULT_TOP,
+    pos: Iterable[str] = DEFAULT_POS,
+    min_length: int = DEFAULT_MIN_LENGTH,
+    extra_stop: Iterable[str] = (),
+    nlp: "Language | None" = None,
+    lists: WordLists | None = None,
+) -> pd.DataFrame:
     """Words that set one segment apart from the others: log-odds with an informative Dirichlet prior.
 
     Monroe, Colaresi & Quinn (2008), "Fightin' words", *Political Analysis*
@@ -917,8 +1074,12 @@ def distinctive_words(quotes: pd.DataFrame, segments: pd.DataFrame, *, text: str
         lemma), segments in the order they first appear in ``segments``.
     """
     top = _check_top(top)
-    if isinstance(prior_scale, bool) or not isinstance(prior_scale, (int, float, np.number)) \
-            or not math.isfinite(prior_scale) or prior_scale <= 0:
+    if (
+        isinstance(prior_scale, bool)
+        or not isinstance(prior_scale, (int, float, np.number))
+        or not math.isfinite(prior_scale)
+        or prior_scale <= 0
+    ):
         raise ValueError(f"prior_scale must be a positive number, got {prior_scale!r}")
     _check_frame(segments, {"respondent": respondent, "segment": segment}, what="segments")
     if segments[segment].isna().any():
@@ -926,8 +1087,16 @@ def distinctive_words(quotes: pd.DataFrame, segments: pd.DataFrame, *, text: str
     if segments[respondent].duplicated().any():
         dup = segments.loc[segments[respondent].duplicated(), respondent].tolist()[:5]
         raise ValueError(f"segments: respondents {dup} appear more than once")
-    tokens = corpus_tokens(quotes, text=text, respondent=respondent, pos=pos, min_length=min_length,
-                           extra_stop=extra_stop, nlp=nlp, lists=lists)
+    tokens = corpus_tokens(
+        quotes,
+        text=text,
+        respondent=respondent,
+        pos=pos,
+        min_length=min_length,
+        extra_stop=extra_stop,
+        nlp=nlp,
+        lists=lists,
+    )
     lookup = dict(zip(segments[respondent], segments[segment]))
     unknown = sorted({r for r in quotes[respondent] if r not in lookup})
     if unknown:
@@ -946,11 +1115,20 @@ def distinctive_words(quotes: pd.DataFrame, segments: pd.DataFrame, *, text: str
         y_i = counts[seg].astype(float)
         y_j = pooled - y_i
         n_i, n_j = float(y_i.sum()), float(y_j.sum())
-        delta = (np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha))
-                 - np.log((y_j + alpha) / (n_j + alpha0 - y_j - alpha)))
+        delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log(
+            (y_j + alpha) / (n_j + alpha0 - y_j - alpha)
+        )
         z = delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
-        frame = pd.DataFrame({"segment": seg, "lemma": counts.index.astype(str), "count": y_i.astype("int64").values,
-                              "count_rest": y_j.astype("int64").values, "log_odds": delta.values, "z": z.values})
+        frame = pd.DataFrame(
+            {
+                "segment": seg,
+                "lemma": counts.index.astype(str),
+                "count": y_i.astype("int64").values,
+                "count_rest": y_j.astype("int64").values,
+                "log_odds": delta.values,
+                "z": z.values,
+            }
+        )
         frame["_key"] = _french_key(frame["lemma"])
         frame = frame.sort_values(["z", "count", "_key"], ascending=[False, False, True], kind="mergesort")
         frame["rank"] = np.arange(1, len(frame) + 1, dtype="int64")
@@ -958,9 +1136,16 @@ def distinctive_words(quotes: pd.DataFrame, segments: pd.DataFrame, *, text: str
     return pd.concat(frames, ignore_index=True).astype({"segment": "str", "lemma": "str"})
 
 
-def keyword_in_context(quotes: pd.DataFrame, lemmas: Iterable[str], *, text: str = "text",
-                       respondent: str = "respondent_no", quote_id: str | None = "quote_id",
-                       nlp: "Language | None" = None, lists: WordLists | None = None) -> pd.DataFrame:
+def keyword_in_context(
+    quotes: pd.DataFrame,
+    lemmas: Iterable[str],
+    *,
+    text: str = "text",
+    respondent: str = "respondent_no",
+    quote_id: str | None = "quote_id",
+    nlp: "Language | None" = None,
+    lists: WordLists | None = None,
+) -> pd.DataFrame:
     """Each lemma with the sentences it appears in, as printed, and whose they are.
 
     Parameters
@@ -989,8 +1174,9 @@ def keyword_in_context(quotes: pd.DataFrame, lemmas: Iterable[str], *, text: str
     0  projet              7  Des projets communs.  projets
     """
     if isinstance(lemmas, (str, pd.DataFrame)) or not isinstance(lemmas, Iterable):
-        raise ValueError("lemmas must be a list of lemmas, e.g. ['projet'] or freqs['lemma'], "
-                         f"got {type(lemmas).__name__}")
+        raise ValueError(
+            f"lemmas must be a list of lemmas, e.g. ['projet'] or freqs['lemma'], got {type(lemmas).__name__}"
+        )
     nlp, lists = _resources(nlp, lists)
     wanted = list(dict.fromkeys(lists.alias(_norm_word(l)) for l in lemmas))
     items = _texts(quotes, text, respondent)
@@ -1009,20 +1195,35 @@ def keyword_in_context(quotes: pd.DataFrame, lemmas: Iterable[str], *, text: str
             row = {"lemma": lemma, respondent: who}
             if quote_id is not None:
                 row[quote_id] = ids[number]
-            row.update(sentence_no=s + 1, sentence=" ".join(value[start:end].split()),
-                       forms="; ".join(dict.fromkeys(forms)), hits=len(forms))
+            row.update(
+                sentence_no=s + 1,
+                sentence=" ".join(value[start:end].split()),
+                forms="; ".join(dict.fromkeys(forms)),
+                hits=len(forms),
+            )
             hits[lemma].append((number, s, row))
-    columns = ["lemma", respondent] + ([quote_id] if quote_id is not None else []) + \
-        ["sentence_no", "sentence", "forms", "hits"]
+    columns = (
+        ["lemma", respondent]
+        + ([quote_id] if quote_id is not None else [])
+        + ["sentence_no", "sentence", "forms", "hits"]
+    )
     rows = [row for l in wanted for _, _, row in sorted(hits[l], key=lambda h: (h[0], h[1]))]
     return pd.DataFrame(rows, columns=columns).astype({"sentence_no": "int64", "hits": "int64"})
 
 
-def corpus_summary(quotes: pd.DataFrame, *, corpus: str = "corpus", text: str = "text",
-                   respondent: str = "respondent_no", total: str | None = "tous",
-                   pos: Iterable[str] = DEFAULT_POS, min_length: int = DEFAULT_MIN_LENGTH,
-                   extra_stop: Iterable[str] = (), nlp: "Language | None" = None,
-                   lists: WordLists | None = None) -> pd.DataFrame:
+def corpus_summary(
+    quotes: pd.DataFrame,
+    *,
+    corpus: str = "corpus",
+    text: str = "text",
+    respondent: str = "respondent_no",
+    total: str | None = "tous",
+    pos: Iterable[str] = DEFAULT_POS,
+    min_length: int = DEFAULT_MIN_LENGTH,
+    extra_stop: Iterable[str] = (),
+    nlp: "Language | None" = None,
+    lists: WordLists | None = None,
+) -> pd.DataFrame:
     """How many answers, respondents and words each corpus holds.
 
     Returns
@@ -1042,7 +1243,7 @@ def corpus_summary(quotes: pd.DataFrame, *, corpus: str = "corpus", text: str = 
     pos, min_length, extra = _check_filter(pos, min_length, extra_stop)
     items = _texts(quotes, text, respondent)
     nlp, lists = _resources(nlp, lists)
-    per_quote = []                                   # (words, kept lemmas) of each quote
+    per_quote = []  # (words, kept lemmas) of each quote
     for value, _ in items:
         tokens = _analyse(value, nlp, lists).tokens
         kept = [t.lemma for t in tokens if not _drop_reason(t, pos, min_length, extra, lists)]
@@ -1056,18 +1257,40 @@ def corpus_summary(quotes: pd.DataFrame, *, corpus: str = "corpus", text: str = 
     rows = []
     for name, rows_in in groups:
         kept = [lemma for i in rows_in for lemma in per_quote[i][1]]
-        rows.append({"corpus": name, "quotes": len(rows_in),
-                     "respondents": quotes[respondent].iloc[rows_in].nunique(),
-                     "words": sum(per_quote[i][0] for i in rows_in), "words_kept": len(kept),
-                     "lemmas": len(set(kept))})
-    return pd.DataFrame(rows).astype({"corpus": "str", "quotes": "int64", "respondents": "int64",
-                                      "words": "int64", "words_kept": "int64", "lemmas": "int64"})
+        rows.append(
+            {
+                "corpus": name,
+                "quotes": len(rows_in),
+                "respondents": quotes[respondent].iloc[rows_in].nunique(),
+                "words": sum(per_quote[i][0] for i in rows_in),
+                "words_kept": len(kept),
+                "lemmas": len(set(kept)),
+            }
+        )
+    return pd.DataFrame(rows).astype(
+        {
+            "corpus": "str",
+            "quotes": "int64",
+            "respondents": "int64",
+            "words": "int64",
+            "words_kept": "int64",
+            "lemmas": "int64",
+        }
+    )
 
 
 # --------------------------------------------------------------------------- clouds
-def word_cloud(freqs: pd.DataFrame, *, path: str | Path, seed: int = DEFAULT_SEED, width: int = 800,
-               height: int = 400, lemma: str = "lemma", count: str = "count",
-               palette: Iterable[str] = CLOUD_PALETTE) -> Path:
+def word_cloud(
+    freqs: pd.DataFrame,
+    *,
+    path: str | Path,
+    seed: int = DEFAULT_SEED,
+    width: int = 800,
+    height: int = 400,
+    lemma: str = "lemma",
+    count: str = "count",
+    palette: Iterable[str] = CLOUD_PALETTE,
+) -> Path:
     """Draw a word cloud from a frequency table and write it as a PNG, identical run after run.
 
     Font size follows ``count`` and equal counts get equal sizes (the largest
@@ -1133,11 +1356,24 @@ def word_cloud(freqs: pd.DataFrame, *, path: str | Path, seed: int = DEFAULT_SEE
     # largest font that places every word with one size per count (bisection; fairness only
     # improves as the font shrinks, and each layout is deterministic).
     def layout(max_font: int):
-        cloud = WordCloud(font_path=str(cloud_font()), width=int(width), height=int(height),
-                          background_color="white", mode="RGB", prefer_horizontal=1.0,
-                          max_words=len(frequencies), min_font_size=12, max_font_size=max_font, margin=6,
-                          relative_scaling=0.5, random_state=int(seed), color_func=colour,
-                          normalize_plurals=False, collocations=False, repeat=False)
+        cloud = WordCloud(
+            font_path=str(cloud_font()),
+            width=int(width),
+            height=int(height),
+            background_color="white",
+            mode="RGB",
+            prefer_horizontal=1.0,
+            max_words=len(frequencies),
+            min_font_size=12,
+            max_font_size=max_font,
+            margin=6,
+            relative_scaling=0.5,
+            random_state=int(seed),
+            color_func=colour,
+            normalize_plurals=False,
+            collocations=False,
+            repeat=False,
+        )
         cloud.generate_from_frequencies(frequencies)
         sizes: dict[float, set[int]] = {}
         for (_, freq), size, *_ in cloud.layout_:

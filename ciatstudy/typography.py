@@ -17,7 +17,7 @@ import html
 import re
 
 NNBSP = "\u202f"  # narrow no-break space: before ; : ! ? and inside « »
-NBSP = "\u00a0"   # no-break space: before % and €
+NBSP = "\u00a0"  # no-break space: before % and €
 APOSTROPHE = "\u2019"
 
 _LETTER = r"A-Za-zÀ-ÖØ-öø-ÿŒœ"
@@ -47,7 +47,7 @@ def _apply(text: str, rules) -> str:
     # URLs are cut out first and put back untouched
     parts, last = [], 0
     for match in _URL.finditer(text):
-        parts.append(_substitute(text[last:match.start()], rules))
+        parts.append(_substitute(text[last : match.start()], rules))
         parts.append(match.group(0))
         last = match.end()
     parts.append(_substitute(text[last:], rules))

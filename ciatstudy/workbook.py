@@ -117,15 +117,23 @@ def _describe(stem: str, codebook) -> tuple[str, str, str, str]:
         number, part = int(match.group(1)), match.group(2)
         title = _question_title(codebook, f"q{number}")
         entry = _vocabulary()["question_tables"][part]
-        return (entry["sheet"].format(number=number), entry["title"].format(number=number, title=title),
-                entry["content"], part)
+        return (
+            entry["sheet"].format(number=number),
+            entry["title"].format(number=number, title=title),
+            entry["content"],
+            part,
+        )
     match = re.fullmatch(r"(words|kwic|distinctive)_(.+)", stem)
     if match:
         part, corpus = match.groups()
         short = _vocabulary()["corpora"].get(corpus) or _corpus_title(codebook, corpus)
         entry = _vocabulary()["corpus_tables"][part]
-        return (entry["sheet"].format(corpus=short), entry["title"].format(corpus=_corpus_title(codebook, corpus)),
-                entry["content"], "")
+        return (
+            entry["sheet"].format(corpus=short),
+            entry["title"].format(corpus=_corpus_title(codebook, corpus)),
+            entry["content"],
+            "",
+        )
     return stem.replace("_", " "), stem.replace("_", " "), _vocabulary()["unknown_content"], ""
 
 
@@ -142,8 +150,22 @@ def _corpus_title(codebook, corpus: str) -> str:
 
 
 # ----------------------------------------------------------------------------- formats
-_COUNTS = {"n", "count", "count_rest", "respondents", "rank", "projects", "territories", "base", "respondent_no",
-           "sentence_no", "hits", "table_position", "quotes", "words"}
+_COUNTS = {
+    "n",
+    "count",
+    "count_rest",
+    "respondents",
+    "rank",
+    "projects",
+    "territories",
+    "base",
+    "respondent_no",
+    "sentence_no",
+    "hits",
+    "table_position",
+    "quotes",
+    "words",
+}
 _SHARES = {"share", "share_respondents"}
 
 
@@ -157,9 +179,13 @@ def column_format(stem: str, column: str, values: pd.Series, *, shares: bool = T
         return None
     # a question's values are shares unless it is scored (agreement means); its rates/distribution always are
     shares = stem.endswith(("_rates", "_distribution")) or (
-        shares and stem.endswith("_published_comparison") and _looks_like_shares(values))
-    if column in _SHARES or column == "percent" or (shares and column in {"value", "ci_low", "ci_high", "printed",
-                                                                          "rebuilt_rounded", "difference"}):
+        shares and stem.endswith("_published_comparison") and _looks_like_shares(values)
+    )
+    if (
+        column in _SHARES
+        or column == "percent"
+        or (shares and column in {"value", "ci_low", "ci_high", "printed", "rebuilt_rounded", "difference"})
+    ):
         return PERCENT
     if column.startswith("p_value"):
         return THREE_DECIMALS
@@ -218,9 +244,13 @@ def printed_format(value) -> str | None:
 
 def _value_words(codebook) -> dict:
     vocabulary = labels.vocabulary()
-    words = {"verdict": vocabulary["audit"]["verdicts"], "check": vocabulary["audit"]["checks"],
-             "indicator": vocabulary["indicators"], "interview_status": vocabulary["interview_status"],
-             **_vocabulary()["values"]}
+    words = {
+        "verdict": vocabulary["audit"]["verdicts"],
+        "check": vocabulary["audit"]["checks"],
+        "indicator": vocabulary["indicators"],
+        "interview_status": vocabulary["interview_status"],
+        **_vocabulary()["values"],
+    }
     if codebook is not None:
         words["segment"] = _segment_labels(codebook)
     return words
@@ -292,16 +322,20 @@ def collect_sheets(processed: Path, codebook=None, tables: list[Path] | None = N
         name, title, content, frame, formats, kind = _tidy_sheet(stem, pd.read_csv(path), codebook)
         if kind in {"rates", "scores"}:
             entry = _vocabulary()["question_tables"]["layout"]
-            number = int(stem[1:stem.index("_")])
+            number = int(stem[1 : stem.index("_")])
             wide, wide_formats = question_layout(pd.read_csv(path), kind=kind, segment_labels=segment_labels)
             wide = wide.rename(columns=french_text)
             wide_formats = {french_text(c): f for c, f in wide_formats.items()}
-            add(entry["sheet"].format(number=number),
+            add(
+                entry["sheet"].format(number=number),
                 entry["title"].format(number=number, title=_question_title(codebook, f"q{number}")),
-                entry["content"], wide, wide_formats, frozen=2)
+                entry["content"],
+                wide,
+                wide_formats,
+                frozen=2,
+            )
         headers = {c: french_text(_header(c)) for c in frame.columns}
-        add(name, title, content, frame.rename(columns=headers),
-            {headers[c]: f for c, f in formats.items()})
+        add(name, title, content, frame.rename(columns=headers), {headers[c]: f for c, f in formats.items()})
     return sheets
 
 
@@ -406,8 +440,13 @@ def _lines(text: str, width: float) -> int:
 
 def _index_frame(sheets: list[Sheet]) -> pd.DataFrame:
     words = _vocabulary()["index"]
-    return pd.DataFrame({words["sheet"]: [s.name for s in sheets], words["title"]: [s.title for s in sheets],
-                         words["content"]: [s.content for s in sheets]})
+    return pd.DataFrame(
+        {
+            words["sheet"]: [s.name for s in sheets],
+            words["title"]: [s.title for s in sheets],
+            words["content"]: [s.content for s in sheets],
+        }
+    )
 
 
 def _fixed_date() -> datetime:
@@ -426,8 +465,14 @@ def build_workbook(sheets: list[Sheet]):
     words = _vocabulary()["index"]
     index.title = words["name"]
     if not sheets:
-        sheets = [Sheet(sheet_name(words["empty_sheet"], {words["name"]}), words["empty_title"], words["empty_title"],
-                        pd.DataFrame({words["empty_title"]: []}))]
+        sheets = [
+            Sheet(
+                sheet_name(words["empty_sheet"], {words["name"]}),
+                words["empty_title"],
+                words["empty_title"],
+                pd.DataFrame({words["empty_title"]: []}),
+            )
+        ]
     _fill_sheet(index, _index_frame(sheets), {}, 0)
     for row, sheet in enumerate(sheets, start=2):
         link = index.cell(row=row, column=1)

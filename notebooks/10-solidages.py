@@ -41,11 +41,18 @@ qualifiers = labels.mapping("solidages", "qualifiers")
 figures = data.table("solidages21_figures")
 write_csv(figures[["indicator", "value", "qualifier", "unit"]], paths.processed / "solidages_figures.csv")
 shown = figures.assign(value=[f"{qualifiers[q]}{int(v)}" for q, v in zip(figures["qualifier"], figures["value"])])
-display(HTML(render.table_html(
-    shown.assign(indicator=shown["indicator"].map(labels.vocabulary()["indicators"])), caption=labels.text("solidages", "figures_caption"),
-    source=source, columns={"indicator": labels.column("indicator"), "value": labels.column("value")},
-    notes=labels.texts("solidages", "figures_notes"),
-    numeric={"value"})))
+display(
+    HTML(
+        render.table_html(
+            shown.assign(indicator=shown["indicator"].map(labels.vocabulary()["indicators"])),
+            caption=labels.text("solidages", "figures_caption"),
+            source=source,
+            columns={"indicator": labels.column("indicator"), "value": labels.column("value")},
+            notes=labels.texts("solidages", "figures_notes"),
+            numeric={"value"},
+        )
+    )
+)
 
 # %% [markdown]
 # ### Les objets transactionnels
@@ -56,19 +63,40 @@ display(HTML(render.table_html(
 # %% tags=["hide"]
 summary = solidages.objects_summary(data.table("objets_transactionnels"))
 write_csv(summary, paths.processed / "solidages_objets_transactionnels.csv")
-display(HTML(render.table_html(
-    summary, caption=labels.text("solidages", "objects_caption", n=len(summary)),
-    source=labels.text("solidages", "objects_source", source=source),
-    notes=labels.texts("solidages", "objects_notes"))))
+display(
+    HTML(
+        render.table_html(
+            summary,
+            caption=labels.text("solidages", "objects_caption", n=len(summary)),
+            source=labels.text("solidages", "objects_source", source=source),
+            notes=labels.texts("solidages", "objects_notes"),
+        )
+    )
+)
 counted = solidages.counted_cells(data.table("objets_transactionnels"))
 long = solidages.chart_counts(summary, counted)  # a cell that only gives a number is a note, not a bar
-fig = grouped_barh(long, category="objet", value="count", segment="kind",
-                   segment_labels={"projects": labels.column("projects"), "territories": labels.column("territories")},
-                   xlabel=labels.text("solidages", "objects_xlabel"), order=list(summary["objet"]), width=8)
+fig = grouped_barh(
+    long,
+    category="objet",
+    value="count",
+    segment="kind",
+    segment_labels={"projects": labels.column("projects"), "territories": labels.column("territories")},
+    xlabel=labels.text("solidages", "objects_xlabel"),
+    order=list(summary["objet"]),
+    width=8,
+)
 save_figure(fig, paths.figures / "solidages_objets_transactionnels.png")
-display(HTML(render.figure_html(
-    paths.figures / "solidages_objets_transactionnels.png",
-    caption=labels.text("solidages", "objects_chart_caption"), source=source,
-    alt=labels.text("solidages", "objects_chart_alt"),
-    notes=[labels.text("solidages_body", "counted_cell_note", objet=r.objet, entry=r.entry, n=int(r.n_projects))
-           for r in counted.itertuples()])))
+display(
+    HTML(
+        render.figure_html(
+            paths.figures / "solidages_objets_transactionnels.png",
+            caption=labels.text("solidages", "objects_chart_caption"),
+            source=source,
+            alt=labels.text("solidages", "objects_chart_alt"),
+            notes=[
+                labels.text("solidages_body", "counted_cell_note", objet=r.objet, entry=r.entry, n=int(r.n_projects))
+                for r in counted.itertuples()
+            ],
+        )
+    )
+)

@@ -44,15 +44,24 @@ if data.has("respondents"):
     by_segment = profile.segment_sizes(respondents, segment="segment", segments=segments, all_code=cb.all_code)
     source_seg = source_profile
 else:
-    by_segment = profile.segment_sizes(data.responses, segment=cb.segment_variable, segments=segments,
-                                       all_code=cb.all_code)
-    source_seg = labels.text("profile", "responses_source", source=render.plain_source(cb.source), file=cb.responses_file)
+    by_segment = profile.segment_sizes(
+        data.responses, segment=cb.segment_variable, segments=segments, all_code=cb.all_code
+    )
+    source_seg = labels.text(
+        "profile", "responses_source", source=render.plain_source(cb.source), file=cb.responses_file
+    )
 write_csv(by_segment, paths.processed / "profile_segments.csv")
 seg_sizes = by_segment.set_index("segment")["n"].to_dict()
-display(HTML(render.table_html(
-    by_segment.assign(segment=by_segment["segment"].map(seg_labels)),
-    caption=labels.text("profile", "segments_caption", n=int(by_segment["n"].iloc[0])),
-    source=source_seg, columns={"segment": labels.column("segment"), "n": labels.column("respondents")})))
+display(
+    HTML(
+        render.table_html(
+            by_segment.assign(segment=by_segment["segment"].map(seg_labels)),
+            caption=labels.text("profile", "segments_caption", n=int(by_segment["n"].iloc[0])),
+            source=source_seg,
+            columns={"segment": labels.column("segment"), "n": labels.column("respondents")},
+        )
+    )
+)
 
 # %% tags=["hide"]
 has_list = data.has("respondents") and {"name_as_printed", "departement"} <= set(respondents.columns)
@@ -60,16 +69,34 @@ if has_list:  # no heading without the list (issue 13: no heading stands empty)
     display(HTML(render.subheading_html(labels.text("wave_texts", "list_heading"))))
     display(HTML(render.paragraph_html(labels.text("wave_texts", "list_intro"))))
     listing = profile.respondents_list(
-        respondents, segment_labels=seg_labels, status_labels=labels.mapping("report_body", "mda_status"),
-        departement_name=lambda code: labels.text("report_body", "departement", code=code,
-                                                  name=geo.departement_name(code)))
+        respondents,
+        segment_labels=seg_labels,
+        status_labels=labels.mapping("report_body", "mda_status"),
+        departement_name=lambda code: labels.text(
+            "report_body", "departement", code=code, name=geo.departement_name(code)
+        ),
+    )
     first = listing.iloc[0]
-    display(HTML(render.table_html(
-        listing, caption=labels.text("report_body", "list_caption", n=len(listing)),
-        source=labels.text("report_body", "list_source"), columns=labels.mapping("report_body", "list_columns"),
-        numeric={"respondent_no"}, notes=labels.texts("report_body", "list_notes"),
-        reading=labels.text("report_body", "list_reading", no=int(first["respondent_no"]),
-                            name=first["name_as_printed"], type=first["type"], departement=first["departement"]))))
+    display(
+        HTML(
+            render.table_html(
+                listing,
+                caption=labels.text("report_body", "list_caption", n=len(listing)),
+                source=labels.text("report_body", "list_source"),
+                columns=labels.mapping("report_body", "list_columns"),
+                numeric={"respondent_no"},
+                notes=labels.texts("report_body", "list_notes"),
+                reading=labels.text(
+                    "report_body",
+                    "list_reading",
+                    no=int(first["respondent_no"]),
+                    name=first["name_as_printed"],
+                    type=first["type"],
+                    departement=first["departement"],
+                ),
+            )
+        )
+    )
 
 # %% [markdown]
 # ### Où sont les répondants ?
@@ -82,23 +109,41 @@ elif "departement" in data.responses.columns:
 else:
     located = None
 if located is not None:
-    by_departement = geo.respondents_by_departement(located, departement="departement", segment=located_segment,
-                                                    segments=segments)
+    by_departement = geo.respondents_by_departement(
+        located, departement="departement", segment=located_segment, segments=segments
+    )
     write_csv(by_departement, paths.processed / "profile_departements.csv")
-    fig = geo.respondent_map(by_departement, segments=segments, segment_labels=seg_labels,
-                             legend_label=labels.text("report_body", "map_legend"),
-                             idf_title=labels.text("report_body", "map_idf"),
-                             attribution_prefix=labels.text("report_body", "map_attribution_prefix"))
+    fig = geo.respondent_map(
+        by_departement,
+        segments=segments,
+        segment_labels=seg_labels,
+        legend_label=labels.text("report_body", "map_legend"),
+        idf_title=labels.text("report_body", "map_idf"),
+        attribution_prefix=labels.text("report_body", "map_attribution_prefix"),
+    )
     save_figure(fig, paths.figures / "profile_map.png")
-    display(HTML(render.figure_html(
-        paths.figures / "profile_map.png",
-        caption=labels.text("report_body", "map_caption", n=int(by_departement["count"].sum()),
-                            departements=by_departement["departement"].nunique()),
-        source=source_seg, alt=labels.text("report_body", "map_alt"),
-        notes=[labels.text("report_body", "map_attribution", attribution=geo.outlines()["attribution"])],
-        reading=geo.map_reading(by_departement, segment_labels=seg_labels,
-                                sentence=lambda **fields: labels.text("report_body", "map_reading", **fields),
-                                part=lambda **fields: labels.text("report_body", "map_reading_part", **fields)))))
+    display(
+        HTML(
+            render.figure_html(
+                paths.figures / "profile_map.png",
+                caption=labels.text(
+                    "report_body",
+                    "map_caption",
+                    n=int(by_departement["count"].sum()),
+                    departements=by_departement["departement"].nunique(),
+                ),
+                source=source_seg,
+                alt=labels.text("report_body", "map_alt"),
+                notes=[labels.text("report_body", "map_attribution", attribution=geo.outlines()["attribution"])],
+                reading=geo.map_reading(
+                    by_departement,
+                    segment_labels=seg_labels,
+                    sentence=lambda **fields: labels.text("report_body", "map_reading", **fields),
+                    part=lambda **fields: labels.text("report_body", "map_reading_part", **fields),
+                ),
+            )
+        )
+    )
 else:
     display(HTML(render.notice_html(labels.text("report_body", "map_none"))))
 
@@ -108,8 +153,14 @@ else:
 # %% tags=["hide"]
 if data.has("respondents"):
     bands = list(labels.vocabulary()["budget_bands"])
-    budget = profile.counts_by_segment(respondents, category="budget_band", segment="segment",
-                                       categories=bands, segments=segments, all_code=cb.all_code)
+    budget = profile.counts_by_segment(
+        respondents,
+        category="budget_band",
+        segment="segment",
+        categories=bands,
+        segments=segments,
+        all_code=cb.all_code,
+    )
     write_csv(budget, paths.processed / "profile_budget.csv")
     band_labels = labels.vocabulary()["budget_bands"]
     wide = profile.counts_wide(budget, category="budget_band", categories=bands, segments=[cb.all_code, *segments])
@@ -118,19 +169,51 @@ if data.has("respondents"):
     notes = labels.texts("profile", "budget_notes")
     if uncertain:
         notes.append(labels.text("profile", "budget_uncertain_note", numbers=", ".join(map(str, uncertain))))
-    display(HTML(render.table_html(
-        wide, caption=labels.text("profile", "budget_caption"), source=labels.text("profile", "budget_source"),
-        columns={"budget_band": labels.column("budget_band"), **profile.segment_headers(seg_sizes, seg_labels)},
-        notes=notes, reading=labels.text("report_body", "count_reading", category=band_labels[bands[0]], parts=profile.count_reading(
-            budget, category="budget_band", value=bands[0], segment_labels=seg_labels,
-            part=lambda **f: labels.text("report_body", "count_reading_part", **f))))))
-    fig = grouped_barh(budget[budget["segment"] != cb.all_code], category="budget_band", value="count",
-                       segment="segment", segment_labels=seg_labels, category_labels=band_labels,
-                       xlabel=labels.text("profile", "budget_xlabel"), order=bands, width=7)
+    display(
+        HTML(
+            render.table_html(
+                wide,
+                caption=labels.text("profile", "budget_caption"),
+                source=labels.text("profile", "budget_source"),
+                columns={"budget_band": labels.column("budget_band"), **profile.segment_headers(seg_sizes, seg_labels)},
+                notes=notes,
+                reading=labels.text(
+                    "report_body",
+                    "count_reading",
+                    category=band_labels[bands[0]],
+                    parts=profile.count_reading(
+                        budget,
+                        category="budget_band",
+                        value=bands[0],
+                        segment_labels=seg_labels,
+                        part=lambda **f: labels.text("report_body", "count_reading_part", **f),
+                    ),
+                ),
+            )
+        )
+    )
+    fig = grouped_barh(
+        budget[budget["segment"] != cb.all_code],
+        category="budget_band",
+        value="count",
+        segment="segment",
+        segment_labels=seg_labels,
+        category_labels=band_labels,
+        xlabel=labels.text("profile", "budget_xlabel"),
+        order=bands,
+        width=7,
+    )
     save_figure(fig, paths.figures / "profile_budget.png")
-    display(HTML(render.figure_html(
-        paths.figures / "profile_budget.png", caption=labels.text("profile", "budget_chart_caption"),
-        source=labels.text("profile", "budget_chart_source"), alt=labels.text("profile", "budget_chart_alt"))))
+    display(
+        HTML(
+            render.figure_html(
+                paths.figures / "profile_budget.png",
+                caption=labels.text("profile", "budget_chart_caption"),
+                source=labels.text("profile", "budget_chart_source"),
+                alt=labels.text("profile", "budget_chart_alt"),
+            )
+        )
+    )
 else:
     display(HTML(render.notice_html(labels.text("profile", "no_profile"))))
 
@@ -141,11 +224,20 @@ if data.has("staff_bands"):
         display(HTML(render.paragraph_html(cb.text("staff_intro"))))
     staff = data.table("staff_bands")[["segment", "band", "band_label_as_printed", "count"]]
     write_csv(staff, paths.processed / "profile_staff.csv")
-    display(HTML(render.table_html(
-        staff.assign(segment=staff["segment"].map(seg_labels)),
-        caption=labels.text("profile", "staff_caption"), source=labels.text("profile", "staff_source"),
-        columns={"segment": labels.column("segment"), "band_label_as_printed": labels.text("profile", "staff_band"),
-                 "count": labels.column("count")})))
+    display(
+        HTML(
+            render.table_html(
+                staff.assign(segment=staff["segment"].map(seg_labels)),
+                caption=labels.text("profile", "staff_caption"),
+                source=labels.text("profile", "staff_source"),
+                columns={
+                    "segment": labels.column("segment"),
+                    "band_label_as_printed": labels.text("profile", "staff_band"),
+                    "count": labels.column("count"),
+                },
+            )
+        )
+    )
 
 # %% tags=["hide"]
 if data.has("respondent_sectors"):
@@ -153,17 +245,41 @@ if data.has("respondent_sectors"):
     display(HTML(render.paragraph_html(labels.text("wave_texts", "sectors_intro"))))
     sectors = data.table("respondent_sectors").merge(respondents[["respondent_no", "segment"]], on="respondent_no")
     sector_order = list(dict.fromkeys(data.table("respondent_sectors")["sector"]))
-    by_sector = profile.counts_by_segment(sectors, category="sector", segment="segment", categories=sector_order,
-                                          segments=segments, sizes=seg_sizes, all_code=cb.all_code)
+    by_sector = profile.counts_by_segment(
+        sectors,
+        category="sector",
+        segment="segment",
+        categories=sector_order,
+        segments=segments,
+        sizes=seg_sizes,
+        all_code=cb.all_code,
+    )
     write_csv(by_sector, paths.processed / "profile_sectors.csv")
     wide = profile.counts_wide(by_sector, category="sector", categories=sector_order, segments=[cb.all_code, *segments])
     missing = sorted(set(respondents["respondent_no"]) - set(sectors["respondent_no"]))
     notes = labels.texts("profile", "sectors_notes")
     if missing:
         notes.append(labels.text("profile", "sectors_missing_note", numbers=", ".join(map(str, missing))))
-    display(HTML(render.table_html(
-        wide, caption=labels.text("profile", "sectors_caption"), source=labels.text("profile", "sectors_source"),
-        columns={"sector": labels.column("sector"), **profile.segment_headers(seg_sizes, seg_labels)},
-        notes=notes, reading=labels.text("report_body", "count_reading", category=sector_order[0], parts=profile.count_reading(
-            by_sector, category="sector", value=sector_order[0], segment_labels=seg_labels,
-            part=lambda **f: labels.text("report_body", "count_reading_part", **f))))))
+    display(
+        HTML(
+            render.table_html(
+                wide,
+                caption=labels.text("profile", "sectors_caption"),
+                source=labels.text("profile", "sectors_source"),
+                columns={"sector": labels.column("sector"), **profile.segment_headers(seg_sizes, seg_labels)},
+                notes=notes,
+                reading=labels.text(
+                    "report_body",
+                    "count_reading",
+                    category=sector_order[0],
+                    parts=profile.count_reading(
+                        by_sector,
+                        category="sector",
+                        value=sector_order[0],
+                        segment_labels=seg_labels,
+                        part=lambda **f: labels.text("report_body", "count_reading_part", **f),
+                    ),
+                ),
+            )
+        )
+    )

@@ -50,24 +50,54 @@ if data.reconstructed:
 # %% tags=["hide"]
 first, rest = score.split_agreement(scored, by="every_segment")
 for part, title in ((first, labels.text("agreement", "part_first")), (rest, labels.text("agreement", "part_rest"))):
-    display(HTML(render.question_table_html(
-        part, tests=tests, comparison=comparison, segment_labels=seg_labels, kind=q.kind,
-        caption=labels.text("agreement", "table_caption", number=q.number, part=title), source=source, notes=notes,
-        base="item")))
-display(HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]]))))
+    display(
+        HTML(
+            render.question_table_html(
+                part,
+                tests=tests,
+                comparison=comparison,
+                segment_labels=seg_labels,
+                kind=q.kind,
+                caption=labels.text("agreement", "table_caption", number=q.number, part=title),
+                source=source,
+                notes=notes,
+                base="item",
+            )
+        )
+    )
+display(
+    HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]])))
+)
 
 # %% [markdown]
 # ### Scores moyens et intervalles, par segment
 
 # %% tags=["hide"]
 order = list(dict.fromkeys(scored.sort_values(["rank", "item"])["item"]))
-fig = dot_intervals(scored, category="item", value="value", low="ci_low", high="ci_high", segment="segment",
-                    segment_labels=seg_labels, order=order, category_labels=dict(q.items),
-                    xlabel=labels.text("agreement", "scores_xlabel"), xlim=(1, 3))
+fig = dot_intervals(
+    scored,
+    category="item",
+    value="value",
+    low="ci_low",
+    high="ci_high",
+    segment="segment",
+    segment_labels=seg_labels,
+    order=order,
+    category_labels=dict(q.items),
+    xlabel=labels.text("agreement", "scores_xlabel"),
+    xlim=(1, 3),
+)
 save_figure(fig, paths.figures / f"{question}_scores.png")
-display(HTML(render.figure_html(
-    paths.figures / f"{question}_scores.png", caption=labels.text("agreement", "scores_caption", number=q.number),
-    source=source, alt=labels.text("agreement", "scores_alt"))))
+display(
+    HTML(
+        render.figure_html(
+            paths.figures / f"{question}_scores.png",
+            caption=labels.text("agreement", "scores_caption", number=q.number),
+            source=source,
+            alt=labels.text("agreement", "scores_alt"),
+        )
+    )
+)
 
 # %% [markdown]
 # ### Répartition des réponses
@@ -78,12 +108,22 @@ if data.reconstructed and cb.text("distribution_intro"):  # only reconstructed a
 dist = answer_distribution(data.responses, codebook=cb, question=question)
 write_csv(dist, paths.processed / f"{question}_distribution.csv")
 answer_labels = {int(k): v for k, v in cb.raw["scales"]["agreement3"]["values"].items()}
-fig = diverging_agreement(dist, order=order, answer_labels=answer_labels, segment_labels=seg_labels,
-                          segments=cb.segment_codes)
+fig = diverging_agreement(
+    dist, order=order, answer_labels=answer_labels, segment_labels=seg_labels, segments=cb.segment_codes
+)
 save_figure(fig, paths.figures / f"{question}_distribution.png")
-display(HTML(render.figure_html(
-    paths.figures / f"{question}_distribution.png",
-    caption=labels.text("agreement", "distribution_caption_reconstructed" if data.reconstructed
-                        else "distribution_caption", number=q.number),
-    source=source, alt=labels.text("agreement", "distribution_alt"),
-    notes=labels.texts("agreement", "distribution_notes_reconstructed") if data.reconstructed else None)))
+display(
+    HTML(
+        render.figure_html(
+            paths.figures / f"{question}_distribution.png",
+            caption=labels.text(
+                "agreement",
+                "distribution_caption_reconstructed" if data.reconstructed else "distribution_caption",
+                number=q.number,
+            ),
+            source=source,
+            alt=labels.text("agreement", "distribution_alt"),
+            notes=labels.texts("agreement", "distribution_notes_reconstructed") if data.reconstructed else None,
+        )
+    )
+)

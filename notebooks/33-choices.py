@@ -51,19 +51,49 @@ if q.note:
 display(Markdown(f"**{q.wording}**"))
 if data.reconstructed:
     display(HTML(render.reconstructed_notice()))
-display(HTML(render.question_table_html(
-    scored, tests=tests, comparison=comparison, segment_labels=seg_labels, kind=q.kind,
-    caption=labels.text("choices", "table_caption", number=q.number, title=q.title), source=source, notes=notes,
-    base=q.base)))
-display(HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]]))))
+display(
+    HTML(
+        render.question_table_html(
+            scored,
+            tests=tests,
+            comparison=comparison,
+            segment_labels=seg_labels,
+            kind=q.kind,
+            caption=labels.text("choices", "table_caption", number=q.number, title=q.title),
+            source=source,
+            notes=notes,
+            base=q.base,
+        )
+    )
+)
+display(
+    HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]])))
+)
 
 # %% tags=["hide"]
 order = list(dict.fromkeys(scored.sort_values(["rank", "item"])["item"]))
-fig = grouped_barh(scored, category="item", value="value", segment="segment", segment_labels=seg_labels,
-                   category_labels={code: labels.text("choices", "item_label", code=code, label=label) for code, label in q.items},
-                   xlabel=labels.text("choices", "xlabel"), percent=True, order=order, low="ci_low", high="ci_high", width=9)
+fig = grouped_barh(
+    scored,
+    category="item",
+    value="value",
+    segment="segment",
+    segment_labels=seg_labels,
+    category_labels={code: labels.text("choices", "item_label", code=code, label=label) for code, label in q.items},
+    xlabel=labels.text("choices", "xlabel"),
+    percent=True,
+    order=order,
+    low="ci_low",
+    high="ci_high",
+    width=9,
+)
 save_figure(fig, paths.figures / f"{question}_rates.png")
-display(HTML(render.figure_html(
-    paths.figures / f"{question}_rates.png",
-    caption=labels.text("choices", "chart_caption", number=q.number, title=q.title), source=source,
-    alt=labels.text("choices", "chart_alt", number=q.number))))
+display(
+    HTML(
+        render.figure_html(
+            paths.figures / f"{question}_rates.png",
+            caption=labels.text("choices", "chart_caption", number=q.number, title=q.title),
+            source=source,
+            alt=labels.text("choices", "chart_alt", number=q.number),
+        )
+    )
+)

@@ -25,7 +25,9 @@ from ciatstudy.rounding import format_fr
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/
-corpus: str = "definition"  # a free-text id of the codebook (definition, argument, q3_explanation, q4_remark, panorama…)
+corpus: str = (
+    "definition"  # a free-text id of the codebook (definition, argument, q3_explanation, q4_remark, panorama…)
+)
 top: int = 20  # number of words in the table and the cloud
 min_answers: int = 10  # below this many answers, no word counts (one line says why)
 min_words: int = 200  # below this many printed words, no word counts
@@ -37,8 +39,13 @@ cb = data.codebook
 meta = next(f for f in cb.raw.get("free_text", []) if f["id"] == corpus)
 source = meta.get("source", "")
 # the general reading guide, then what this wave's corpus is (2014: only what the report cites)
-display(HTML(render.paragraph_html(" ".join(filter(None, [labels.text("wave_texts", "corpus_intro"),
-                                                          cb.text("corpus_scope")])))))
+display(
+    HTML(
+        render.paragraph_html(
+            " ".join(filter(None, [labels.text("wave_texts", "corpus_intro"), cb.text("corpus_scope")]))
+        )
+    )
+)
 all_quotes = data.table("quotes")
 respondent = "respondent_no" if "respondent_no" in all_quotes.columns else "respondent_id"
 selected = all_quotes[all_quotes["corpus"] == corpus]
@@ -54,16 +61,49 @@ if has_text:
     row = text.corpus_summary(selected, respondent=respondent, total=None).iloc[0]
     n_answers, n_respondents, n_words = int(row["quotes"]), int(row["respondents"]), int(row["words"])
     big = quotes.big_enough(n_answers, n_words, min_answers=min_answers, min_words=min_words)
-    display(HTML(render.notice_html(labels.text("corpus_body", "summary", title=meta["title"], quotes=n_answers,
-                                                respondents=n_respondents, words=n_words))))
+    display(
+        HTML(
+            render.notice_html(
+                labels.text(
+                    "corpus_body",
+                    "summary",
+                    title=meta["title"],
+                    quotes=n_answers,
+                    respondents=n_respondents,
+                    words=n_words,
+                )
+            )
+        )
+    )
     groups = quotes.quote_groups(selected, segments, respondent=respondent, order=cb.segment_codes)
-    display(HTML(render.quotes_html(
-        groups, group_labels=seg_labels, heading=lambda **f: labels.text("corpus_body", "group_heading", **f),
-        respondent=respondent if respondent == "respondent_no" else None,  # the study's public N°, not a pseudonym
-        speaker="speaker_as_printed" if "speaker_as_printed" in selected.columns else None)))
+    display(
+        HTML(
+            render.quotes_html(
+                groups,
+                group_labels=seg_labels,
+                heading=lambda **f: labels.text("corpus_body", "group_heading", **f),
+                respondent=respondent
+                if respondent == "respondent_no"
+                else None,  # the study's public N°, not a pseudonym
+                speaker="speaker_as_printed" if "speaker_as_printed" in selected.columns else None,
+            )
+        )
+    )
     if not big:
-        display(HTML(render.notice_html(labels.text("corpus_body", "too_small", quotes=n_answers, words=n_words,
-                                                    min_answers=min_answers, min_words=min_words))))
+        display(
+            HTML(
+                render.notice_html(
+                    labels.text(
+                        "corpus_body",
+                        "too_small",
+                        quotes=n_answers,
+                        words=n_words,
+                        min_answers=min_answers,
+                        min_words=min_words,
+                    )
+                )
+            )
+        )
 else:
     display(HTML(render.notice_html(labels.text("corpus", "no_text", title=meta["title"]))))
 
@@ -73,35 +113,76 @@ if big:
     write_csv(freqs, paths.processed / f"words_{corpus}.csv")
     first = freqs.iloc[0]
     display(HTML(f"<h3>{labels.text('corpus_body', 'words_heading', title=meta['title'])}</h3>"))
-    display(HTML(render.table_html(
-        freqs.assign(share_respondents=[format_fr(s, 0, percent=True) for s in freqs["share_respondents"]]),
-        caption=labels.text("corpus", "words_caption", title=meta["title"], n=len(freqs)),
-        source=source, columns=labels.mapping("corpus_body", "words_columns", n=n_respondents),
-        numeric={"rank", "count", "respondents", "share_respondents"}, notes=labels.texts("corpus", "words_notes"),
-        reading=labels.text("corpus_body", "words_reading", lemma=first["lemma"], count=int(first["count"]),
-                            respondents=int(first["respondents"]), n=n_respondents,
-                            share=format_fr(first["share_respondents"], 0, percent=True)))))
+    display(
+        HTML(
+            render.table_html(
+                freqs.assign(share_respondents=[format_fr(s, 0, percent=True) for s in freqs["share_respondents"]]),
+                caption=labels.text("corpus", "words_caption", title=meta["title"], n=len(freqs)),
+                source=source,
+                columns=labels.mapping("corpus_body", "words_columns", n=n_respondents),
+                numeric={"rank", "count", "respondents", "share_respondents"},
+                notes=labels.texts("corpus", "words_notes"),
+                reading=labels.text(
+                    "corpus_body",
+                    "words_reading",
+                    lemma=first["lemma"],
+                    count=int(first["count"]),
+                    respondents=int(first["respondents"]),
+                    n=n_respondents,
+                    share=format_fr(first["share_respondents"], 0, percent=True),
+                ),
+            )
+        )
+    )
     cloud = text.word_cloud(freqs, path=paths.figures / f"cloud_{corpus}.png", palette=[SEGMENT_COLOURS["tous"]])
-    display(HTML(render.figure_html(
-        cloud, caption=labels.text("corpus", "cloud_caption", title=meta["title"]), source=source,
-        alt=labels.text("corpus", "cloud_alt", words=", ".join(freqs["lemma"].head(10))),
-        notes=labels.texts("corpus_body", "cloud_notes"),
-        reading=labels.text("corpus_body", "cloud_reading", lemma=first["lemma"], count=int(first["count"]),
-                            respondents=int(first["respondents"]), n=n_respondents))))
+    display(
+        HTML(
+            render.figure_html(
+                cloud,
+                caption=labels.text("corpus", "cloud_caption", title=meta["title"]),
+                source=source,
+                alt=labels.text("corpus", "cloud_alt", words=", ".join(freqs["lemma"].head(10))),
+                notes=labels.texts("corpus_body", "cloud_notes"),
+                reading=labels.text(
+                    "corpus_body",
+                    "cloud_reading",
+                    lemma=first["lemma"],
+                    count=int(first["count"]),
+                    respondents=int(first["respondents"]),
+                    n=n_respondents,
+                ),
+            )
+        )
+    )
 
 # %% tags=["hide"]
 if big:
-    kwic = quotes.unique_kwic(text.keyword_in_context(selected, freqs["lemma"].head(5), respondent=respondent),
-                              respondent=respondent)
+    kwic = quotes.unique_kwic(
+        text.keyword_in_context(selected, freqs["lemma"].head(5), respondent=respondent), respondent=respondent
+    )
     write_csv(kwic, paths.processed / f"kwic_{corpus}.csv")
     display(HTML(f"<h3>{labels.text('corpus_body', 'kwic_heading', title=meta['title'])}</h3>"))
-    display(HTML(render.table_html(
-        kwic, caption=labels.text("corpus", "kwic_caption", title=meta["title"]), source=source,
-        # "respondent" stands for this wave's respondent column (N° in 2014, the id in new waves)
-        columns={{"respondent": respondent}.get(k, k): v
-                 for k, v in labels.mapping("corpus_body", "kwic_columns").items()},
-        reading=labels.text("corpus_body", "kwic_reading", sentences=len(kwic),
-                            respondents=kwic[respondent].nunique(), n=n_respondents))))
+    display(
+        HTML(
+            render.table_html(
+                kwic,
+                caption=labels.text("corpus", "kwic_caption", title=meta["title"]),
+                source=source,
+                # "respondent" stands for this wave's respondent column (N° in 2014, the id in new waves)
+                columns={
+                    {"respondent": respondent}.get(k, k): v
+                    for k, v in labels.mapping("corpus_body", "kwic_columns").items()
+                },
+                reading=labels.text(
+                    "corpus_body",
+                    "kwic_reading",
+                    sentences=len(kwic),
+                    respondents=kwic[respondent].nunique(),
+                    n=n_respondents,
+                ),
+            )
+        )
+    )
 
 # %% tags=["hide"]
 if big and segments["segment"].nunique() > 1:
@@ -110,16 +191,31 @@ if big and segments["segment"].nunique() > 1:
     display(HTML(f"<h3>{labels.text('corpus_body', 'distinct_heading', title=meta['title'])}</h3>"))
     strong = distinct[distinct["z"].abs() >= 1.96]  # the usual 5 % two-sided bound of the log-odds score
     lead = distinct.iloc[0]
-    display(HTML(render.table_html(
-        distinct.assign(segment=distinct["segment"].map(seg_labels)),
-        caption=labels.text("corpus", "distinct_caption", title=meta["title"]), source=source,
-        columns=labels.mapping("corpus_body", "distinct_columns"), numeric={"count", "count_rest"},
-        notes=[labels.text("corpus_body", "distinct_present"),
-               labels.text("corpus_body", "distinct_none") if strong.empty
-               else labels.text("corpus_body", "distinct_some", n=len(strong))],
-        reading=labels.text("corpus_body", "distinct_reading", lemma=lead["lemma"],
-                            segment=seg_labels.get(lead["segment"], lead["segment"]), count=int(lead["count"]),
-                            rest=int(lead["count_rest"])))))
+    display(
+        HTML(
+            render.table_html(
+                distinct.assign(segment=distinct["segment"].map(seg_labels)),
+                caption=labels.text("corpus", "distinct_caption", title=meta["title"]),
+                source=source,
+                columns=labels.mapping("corpus_body", "distinct_columns"),
+                numeric={"count", "count_rest"},
+                notes=[
+                    labels.text("corpus_body", "distinct_present"),
+                    labels.text("corpus_body", "distinct_none")
+                    if strong.empty
+                    else labels.text("corpus_body", "distinct_some", n=len(strong)),
+                ],
+                reading=labels.text(
+                    "corpus_body",
+                    "distinct_reading",
+                    lemma=lead["lemma"],
+                    segment=seg_labels.get(lead["segment"], lead["segment"]),
+                    count=int(lead["count"]),
+                    rest=int(lead["count_rest"]),
+                ),
+            )
+        )
+    )
 elif big:
     display(HTML(render.notice_html(labels.text("corpus", "one_segment"))))
 
@@ -127,6 +223,14 @@ elif big:
 if has_text and corpus == "panorama" and data.has("panorama_typology"):
     typology = data.table("panorama_typology")
     write_csv(typology[["type", "examples_as_printed"]], paths.processed / "panorama_typology.csv")
-    display(HTML(render.table_html(
-        typology, caption=labels.text("corpus", "typology_caption"), source=labels.text("corpus", "typology_source"),
-        columns=labels.mapping("corpus", "typology_columns"), notes=labels.texts("corpus", "typology_notes"))))
+    display(
+        HTML(
+            render.table_html(
+                typology,
+                caption=labels.text("corpus", "typology_caption"),
+                source=labels.text("corpus", "typology_source"),
+                columns=labels.mapping("corpus", "typology_columns"),
+                notes=labels.texts("corpus", "typology_notes"),
+            )
+        )
+    )

@@ -47,5 +47,13 @@ if data.reconstructed:
 
 # %% tags=["hide"]
 for part, rows in table.groupby("part", sort=False):
-    display(HTML(render.conclusions_table_html(rows, lines, caption=labels.text("conclusions", "part_caption", part=part, title=rows["part_title"].iloc[0]),
-                                               source=source)))
+    display(
+        HTML(
+            render.conclusions_table_html(
+                rows,
+                lines,
+                caption=labels.text("conclusions", "part_caption", part=part, title=rows["part_title"].iloc[0]),
+                source=source,
+            )
+        )
+    )

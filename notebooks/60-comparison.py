@@ -49,15 +49,26 @@ seg_labels = {cb.all_code: cb.all_label, **dict(cb.segments)}
 comparison = compare.compare_waves(data.responses, reference.responses, codebook=cb, baseline_codebook=ref_cb)
 write_csv(comparison.assign(wave=wave, baseline=baseline), paths.processed / "comparison.csv")
 source = labels.text(
-    "comparison", "source", wave=wave, file=render.plain_source(cb.source), baseline=baseline,
-    baseline_file=(labels.text("comparison", "baseline_reconstructed_file") if ref_cb.reconstructed
-                   else render.plain_source(ref_cb.source)))
+    "comparison",
+    "source",
+    wave=wave,
+    file=render.plain_source(cb.source),
+    baseline=baseline,
+    baseline_file=(
+        labels.text("comparison", "baseline_reconstructed_file")
+        if ref_cb.reconstructed
+        else render.plain_source(ref_cb.source)
+    ),
+)
 if wave == baseline:
     display(HTML(render.notice_html(labels.text("comparison", "same_wave", wave=wave))))
 if ref_cb.reconstructed:
     display(HTML(render.reconstructed_notice()))
-    display(HTML(render.notice_html(labels.text("comparison", "baseline_reconstructed", baseline=baseline),
-                                    "reconstructed")))
+    display(
+        HTML(
+            render.notice_html(labels.text("comparison", "baseline_reconstructed", baseline=baseline), "reconstructed")
+        )
+    )
 
 # %% [markdown]
 # ### Vue d'ensemble
@@ -65,19 +76,33 @@ if ref_cb.reconstructed:
 # %% tags=["hide"]
 sizes = {code: n for code, n in data.segment_sizes().items()}
 ref_sizes = reference.segment_sizes()
-overview = (comparison[comparison["test"] != "none"]
-            .groupby("question", sort=False)
-            .agg(compared=("item", "size"), distinguishable=("distinguishable", "sum"))
-            .reset_index())
+overview = (
+    comparison[comparison["test"] != "none"]
+    .groupby("question", sort=False)
+    .agg(compared=("item", "size"), distinguishable=("distinguishable", "sum"))
+    .reset_index()
+)
 overview["title"] = overview["question"].map(lambda q: cb.question(q).title)
 overview["question"] = overview["question"].map(lambda q: cb.question(q).number)  # the number, not the id
 tested = int(overview["compared"].sum())
-display(HTML(render.table_html(
-    overview[["question", "title", "compared", "distinguishable"]],
-    caption=labels.text("comparison", "overview_caption", baseline=baseline, n_baseline=sum(ref_sizes.values()),
-                        wave=wave, n_wave=sum(sizes.values())),
-    source=source, columns=labels.mapping("comparison", "overview_columns"),
-    notes=[labels.text("comparison", "overview_note", tested=tested, expected=format_fr(tested * 0.05, 0))])))
+display(
+    HTML(
+        render.table_html(
+            overview[["question", "title", "compared", "distinguishable"]],
+            caption=labels.text(
+                "comparison",
+                "overview_caption",
+                baseline=baseline,
+                n_baseline=sum(ref_sizes.values()),
+                wave=wave,
+                n_wave=sum(sizes.values()),
+            ),
+            source=source,
+            columns=labels.mapping("comparison", "overview_columns"),
+            notes=[labels.text("comparison", "overview_note", tested=tested, expected=format_fr(tested * 0.05, 0))],
+        )
+    )
+)
 
 # %% [markdown]
 # ### Question par question
@@ -94,24 +119,44 @@ for question in cb.questions:
     kind = "mean" if question.kind == "agreement3" else "proportion"
     heading = labels.text("comparison", "question_heading", number=question.number, title=question.title)
     display(HTML(f"<h4>{html.escape(heading)}</h4>"))
-    table = compare.comparison_display(comparison, question=question.id, segment_labels=seg_labels,
-                                       names=(wave, baseline))
-    notes = [labels.text("comparison", "change_note", wave=wave, baseline=baseline,
-                         unit=labels.mapping("comparison", "unit")[kind])]
+    table = compare.comparison_display(
+        comparison, question=question.id, segment_labels=seg_labels, names=(wave, baseline)
+    )
+    notes = [
+        labels.text(
+            "comparison", "change_note", wave=wave, baseline=baseline, unit=labels.mapping("comparison", "unit")[kind]
+        )
+    ]
     if ref_cb.reconstructed:
         notes.append(labels.mapping("comparison", "reconstructed_note", baseline=baseline)[kind])
-    display(HTML(render.table_html(
-        table, caption=labels.text("comparison", "table_caption", number=question.number, baseline=baseline, wave=wave),
-        source=source, columns=labels.mapping("comparison", "table_columns", baseline=baseline, wave=wave),
-        numeric={"reference", "current", "change"},
-        notes=notes + [frontmatter.plain_sentence(s) for s in part.loc[part["distinguishable"], "sentence"]])))
+    display(
+        HTML(
+            render.table_html(
+                table,
+                caption=labels.text(
+                    "comparison", "table_caption", number=question.number, baseline=baseline, wave=wave
+                ),
+                source=source,
+                columns=labels.mapping("comparison", "table_columns", baseline=baseline, wave=wave),
+                numeric={"reference", "current", "change"},
+                notes=notes + [frontmatter.plain_sentence(s) for s in part.loc[part["distinguishable"], "sentence"]],
+            )
+        )
+    )
     if part["change"].notna().any():
-        fig = compare.plot_changes(comparison, question=question.id, segment_labels=seg_labels,
-                                   names=(wave, baseline))
+        fig = compare.plot_changes(comparison, question=question.id, segment_labels=seg_labels, names=(wave, baseline))
         target = save_figure(fig, paths.figures / f"comparison_{question.id}.png")
         plt.close(fig)
-        display(HTML(render.figure_html(
-            target, caption=labels.text("comparison", "chart_caption", number=question.number, baseline=baseline,
-                                        wave=wave),
-            source=source, alt=labels.text("comparison", "chart_alt", number=question.number),
-            notes=notes)))
+        display(
+            HTML(
+                render.figure_html(
+                    target,
+                    caption=labels.text(
+                        "comparison", "chart_caption", number=question.number, baseline=baseline, wave=wave
+                    ),
+                    source=source,
+                    alt=labels.text("comparison", "chart_alt", number=question.number),
+                    notes=notes,
+                )
+            )
+        )

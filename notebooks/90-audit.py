@@ -50,12 +50,23 @@ for column in ("location", "figure", "printed", "expected", "explanation"):
     shown[column] = [frontmatter.plain_ids(v, codebook) for v in shown[column].fillna("")]
 verdict_labels = labels.mapping("audit", "verdicts")
 check_labels = labels.mapping("audit", "checks")
-counts = (result.groupby(["check", "verdict"]).size().unstack(fill_value=0)
-          .reindex(columns=list(verdict_labels), fill_value=0).reset_index())
-display(HTML(render.table_html(
-    counts.assign(check=counts["check"].map(check_labels)),
-    caption=labels.text("audit", "counts_caption", n=len(result)), source=labels.text("audit", "counts_source"),
-    columns={"check": labels.text("audit", "check_column"), **verdict_labels})))
+counts = (
+    result.groupby(["check", "verdict"])
+    .size()
+    .unstack(fill_value=0)
+    .reindex(columns=list(verdict_labels), fill_value=0)
+    .reset_index()
+)
+display(
+    HTML(
+        render.table_html(
+            counts.assign(check=counts["check"].map(check_labels)),
+            caption=labels.text("audit", "counts_caption", n=len(result)),
+            source=labels.text("audit", "counts_source"),
+            columns={"check": labels.text("audit", "check_column"), **verdict_labels},
+        )
+    )
+)
 
 # %% [markdown]
 # ### Les incohérences relevées
@@ -65,15 +76,29 @@ display(HTML(render.table_html(
 
 # %% tags=["hide"]
 issues = shown[shown["verdict"] == "inconsistent"]
-display(HTML(render.table_html(
-    issues, caption=labels.text("audit", "issues_caption", n=len(issues)), source=labels.text("audit", "issues_source"),
-    columns=labels.mapping("audit", "issues_columns"))))
+display(
+    HTML(
+        render.table_html(
+            issues,
+            caption=labels.text("audit", "issues_caption", n=len(issues)),
+            source=labels.text("audit", "issues_source"),
+            columns=labels.mapping("audit", "issues_columns"),
+        )
+    )
+)
 
 # %% [markdown]
 # ### Non vérifiable
 
 # %% tags=["hide"]
 untestable = shown[shown["verdict"] == "not_testable"]
-display(HTML(render.table_html(
-    untestable, caption=labels.text("audit", "untestable_caption", n=len(untestable)),
-    source=labels.text("audit", "untestable_source"), columns=labels.mapping("audit", "untestable_columns"))))
+display(
+    HTML(
+        render.table_html(
+            untestable,
+            caption=labels.text("audit", "untestable_caption", n=len(untestable)),
+            source=labels.text("audit", "untestable_source"),
+            columns=labels.mapping("audit", "untestable_columns"),
+        )
+    )
+)

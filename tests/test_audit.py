@@ -9,14 +9,32 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from ciatstudy.audit import (CLAIM_COLUMNS, COLUMNS, VERDICTS, TableSpec, audit_tables, check_choose_one,
-                             check_claims, check_cross_footing, check_granularity, check_rounding,
-                             check_sample, check_sort_order, percent_base, percent_sum_bases, run_audit,
-                             summary_lines, wave_quantities)
+from ciatstudy.audit import (
+    CLAIM_COLUMNS,
+    COLUMNS,
+    VERDICTS,
+    TableSpec,
+    audit_tables,
+    check_choose_one,
+    check_claims,
+    check_cross_footing,
+    check_granularity,
+    check_rounding,
+    check_sample,
+    check_sort_order,
+    percent_base,
+    percent_sum_bases,
+    run_audit,
+    summary_lines,
+    wave_quantities,
+)
 from ciatstudy.rounding import format_fr
 
-SPEC = TableSpec(kinds={"q1": "agreement3", "q2": "multi", "q3": "single"}, sizes={"a": 12, "b": 16},
-                 labels={"tous": "Tous", "a": "A", "b": "B"})
+SPEC = TableSpec(
+    kinds={"q1": "agreement3", "q2": "multi", "q3": "single"},
+    sizes={"a": 12, "b": 16},
+    labels={"tous": "Tous", "a": "A", "b": "B"},
+)
 
 # integer counts behind a clean table (sum of 3/2/1 scores for q1), printed order = position
 COUNTS = {
@@ -35,8 +53,16 @@ def clean_table() -> pd.DataFrame:
     for q, items in COUNTS.items():
         for pos, (item, ka, kb) in enumerate(items, start=1):
             for seg, k, n in (("tous", ka + kb, 28), ("a", ka, 12), ("b", kb, 16)):
-                rows.append({"question": q, "table": q, "table_position": pos, "item": item,
-                             "segment": seg, "printed": printed(k, n)})
+                rows.append(
+                    {
+                        "question": q,
+                        "table": q,
+                        "table_position": pos,
+                        "item": item,
+                        "segment": seg,
+                        "printed": printed(k, n),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -86,13 +112,16 @@ def test_half_up_rounding_is_recognised():
 
 
 # ----------------------------------------------------------------------------- granularity (GRIM)
-@pytest.mark.parametrize("item, seg, value, cause", [
-    ("2B", "a", "0,61", "one_digit_typo"),      # 8/12 = 0,67 typed 0,61: no k/12 gives 0,61
-    ("2C", "b", "0,65", "transposed_digits"),   # 9/16 = 0,56 printed 0,65
-    ("2B", "a", "0,66", "truncated"),           # 8/12 = 0,666… truncated
-    ("2F", "b", "0,12", "rounding_rule"),       # 2/16 = 0,125 rounded half to even
-    ("1B", "a", "2,15", "one_digit_typo"),      # 26/12 = 2,17; no S/12 gives 2,15
-])
+@pytest.mark.parametrize(
+    "item, seg, value, cause",
+    [
+        ("2B", "a", "0,61", "one_digit_typo"),  # 8/12 = 0,67 typed 0,61: no k/12 gives 0,61
+        ("2C", "b", "0,65", "transposed_digits"),  # 9/16 = 0,56 printed 0,65
+        ("2B", "a", "0,66", "truncated"),  # 8/12 = 0,666… truncated
+        ("2F", "b", "0,12", "rounding_rule"),  # 2/16 = 0,125 rounded half to even
+        ("1B", "a", "2,15", "one_digit_typo"),  # 26/12 = 2,17; no S/12 gives 2,15
+    ],
+)
 def test_granularity_finds_planted_errors(item, seg, value, cause):
     table = plant(clean_table(), item, seg, value)
     out = audit_tables(table, SPEC)
@@ -266,16 +295,19 @@ def claims(*rows: dict) -> pd.DataFrame:
     base = {c: "" for c in CLAIM_COLUMNS}
     out = []
     for i, r in enumerate(rows, start=1):
-        out.append({**base, "claim_id": f"c{i:02d}", "location": f"§{i} — « … »", "text": f"claim {i}",
-                    "source": "test", **r})
+        out.append(
+            {**base, "claim_id": f"c{i:02d}", "location": f"§{i} — « … »", "text": f"claim {i}", "source": "test", **r}
+        )
     return pd.DataFrame(out, columns=CLAIM_COLUMNS)
 
 
 def test_true_claims_are_consistent():
     table = clean_table()
     cl = claims(
-        *[dict(kind="value", question="q2", item="2A", segment=s, relation="=", claimed=c, location="§2A")
-          for s, c in (("tous", "79%"), ("a", "75%"), ("b", "81%"))],
+        *[
+            dict(kind="value", question="q2", item="2A", segment=s, relation="=", claimed=c, location="§2A")
+            for s, c in (("tous", "79%"), ("a", "75%"), ("b", "81%"))
+        ],
         dict(kind="value", question="q1", item="1A", segment="a", relation="=", claimed="2,5"),
         dict(kind="comparison", question="q1", item="1B", segment="b", versus="a", relation=">"),
         dict(kind="comparison", question="q2", item="2A", segment="tous", versus="2B", relation=">"),
@@ -293,32 +325,67 @@ def test_true_claims_are_consistent():
     assert len(footing) == 1 and footing["verdict"].iloc[0] == "consistent"
 
 
-@pytest.mark.parametrize("claim, cause, fragment", [
-    (dict(kind="value", question="q2", item="2A", segment="a", relation="=", claimed="78%"),
-     "one_digit_typo", "un seul chiffre diffère de 0,75"),
-    (dict(kind="value", question="q2", item="2C", segment="b", relation="=", claimed="0,65"),
-     "transposed_digits", "chiffres intervertis"),
-    (dict(kind="value", question="q2", item="2B", segment="a", relation="=", claimed="0,63"),
-     "reversed", "c'est la valeur B de la même ligne"),
-    (dict(kind="value", question="q2", item="2B", segment="a", relation="=", claimed="0,75"),
-     "copied_value", "valeur 2A, A"),
-    (dict(kind="value", question="q2", item="2A", segment="tous", relation="=", claimed="82%"),
-     "off_by_respondents", "1 répondant"),
-    (dict(kind="comparison", question="q1", item="1B", segment="a", versus="b", relation=">"),
-     "reversed", "c'est le texte qui inverse les segments"),
-    (dict(kind="level", question="q1", item="1C", segment="tous", relation=">=", claimed="2"),
-     "contradicts_table", "répondants d'accord ou entièrement d'accord sur 28"),
-    (dict(kind="level", question="q1", item="1B", segment="b", relation="<", claimed="2,2"),
-     "reversed", "l'affirmation vaut pour A (2,17)"),
-    (dict(kind="count_chose", question="q2", item="2F", segment="*", relation="=", claimed="0"),
-     "contradicts_table", "le texte dit 0"),
-    (dict(kind="rank", question="q2", item="2C", segment="tous", relation="top2"),
-     "contradicts_table", "3e plus forte"),
-    (dict(kind="gap", question="q2", item="2D", segment="a", versus="b", relation="<=", claimed="0,1"),
-     "contradicts_table", "0,25"),
-    (dict(kind="spread", question="q3", segment="a", versus="b", relation="<"),
-     "contradicts_table", "étendue"),
-])
+@pytest.mark.parametrize(
+    "claim, cause, fragment",
+    [
+        (
+            dict(kind="value", question="q2", item="2A", segment="a", relation="=", claimed="78%"),
+            "one_digit_typo",
+            "un seul chiffre diffère de 0,75",
+        ),
+        (
+            dict(kind="value", question="q2", item="2C", segment="b", relation="=", claimed="0,65"),
+            "transposed_digits",
+            "chiffres intervertis",
+        ),
+        (
+            dict(kind="value", question="q2", item="2B", segment="a", relation="=", claimed="0,63"),
+            "reversed",
+            "c'est la valeur B de la même ligne",
+        ),
+        (
+            dict(kind="value", question="q2", item="2B", segment="a", relation="=", claimed="0,75"),
+            "copied_value",
+            "valeur 2A, A",
+        ),
+        (
+            dict(kind="value", question="q2", item="2A", segment="tous", relation="=", claimed="82%"),
+            "off_by_respondents",
+            "1 répondant",
+        ),
+        (
+            dict(kind="comparison", question="q1", item="1B", segment="a", versus="b", relation=">"),
+            "reversed",
+            "c'est le texte qui inverse les segments",
+        ),
+        (
+            dict(kind="level", question="q1", item="1C", segment="tous", relation=">=", claimed="2"),
+            "contradicts_table",
+            "répondants d'accord ou entièrement d'accord sur 28",
+        ),
+        (
+            dict(kind="level", question="q1", item="1B", segment="b", relation="<", claimed="2,2"),
+            "reversed",
+            "l'affirmation vaut pour A (2,17)",
+        ),
+        (
+            dict(kind="count_chose", question="q2", item="2F", segment="*", relation="=", claimed="0"),
+            "contradicts_table",
+            "le texte dit 0",
+        ),
+        (
+            dict(kind="rank", question="q2", item="2C", segment="tous", relation="top2"),
+            "contradicts_table",
+            "3e plus forte",
+        ),
+        (
+            dict(kind="gap", question="q2", item="2D", segment="a", versus="b", relation="<=", claimed="0,1"),
+            "contradicts_table",
+            "0,25",
+        ),
+        (dict(kind="spread", question="q3", segment="a", versus="b", relation="<"), "contradicts_table", "étendue"),
+    ],
+)
 def test_false_claims_are_found(claim, cause, fragment):
     out = check_claims(claims(claim), clean_table(), SPEC)
     r = out.iloc[0]
@@ -328,8 +395,12 @@ def test_false_claims_are_found(claim, cause, fragment):
 
 def test_figures_quoted_together_must_add_up():
     table = plant(clean_table(), "2B", "tous", "0,6")
-    cl = claims(*[dict(kind="value", question="q2", item="2B", segment=s, relation="=", claimed=c, location="§")
-                  for s, c in (("tous", "60%"), ("a", "67%"), ("b", "63%"))])
+    cl = claims(
+        *[
+            dict(kind="value", question="q2", item="2B", segment=s, relation="=", claimed=c, location="§")
+            for s, c in (("tous", "60%"), ("a", "67%"), ("b", "63%"))
+        ]
+    )
     out = check_claims(cl, table, SPEC, flagged={("2B", "tous")})
     assert set(out["verdict"].iloc[:3]) == {"consistent"}
     assert "elle-même incohérente" in out["explanation"].iloc[0]
@@ -345,18 +416,35 @@ def test_untestable_claim_keeps_its_reason():
 
 # ----------------------------------------------------------------------------- sample and counts
 def side_tables() -> dict[str, pd.DataFrame]:
-    respondents = pd.DataFrame({"respondent_no": [1, 2, 3, 4, 5], "segment": ["a", "a", "b", "b", "b"],
-                                "name_as_printed": ["A1", "A2", "B1", "B2", "B3"],
-                                "budget_band": ["0-10000", "100000+", "0-10000", "10000-50000", ""]})
+    respondents = pd.DataFrame(
+        {
+            "respondent_no": [1, 2, 3, 4, 5],
+            "segment": ["a", "a", "b", "b", "b"],
+            "name_as_printed": ["A1", "A2", "B1", "B2", "B3"],
+            "budget_band": ["0-10000", "100000+", "0-10000", "10000-50000", ""],
+        }
+    )
     staff = pd.DataFrame({"segment": ["a", "a", "b", "b"], "band": ["2-5", "10+", "0", "1-5"], "count": [1, 1, 2, 2]})
     sectors = pd.DataFrame({"respondent_no": [1, 2, 3, 4], "sector": ["x", "x", "y", "y"]})
-    calls = pd.DataFrame({"indicator": ["projects", "associations", "selected"], "value": [40.0, 110.0, 20.0],
-                          "base": [pd.NA, pd.NA, 40]})
-    forms = pd.DataFrame({"option_as_printed": ["u", "v"], "response_percent_as_printed": ["82,1%", "53,6%"],
-                          "response_count": [23, 15]})
+    calls = pd.DataFrame(
+        {
+            "indicator": ["projects", "associations", "selected"],
+            "value": [40.0, 110.0, 20.0],
+            "base": [pd.NA, pd.NA, 40],
+        }
+    )
+    forms = pd.DataFrame(
+        {"option_as_printed": ["u", "v"], "response_percent_as_printed": ["82,1%", "53,6%"], "response_count": [23, 15]}
+    )
     shares = pd.DataFrame({"sector_as_printed": ["p", "q", "r"], "percent": [34.0, 33.0, 34.0]})
-    return {"respondents": respondents, "staff_bands": staff, "respondent_sectors": sectors,
-            "calls": calls, "calls_forms": forms, "calls_shares": shares}
+    return {
+        "respondents": respondents,
+        "staff_bands": staff,
+        "respondent_sectors": sectors,
+        "calls": calls,
+        "calls_forms": forms,
+        "calls_shares": shares,
+    }
 
 
 def test_sample_checks_find_planted_errors():
@@ -365,10 +453,14 @@ def test_sample_checks_find_planted_errors():
     assert by_fig["répondants A"]["verdict"] == "consistent"
     assert (by_fig["répondants B"]["verdict"], by_fig["répondants B"]["cause"]) == ("inconsistent", "different_base_n")
     assert by_fig["tranches de salariés A"]["verdict"] == "consistent"
-    assert (by_fig["tranches de salariés B"]["verdict"], by_fig["tranches de salariés B"]["cause"]) == \
-        ("inconsistent", "wrong_count")
-    assert (by_fig["tranches de budget"]["cause"], by_fig["répondants classés par secteur"]["cause"]) == \
-        ("incomplete", "incomplete")
+    assert (by_fig["tranches de salariés B"]["verdict"], by_fig["tranches de salariés B"]["cause"]) == (
+        "inconsistent",
+        "wrong_count",
+    )
+    assert (by_fig["tranches de budget"]["cause"], by_fig["répondants classés par secteur"]["cause"]) == (
+        "incomplete",
+        "incomplete",
+    )
     assert "N°5" in by_fig["répondants classés par secteur"]["explanation"]
     assert by_fig["salariés et budget A"]["verdict"] == "not_testable"
     forms = out[out["location"] == "calls_forms"]
@@ -398,9 +490,16 @@ def test_count_claims():
     )
     out = check_claims(cl, None, None, q)
     got = list(zip(out["verdict"], out["cause"]))
-    assert got == [("inconsistent", "wrong_count"), ("consistent", ""), ("consistent", ""),
-                   ("inconsistent", "different_base_n"), ("inconsistent", "different_base_n"), ("consistent", ""),
-                   ("inconsistent", "one_digit_typo"), ("consistent", "")]
+    assert got == [
+        ("inconsistent", "wrong_count"),
+        ("consistent", ""),
+        ("consistent", ""),
+        ("inconsistent", "different_base_n"),
+        ("inconsistent", "different_base_n"),
+        ("consistent", ""),
+        ("inconsistent", "one_digit_typo"),
+        ("consistent", ""),
+    ]
     assert "N° le plus élevé de la colonne B (N°5, B3)" in out["explanation"].iloc[0].split("coïncide avec")[1]
     assert out["expected"].iloc[6] == "0-10000|10000-50000|50000-100000|100000+"
 
@@ -426,24 +525,24 @@ EXPECTED_2014 = {
     ("choose_one", "q3 tous", "extra_choice"),
     ("choose_one", "q3 mda", "extra_choice"),
     ("sort_order", "1D|1O", "out_of_order"),
-    ("text", "c01", "wrong_count"),          # « 26 maisons des associations »: 12 MDA, 28 respondents
-    ("text", "c19", "reversed"),             # chef de file « ne se pose pas » for Non-MDA (2,25)
-    ("text", "c20", "reversed"),             # chef de file « plus pertinente pour les MDA » (1,92 < 2,25)
-    ("text", "c24", "contradicts_table"),    # « plutôt d'accord » with 1P (1,57)
-    ("text", "c25", "contradicts_table"),    # « assez d'accord » with 1F (1,61)
-    ("text", "c27", "reversed"),             # « 1,88 contre 1,33 »: MDA is 1,33
+    ("text", "c01", "wrong_count"),  # « 26 maisons des associations »: 12 MDA, 28 respondents
+    ("text", "c19", "reversed"),  # chef de file « ne se pose pas » for Non-MDA (2,25)
+    ("text", "c20", "reversed"),  # chef de file « plus pertinente pour les MDA » (1,92 < 2,25)
+    ("text", "c24", "contradicts_table"),  # « plutôt d'accord » with 1P (1,57)
+    ("text", "c25", "contradicts_table"),  # « assez d'accord » with 1F (1,61)
+    ("text", "c27", "reversed"),  # « 1,88 contre 1,33 »: MDA is 1,33
     ("text", "c28", "reversed"),
-    ("text", "c30", "one_digit_typo"),       # « 69 % des MDA »: 0,67
-    ("text", "c66", "contradicts_table"),    # 7A not among the least chosen for Non-MDA
-    ("text", "c70", "one_digit_typo"),       # budget band « 50 à 1000 000 euros »
-    ("text", "c77", "different_base_n"),     # cooperation forms on 28, not the 36 projects
-    ("text", "c78", "different_base_n"),     # « 25 projets sur 33 » vs 36 selected
-    ("text", "c79", "different_base_n"),     # « 20 cas sur 33 »
-    ("text", "c80", "different_base_n"),     # « 60 % des projets »: not k/33 nor k/36
-    ("text", "3A", "cross_footing"),         # « 18 % … 8 % contre 19 % »
-    ("text", "5B", "cross_footing"),         # « 61 % … 67 % contre 63 % »
-    ("text", "6C", "cross_footing"),         # « 54 % … 69 % contre 50 % »
-    ("sample", "secteurs", "incomplete"),    # N°19 in no sector
+    ("text", "c30", "one_digit_typo"),  # « 69 % des MDA »: 0,67
+    ("text", "c66", "contradicts_table"),  # 7A not among the least chosen for Non-MDA
+    ("text", "c70", "one_digit_typo"),  # budget band « 50 à 1000 000 euros »
+    ("text", "c77", "different_base_n"),  # cooperation forms on 28, not the 36 projects
+    ("text", "c78", "different_base_n"),  # « 25 projets sur 33 » vs 36 selected
+    ("text", "c79", "different_base_n"),  # « 20 cas sur 33 »
+    ("text", "c80", "different_base_n"),  # « 60 % des projets »: not k/33 nor k/36
+    ("text", "3A", "cross_footing"),  # « 18 % … 8 % contre 19 % »
+    ("text", "5B", "cross_footing"),  # « 61 % … 67 % contre 63 % »
+    ("text", "6C", "cross_footing"),  # « 54 % … 69 % contre 50 % »
+    ("sample", "secteurs", "incomplete"),  # N°19 in no sector
 }
 
 

@@ -18,8 +18,15 @@ BASE_CODEBOOK = {
     "segments": {"variable": "segment", "levels": [{"code": "a", "label": "A"}, {"code": "b", "label": "B"}]},
     "responses": {"file": "responses.csv"},
     "questions": [
-        {"id": "q2", "kind": "multi", "items": [{"code": "2A", "label": "Un"}, {"code": "2B", "label": "Deux"},
-                                                 {"code": "2C", "label": "Pas posé"}]},
+        {
+            "id": "q2",
+            "kind": "multi",
+            "items": [
+                {"code": "2A", "label": "Un"},
+                {"code": "2B", "label": "Deux"},
+                {"code": "2C", "label": "Pas posé"},
+            ],
+        },
         {"id": "q8", "kind": "single", "items": [{"code": "8A", "label": "Trois"}, {"code": "8B", "label": "Quatre"}]},
     ],
 }
@@ -36,14 +43,16 @@ def _codebook(base: str | None) -> Codebook:
 @pytest.fixture
 def synthetic():
     """Segment a: 5 respondents, 2 ticked nothing in q2 and 1 nothing in q8; segment b: 4, 1 ticked nothing."""
-    return pd.DataFrame({
-        "segment": ["a"] * 5 + ["b"] * 4,
-        "2A": pd.array([1, 1, 0, None, None, 1, 0, 1, None], dtype="Int8"),
-        "2B": pd.array([0, 1, 1, None, None, 1, 1, 0, None], dtype="Int8"),
-        "2C": pd.array([None] * 9, dtype="Int8"),  # not asked in this wave: no respondent has an answer
-        "8A": pd.array([1, 0, 1, 1, None, 0, 1, 1, 1], dtype="Int8"),
-        "8B": pd.array([0, 1, 0, 0, None, 1, 0, 0, 0], dtype="Int8"),
-    })
+    return pd.DataFrame(
+        {
+            "segment": ["a"] * 5 + ["b"] * 4,
+            "2A": pd.array([1, 1, 0, None, None, 1, 0, 1, None], dtype="Int8"),
+            "2B": pd.array([0, 1, 1, None, None, 1, 1, 0, None], dtype="Int8"),
+            "2C": pd.array([None] * 9, dtype="Int8"),  # not asked in this wave: no respondent has an answer
+            "8A": pd.array([1, 0, 1, 1, None, 0, 1, 1, 1], dtype="Int8"),
+            "8B": pd.array([0, 1, 0, 0, None, 1, 0, 0, 0], dtype="Int8"),
+        }
+    )
 
 
 @pytest.mark.parametrize("base", [None, "segment"])
@@ -97,8 +106,12 @@ def test_import_reports_per_question_who_ticked_nothing(tmp_path, monkeypatch):
     monkeypatch.delenv("CIATSTUDY_PSEUDONYM_KEY_FILE", raising=False)
     summary = import_export(FIX / "plain_excel_fr.csv", format="plain", wave="2025")
     responses = pd.read_csv(tmp_path / "data/raw/2025/responses.csv", dtype=str, keep_default_na=False)
-    expected = {q: int((responses[[c for c in responses.columns if c.startswith(q[1:]) and len(c) == 2]] == "")
-                       .all(axis=1).sum()) for q in ("q2", "q5", "q8")}
+    expected = {
+        q: int(
+            (responses[[c for c in responses.columns if c.startswith(q[1:]) and len(c) == 2]] == "").all(axis=1).sum()
+        )
+        for q in ("q2", "q5", "q8")
+    }
     assert any(expected.values())
     for q, n in expected.items():
         assert summary.ticked_nothing[q] == n
@@ -108,7 +121,8 @@ def test_import_reports_per_question_who_ticked_nothing(tmp_path, monkeypatch):
 
 def test_schema_refuses_a_base_on_an_agreement_question():
     data = copy.deepcopy(BASE_CODEBOOK)
-    data["questions"].append({"id": "q1", "kind": "agreement3", "base": "segment",
-                              "items": [{"code": "1A", "label": "Cinq"}]})
+    data["questions"].append(
+        {"id": "q1", "kind": "agreement3", "base": "segment", "items": [{"code": "1A", "label": "Cinq"}]}
+    )
     with pytest.raises(DataError, match=r"questions\.q1\.base.*choose-any"):
         Codebook.from_dict(data)

@@ -14,9 +14,16 @@ from conftest import ROOT
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
 CHROMIUM = os.environ.get("CIATSTUDY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-PLANTED = ['<script>window.__pwned = 1</script>', '<img src="x" onerror="window.__pwned = 2">']
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PLANTED = ["<script>window.__pwned = 1</script>", '<img src="x" onerror="window.__pwned = 2">']
 
 
 def _plant_markup(raw: Path) -> None:
@@ -61,7 +68,9 @@ def test_report_in_headless_chromium(built_report):
         page.goto(built_report.as_uri(), wait_until="load")
 
         # no network: only the file itself and inlined images
-        assert all(u.startswith(("file://", "data:")) for u in requests), [u for u in requests if not u.startswith(("file://", "data:"))]
+        assert all(u.startswith(("file://", "data:")) for u in requests), [
+            u for u in requests if not u.startswith(("file://", "data:"))
+        ]
 
         # every image decodes
         images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")

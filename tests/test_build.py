@@ -22,11 +22,13 @@ def test_build_writes_tables_figures_and_a_report_without_code(project):
     code, log = _run()
     assert code == 0, log
     assert "profile" in log and "ran" in log
-    assert (project / "data/processed/2014/profile_segments.csv").read_text() == "segment,n\ntous,28\nmda,12\nnon_mda,16\n"
+    assert (
+        project / "data/processed/2014/profile_segments.csv"
+    ).read_text() == "segment,n\ntous,28\nmda,12\nnon_mda,16\n"
     assert (project / "figures/2014/profile_budget.png").stat().st_size > 5000
     html = (project / "reports/2014/report.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "Qui a répondu\u202f?" in html
-    assert "load_wave" not in html and "import " not in html          # no code
+    assert "load_wave" not in html and "import " not in html  # no code
     assert 'wave: str = "2014"' not in html and "injected-parameters" not in html
     assert "PosixPath(" not in html and "output_execute_result" not in html  # no stray value reprs
     assert "<script" not in html and "http://" not in html.split("<main>")[0]

@@ -21,8 +21,9 @@ from conftest import ROOT
 FIXTURES = ROOT / "tests" / "fixtures"
 CIATSTUDY = Path(sys.executable).parent / "ciatstudy"
 ECHO = SectionSpec("echo", "echo_section.py", "Écho", reads=("staff_bands",))
-OTHER = SectionSpec("persons", "20-resource-persons.py", "Annexe II", reads=("resource_persons",),
-                    requires=("resource_persons",))
+OTHER = SectionSpec(
+    "persons", "20-resource-persons.py", "Annexe II", reads=("resource_persons",), requires=("resource_persons",)
+)
 DYING = SectionSpec("dying", "dying_kernel_section.py", "Noyau qui meurt")
 SLOW = SectionSpec("slow", "slow_section.py", "Section lente")
 
@@ -66,8 +67,12 @@ def _states(log: str) -> dict[str, str]:
 
 
 def _tree(root: Path, *folders) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for f in folders for p in sorted((root / f).rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for f in folders
+        for p in sorted((root / f).rglob("*"))
+        if p.is_file()
+    }
 
 
 def _staged(root: Path) -> list[Path]:
@@ -86,8 +91,9 @@ def test_jobs_below_one_are_refused_by_the_python_api_before_anything_is_written
 @pytest.mark.parametrize("jobs", ["0", "-1"])
 def test_jobs_below_one_are_refused_on_the_command_line_with_one_line(project, jobs):
     env = {**os.environ, "CIATSTUDY_ROOT": str(project)}
-    done = subprocess.run([str(CIATSTUDY), "build", "--jobs", jobs], env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [str(CIATSTUDY), "build", "--jobs", jobs], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "--jobs" in done.stderr and "Traceback" not in done.stderr
     assert not (project / "reports").exists() and not (project / "data" / "processed").exists()
@@ -117,10 +123,18 @@ def test_a_second_build_of_a_wave_being_built_is_refused_with_one_line(fixture_p
 
 def test_the_build_lock_is_released_when_its_holder_dies(project):
     env = {**os.environ, "CIATSTUDY_ROOT": str(project)}
-    holder = subprocess.Popen([sys.executable, "-c", "import time; from ciatstudy.build import _lock; "
-                               "from ciatstudy.config import Paths; _lock(Paths.for_wave('2014')); "
-                               "print('locked', flush=True); time.sleep(60)"],
-                              env=env, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from ciatstudy.build import _lock; "
+            "from ciatstudy.config import Paths; _lock(Paths.for_wave('2014')); "
+            "print('locked', flush=True); time.sleep(60)",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(BlockingIOError):
@@ -171,8 +185,14 @@ def _kernels(pids) -> list[int]:
 def _start_slow_build(root: Path, jobs: int) -> subprocess.Popen:
     env = {**os.environ, "CIATSTUDY_ROOT": str(root), "CIATSTUDY_TEST_SLEEP": "120"}
     env.pop("CIATSTUDY_STAGE", None)
-    build_process = subprocess.Popen([sys.executable, "-c", BUILD_SCRIPT, str(jobs)], env=env, cwd=root,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    build_process = subprocess.Popen(
+        [sys.executable, "-c", BUILD_SCRIPT, str(jobs)],
+        env=env,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     # The slow section has written its table into its staging folder: its kernel is now asleep.
     while not list((root / ".build" / "2014" / "stage").glob("slow.*/data/processed/2014/slow.csv")):
@@ -247,8 +267,9 @@ def test_a_dying_kernel_fails_only_its_section_and_the_next_ones_run_in_a_new_ke
     assert _states(log) == {"dying": "FAILED", "echo": "ran", "persons": "ran"}, log
     err = capsys.readouterr().err
     assert "section dying failed at cell 5: the kernel process ended (exit code 9)" in err
-    assert [line for line in err.splitlines() if "failed" in line] == [line for line in err.splitlines()
-                                                                       if "section dying" in line]
+    assert [line for line in err.splitlines() if "failed" in line] == [
+        line for line in err.splitlines() if "section dying" in line
+    ]
     assert not (root / "data/processed/2014/before_death.csv").exists()
     assert (root / "data/processed/2014/echo.csv").exists()
     assert _staged(root) == []
@@ -261,9 +282,14 @@ def test_a_dying_worker_fails_only_its_running_section_and_a_new_worker_takes_th
     root = fixture_project
     killer = SectionSpec("killer", "worker_killer_section.py", "Processus tué")
     # two runs of one notebook: the same worker takes both, one after the other
-    object.__setattr__(killer, "expand", lambda codebook, available: [
-        Section(f"killer-{k}", "worker_killer_section.py", f"Processus tué {k}", {"kill": k}, (), (0, 1 - k, 0))
-        for k in (1, 0)])  # killer-1 first
+    object.__setattr__(
+        killer,
+        "expand",
+        lambda codebook, available: [
+            Section(f"killer-{k}", "worker_killer_section.py", f"Processus tué {k}", {"kill": k}, (), (0, 1 - k, 0))
+            for k in (1, 0)
+        ],
+    )  # killer-1 first
     code, log = _build(specs=(killer, ECHO), jobs=2)
     assert code == 1
     assert _states(log) == {"killer-1": "FAILED", "killer-0": "ran", "echo": "ran"}, log

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.notebook
 
 FIXTURES = ROOT / "tests" / "fixtures"
 ECHO = SectionSpec("echo", "echo_section.py", "Écho", reads=("staff_bands",))
-OTHER = SectionSpec("persons", "20-resource-persons.py", "Annexe II", reads=("resource_persons",),
-                    requires=("resource_persons",))
+OTHER = SectionSpec(
+    "persons", "20-resource-persons.py", "Annexe II", reads=("resource_persons",), requires=("resource_persons",)
+)
 FAILING = SectionSpec("broken", "failing_section.py", "Section en échec")
 
 
@@ -37,8 +38,12 @@ def _states(log: str) -> dict[str, str]:
 
 
 def _digests(root, *folders):
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for f in folders for p in sorted((root / f).rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for f in folders
+        for p in sorted((root / f).rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -67,9 +72,15 @@ def test_incremental_skip_and_rerun(fixture_project):
 
     # a changed parameter
     changed = SectionSpec("echo", "echo_section.py", "Écho", reads=("staff_bands",))
-    object.__setattr__(changed, "expand", lambda cb, av: [
-        __import__("ciatstudy.sections", fromlist=["Section"]).Section("echo", "echo_section.py", "Écho",
-                                                                       {"factor": 2}, ("staff_bands",))])
+    object.__setattr__(
+        changed,
+        "expand",
+        lambda cb, av: [
+            __import__("ciatstudy.sections", fromlist=["Section"]).Section(
+                "echo", "echo_section.py", "Écho", {"factor": 2}, ("staff_bands",)
+            )
+        ],
+    )
     code, log = _build(specs=(changed, OTHER), jobs=1)
     assert _states(log) == {"echo": "ran", "persons": "skipped"}
     assert ",10\n" in (root / "data/processed/2014/echo.csv").read_text()
@@ -127,4 +138,4 @@ def test_parallel_build_equals_sequential_build_byte_for_byte(project):
 def _without_provenance(project) -> str:
     text = (project / "reports/2014/report.html").read_text(encoding="utf-8")
     start = text.index('<section class="report-section" id="sec-provenance"')
-    return text[:start] + text[text.index("</section>", start):]
+    return text[:start] + text[text.index("</section>", start) :]

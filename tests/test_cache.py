@@ -30,8 +30,9 @@ def test_columnar_read_equals_careful_read(big_wave):
     fast = io._fast_responses(big_wave, codebook)
     assert fast is not None, "a well-formed file takes the columnar path"
     careful = io.read_csv(big_wave)
-    pd.testing.assert_frame_equal(io.validate_responses(fast, codebook, file="f"),
-                                  io.validate_responses(careful, codebook, file="f"))
+    pd.testing.assert_frame_equal(
+        io.validate_responses(fast, codebook, file="f"), io.validate_responses(careful, codebook, file="f")
+    )
 
 
 def test_second_read_comes_from_the_cache_and_equals_the_first(big_wave, project, monkeypatch):
@@ -192,14 +193,18 @@ def _break_line(path, n, transform):
     path.write_bytes(b"\n".join(lines))
 
 
-@pytest.mark.parametrize("case, transform, row, reason", [
-    ("short", lambda t: t.rsplit(b",", 1)[0], 1500, "short row"),
-    ("very short", lambda t: t.split(b",", 1)[0], 2999, "short row"),
-    ("long", lambda t: t + b",1", 1500, "long row"),
-    ("first row long", lambda t: t + b",1", 2, "long row"),
-])
-def test_rows_with_too_few_or_too_many_fields_are_refused_by_both_readers(big_wave, project, case, transform,
-                                                                          row, reason):
+@pytest.mark.parametrize(
+    "case, transform, row, reason",
+    [
+        ("short", lambda t: t.rsplit(b",", 1)[0], 1500, "short row"),
+        ("very short", lambda t: t.split(b",", 1)[0], 2999, "short row"),
+        ("long", lambda t: t + b",1", 1500, "long row"),
+        ("first row long", lambda t: t + b",1", 2, "long row"),
+    ],
+)
+def test_rows_with_too_few_or_too_many_fields_are_refused_by_both_readers(
+    big_wave, project, case, transform, row, reason
+):
     _break_line(big_wave, row, transform)
     codebook = io.load_codebook(big_wave.parent / "codebook.yaml")
     with pytest.raises(DataError) as err:
@@ -212,12 +217,20 @@ def test_rows_with_too_few_or_too_many_fields_are_refused_by_both_readers(big_wa
     assert _cache_files(project) == []  # the altered answers are never cached
 
 
-@pytest.mark.parametrize("case, n, transform, row, column", [
-    ("bad byte at a row's start", 1200, lambda t: b"\xff" + t, 1200, "respondent_id"),
-    ("bad byte in a cell", 1200, lambda t: t.replace(b",mda,", b",m\xe9a,", 1).replace(b",non_mda,", b",n\xe9n,", 1),
-     1200, "segment"),
-    ("quote never closed", 2000, lambda t: t.replace(b",", b',"', 3).replace(b',"', b",", 2), 2000, "1B"),
-])
+@pytest.mark.parametrize(
+    "case, n, transform, row, column",
+    [
+        ("bad byte at a row's start", 1200, lambda t: b"\xff" + t, 1200, "respondent_id"),
+        (
+            "bad byte in a cell",
+            1200,
+            lambda t: t.replace(b",mda,", b",m\xe9a,", 1).replace(b",non_mda,", b",n\xe9n,", 1),
+            1200,
+            "segment",
+        ),
+        ("quote never closed", 2000, lambda t: t.replace(b",", b',"', 3).replace(b',"', b",", 2), 2000, "1B"),
+    ],
+)
 def test_bad_bytes_and_unclosed_quotes_are_named_alike_by_both_readers(big_wave, case, n, transform, row, column):
     _break_line(big_wave, n, transform)
     codebook = io.load_codebook(big_wave.parent / "codebook.yaml")
@@ -228,8 +241,11 @@ def test_bad_bytes_and_unclosed_quotes_are_named_alike_by_both_readers(big_wave,
 def test_blank_lines_keep_rows_named_by_their_line_in_both_readers(big_wave):
     """A blank line is skipped but counted: the bad cell after it is named by its own line."""
     _break_line(big_wave, 100, lambda t: b"\n" + t)  # line 100 is now blank, the old line 100 is line 101
-    _break_line(big_wave, 2001, lambda t: t.replace(b",mda,", b",mda,9,", 1).replace(b",non_mda,", b",non_mda,9,", 1)
-                .rsplit(b",", 1)[0])
+    _break_line(
+        big_wave,
+        2001,
+        lambda t: t.replace(b",mda,", b",mda,9,", 1).replace(b",non_mda,", b",non_mda,9,", 1).rsplit(b",", 1)[0],
+    )
     codebook = io.load_codebook(big_wave.parent / "codebook.yaml")
     large, careful = _read_both(big_wave, codebook)
     assert large == careful == (2001, "1A")
@@ -246,11 +262,22 @@ def test_a_blank_line_alone_changes_no_answer(big_wave):
 
 
 def test_a_huge_cell_is_refused_with_its_row_and_never_echoed(big_wave, project):
-    _break_line(big_wave, 1500, lambda t: t.replace(b",mda,", b",mda," + b"7" * 300_000 + b"x,", 1)
-                .replace(b",non_mda,", b",non_mda," + b"7" * 300_000 + b"x,", 1).rsplit(b",", 1)[0])
+    _break_line(
+        big_wave,
+        1500,
+        lambda t: (
+            t.replace(b",mda,", b",mda," + b"7" * 300_000 + b"x,", 1)
+            .replace(b",non_mda,", b",non_mda," + b"7" * 300_000 + b"x,", 1)
+            .rsplit(b",", 1)[0]
+        ),
+    )
     codebook = io.load_codebook(big_wave.parent / "codebook.yaml")
     with pytest.raises(DataError) as err:
         io.read_responses(big_wave, codebook)
-    assert err.value.row == 1500 and len(str(err.value)) <= 280 and "77777777777777777777777777777777777777777" not in str(err.value)
+    assert (
+        err.value.row == 1500
+        and len(str(err.value)) <= 280
+        and "77777777777777777777777777777777777777777" not in str(err.value)
+    )
     io.wait_for_cache()
     assert _cache_files(project) == []

@@ -10,24 +10,35 @@ import pandas as pd
 import pytest
 
 from ciatstudy.codebook import Codebook
-from ciatstudy.compare import (COMPARISON_COLUMNS, compare_item, compare_waves, comparison_display,
-                               exact_permutation_p, mean_difference_interval, mover_interval, newcombe_interval,
-                               plot_changes)
+from ciatstudy.compare import (
+    COMPARISON_COLUMNS,
+    compare_item,
+    compare_waves,
+    comparison_display,
+    exact_permutation_p,
+    mean_difference_interval,
+    mover_interval,
+    newcombe_interval,
+    plot_changes,
+)
 from ciatstudy.stats import fisher_exact_test, mean_interval, permutation_test_means, score_distributions
 
 
 # --------------------------------------------------------------------------- intervals
-@pytest.mark.parametrize("counts, low, high", [
-    # Newcombe (1998), Stat Med 17:873, Table II, method 10 (hybrid score, no continuity correction)
-    ((56, 70, 48, 80), 0.0524, 0.3339),
-    ((9, 10, 3, 10), 0.1705, 0.8090),
-    ((6, 7, 2, 7), 0.0582, 0.8062),
-    ((5, 56, 0, 29), -0.0381, 0.1926),
-    ((0, 10, 0, 20), -0.1611, 0.2775),
-    ((0, 10, 0, 10), -0.2775, 0.2775),
-    ((10, 10, 0, 20), 0.6791, 1.0000),
-    ((10, 10, 0, 10), 0.6075, 1.0000),
-])
+@pytest.mark.parametrize(
+    "counts, low, high",
+    [
+        # Newcombe (1998), Stat Med 17:873, Table II, method 10 (hybrid score, no continuity correction)
+        ((56, 70, 48, 80), 0.0524, 0.3339),
+        ((9, 10, 3, 10), 0.1705, 0.8090),
+        ((6, 7, 2, 7), 0.0582, 0.8062),
+        ((5, 56, 0, 29), -0.0381, 0.1926),
+        ((0, 10, 0, 20), -0.1611, 0.2775),
+        ((0, 10, 0, 10), -0.2775, 0.2775),
+        ((10, 10, 0, 20), 0.6791, 1.0000),
+        ((10, 10, 0, 10), 0.6075, 1.0000),
+    ],
+)
 def test_newcombe_interval_reproduces_newcombe_1998(counts, low, high):
     got = newcombe_interval(*counts)
     assert got[0] == pytest.approx(low, abs=5e-5) and got[1] == pytest.approx(high, abs=5e-5)
@@ -50,7 +61,7 @@ def test_mean_difference_interval_is_mover_on_profile_likelihood_intervals():
 
 def test_a_means_only_baseline_widens_the_interval_to_every_compatible_spread():
     a = [3] * 5 + [2] * 4 + [1] * 3
-    b = [2] * 12                                  # mean 2: also [1] * 6 + [3] * 6, and everything between
+    b = [2] * 12  # mean 2: also [1] * 6 + [3] * 6, and everything between
     wide = mean_difference_interval(a, b, b_means_only=True)
     for tally in score_distributions(sum(b), len(b)):
         spread = [1] * tally[0] + [2] * tally[1] + [3] * tally[2]
@@ -75,8 +86,14 @@ def test_exact_permutation_p_is_fast_for_large_waves():
 
 
 def test_proportions_use_fisher_and_name_the_reconstructed_baseline():
-    change = compare_item([1] * 3 + [0] * 9, [1] * 10 + [0] * 6, kind="proportion", segment_label="MDA",
-                          names=("2025", "2014"), baseline_reconstructed=True)
+    change = compare_item(
+        [1] * 3 + [0] * 9,
+        [1] * 10 + [0] * 6,
+        kind="proportion",
+        segment_label="MDA",
+        names=("2025", "2014"),
+        baseline_reconstructed=True,
+    )
     assert change.p_value == pytest.approx(fisher_exact_test(3, 12, 10, 16).p_value)
     assert change.test == "fisher_exact" and change.p_value == change.p_value_min
     assert change.change == pytest.approx(3 / 12 - 10 / 16)
@@ -88,8 +105,9 @@ def test_proportions_use_fisher_and_name_the_reconstructed_baseline():
 
 
 def test_small_samples_are_not_overstated():
-    small = compare_item([1] * 11 + [0], [1] * 2 + [0] * 10, kind="proportion", segment_label="Tous",
-                         names=("2025", "2014"))
+    small = compare_item(
+        [1] * 11 + [0], [1] * 2 + [0] * 10, kind="proportion", segment_label="Tous", names=("2025", "2014")
+    )
     assert small.distinguishable and "à confirmer" in small.sentence and "12 et 12 répondants" in small.sentence
     large = compare_item([1] * 60 + [0] * 40, [1] * 30 + [0] * 70, kind="proportion", names=("2025", "2014"))
     assert large.distinguishable and "à confirmer" not in large.sentence
@@ -102,8 +120,9 @@ def test_means_with_an_unknown_baseline_spread_report_the_range_and_stay_undecid
     # wave: 8 answers of 2; baseline: 12 answers summing to 17 (mean 1,42), spread unknown
     spreads = score_distributions(17, 12)
     baseline = [1] * spreads[0][0] + [2] * spreads[0][1] + [3] * spreads[0][2]
-    change = compare_item([2] * 8, baseline, kind="mean", segment_label="MDA", names=("2025", "2014"),
-                          baseline_reconstructed=True)
+    change = compare_item(
+        [2] * 8, baseline, kind="mean", segment_label="MDA", names=("2025", "2014"), baseline_reconstructed=True
+    )
     ps = [permutation_test_means([2] * 8, [1] * t[0] + [2] * t[1] + [3] * t[2]).p_value for t in spreads]
     assert (change.p_value_min, change.p_value) == pytest.approx((min(ps), max(ps)))
     assert change.p_value_min < 0.05 <= change.p_value and not change.distinguishable
@@ -141,15 +160,20 @@ def test_an_imported_wave_against_2014(wave2014, root):
 
     import_export(FIX / "kobotoolbox.csv", format="kobo", wave="2025")
     wave = load_wave("2025")
-    table = compare_waves(wave.responses, wave2014.responses, codebook=wave.codebook,
-                          baseline_codebook=wave2014.codebook)
+    table = compare_waves(
+        wave.responses, wave2014.responses, codebook=wave.codebook, baseline_codebook=wave2014.codebook
+    )
     tous = table[(table["segment"] == "tous") & (table["item"] == "4B")].iloc[0]
     answered = wave.responses["4B"].dropna()
     assert tous["n"] == len(answered) and tous["n_baseline"] == 28
     assert tous["change"] == pytest.approx(answered.mean() - 19 / 28)
     assert table["sentence"].str.contains(" en 2025 ").all()
-    shown = comparison_display(table, question="q4", segment_labels={"tous": "Tous", "mda": "MDA",
-                                                                      "non_mda": "Non-MDA"}, names=("2025", "2014"))
+    shown = comparison_display(
+        table,
+        question="q4",
+        segment_labels={"tous": "Tous", "mda": "MDA", "non_mda": "Non-MDA"},
+        names=("2025", "2014"),
+    )
     assert list(shown.columns) == ["item", "label", "segment", "reference", "current", "change", "p", "verdict"]
     assert shown["reference"].str.contains(r"\d\u00a0% \(n = \d+\)").all()
     assert shown["change"].str.match(r"^[+−]?\d+ \[[+−]?\d+ ; [+−]?\d+\]$").all()
@@ -161,8 +185,13 @@ def test_items_the_baseline_lacks_are_said_not_comparable(wave2014):
     q2 = next(q for q in raw["questions"] if q["id"] == "q2")
     q2["items"] = [it for it in q2["items"] if it["code"] != "2I"]
     baseline_cb = Codebook.from_dict(raw)
-    table = compare_waves(wave2014.responses, wave2014.responses.drop(columns=["2I"]),
-                          codebook=wave2014.codebook, baseline_codebook=baseline_cb, questions=["q2"])
+    table = compare_waves(
+        wave2014.responses,
+        wave2014.responses.drop(columns=["2I"]),
+        codebook=wave2014.codebook,
+        baseline_codebook=baseline_cb,
+        questions=["q2"],
+    )
     missing = table[table["item"] == "2I"]
     assert len(missing) == 3 and (missing["test"] == "none").all()
     assert missing["sentence"].str.contains("n'existe pas en 2014").all()
@@ -183,10 +212,13 @@ def test_plot_changes_draws_one_series_per_segment(wave2014):
     import matplotlib.pyplot as plt
 
     cb = wave2014.codebook
-    table = compare_waves(wave2014.responses, wave2014.responses, codebook=cb, baseline_codebook=cb,
-                          questions=["q8"])
-    fig = plot_changes(table, question="q8", segment_labels={"tous": "Tous", "mda": "MDA", "non_mda": "Non-MDA"},
-                       names=("2014", "2014"))
+    table = compare_waves(wave2014.responses, wave2014.responses, codebook=cb, baseline_codebook=cb, questions=["q8"])
+    fig = plot_changes(
+        table,
+        question="q8",
+        segment_labels={"tous": "Tous", "mda": "MDA", "non_mda": "Non-MDA"},
+        names=("2014", "2014"),
+    )
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["Tous", "MDA", "Non-MDA"]
     assert "points de pourcentage" in fig.axes[0].get_xlabel()
@@ -224,4 +256,5 @@ def test_the_comparison_notebook_runs_on_an_imported_wave(root, monkeypatch):
     assert set(table["baseline"].astype(str)) == {"2014"} and len(table) == 3 * 61
     # each chart as a PNG and its vector twin (the SVG the report embeds)
     assert sorted(p.name for p in (root / "figures/2025").iterdir()) == sorted(
-        f"comparison_q{i}.{ext}" for i in range(1, 9) for ext in ("png", "svg"))
+        f"comparison_q{i}.{ext}" for i in range(1, 9) for ext in ("png", "svg")
+    )

@@ -19,7 +19,7 @@ from ciatstudy.cli import main
 from ciatstudy.importers import reading
 from test_import import FIX, fixture_rows, root, write_like, write_xlsx  # noqa: F401  (root is a fixture)
 
-BIG = 50 * 1024 * 1024       # the 50 MB cell of issue 12
+BIG = 50 * 1024 * 1024  # the 50 MB cell of issue 12
 
 
 def _tree(folder: Path) -> list[str]:
@@ -33,8 +33,9 @@ def _run(capsys, args: list[str]) -> tuple[int, str]:
     return code, out.err
 
 
-def _check_refused(root: Path, capsys, path: Path | str, fmt: str, wave: str = "2025", *, expect: str = "",
-                   name: str | None = None) -> str:
+def _check_refused(
+    root: Path, capsys, path: Path | str, fmt: str, wave: str = "2025", *, expect: str = "", name: str | None = None
+) -> str:
     before = _tree(root / "data" / "raw")
     code, err = _run(capsys, [str(path), "--format", fmt, "--wave", wave])
     lines = err.splitlines()
@@ -81,20 +82,20 @@ def _xlsx_bomb(path: Path, inflated: int = 300 * 1024 * 1024) -> Path:
 
 def test_xlsx_zip_bomb_is_refused_before_inflating_with_bounded_memory(root, capsys, tmp_path):
     bomb = _xlsx_bomb(tmp_path / "bombe.xlsx")
-    assert bomb.stat().st_size < 2 * 1024 * 1024                       # small on disk
+    assert bomb.stat().st_size < 2 * 1024 * 1024  # small on disk
     with zipfile.ZipFile(bomb) as z:
-        assert sum(i.file_size for i in z.infolist()) > 300 * 1024 * 1024   # large once inflated
+        assert sum(i.file_size for i in z.infolist()) > 300 * 1024 * 1024  # large once inflated
     tracemalloc.start()
     line = _check_refused(root, capsys, bomb, "google", expect="zip bomb")
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert "inflate" in line and "row 1" in line
-    assert peak < 20 * 1024 * 1024, peak            # nothing inflated: under 20 MB traced (300 MB otherwise)
+    assert peak < 20 * 1024 * 1024, peak  # nothing inflated: under 20 MB traced (300 MB otherwise)
 
 
 def test_xlsx_inflating_past_the_total_limit_is_refused(root, capsys, tmp_path, monkeypatch):
     path = write_xlsx(_google_rows(), tmp_path / "export.xlsx")
-    monkeypatch.setattr(reading, "MAX_XLSX_EXPANDED", 10_000)          # the same check, at a small scale
+    monkeypatch.setattr(reading, "MAX_XLSX_EXPANDED", 10_000)  # the same check, at a small scale
     _check_refused(root, capsys, path, "google", expect="zip bomb")
 
 
@@ -108,7 +109,7 @@ def test_xlsx_with_too_many_members_is_refused(root, capsys, tmp_path):
 
 def test_a_normal_xlsx_passes_the_archive_check(tmp_path):
     path = write_xlsx(_google_rows(), tmp_path / "export.xlsx")
-    reading._check_archive(path, "export.xlsx")                       # no error
+    reading._check_archive(path, "export.xlsx")  # no error
     assert reading.read_grid(path).rows[1][0] == _google_rows()[1][0]
 
 
@@ -117,7 +118,7 @@ def test_a_50_mb_cell_is_located_and_quoted_by_a_short_excerpt(root, capsys, tmp
     rows = _google_rows()
     if where == "free text":
         row, col = 3, _free_text_column(rows)
-    elif where == "respondent id":      # Google Forms has none: its first column (Horodateur) plays the part
+    elif where == "respondent id":  # Google Forms has none: its first column (Horodateur) plays the part
         row, col = 2, 0
     else:
         row, col = 1, 4
@@ -127,7 +128,7 @@ def test_a_50_mb_cell_is_located_and_quoted_by_a_short_excerpt(root, capsys, tmp
     letter = reading.column_letter(col)
     assert f"row {row}, column '{letter}" in line, line
     assert "jo@exemple.org" not in line and "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" not in line
-    assert "quote" not in line                                         # not blamed on the quoting
+    assert "quote" not in line  # not blamed on the quoting
 
 
 def test_an_unclosed_quote_names_its_row_and_column(root, capsys, tmp_path):
@@ -149,6 +150,7 @@ def _bytes_case(name: str, data: bytes):
         path = tmp_path / name
         path.write_bytes(data)
         return path
+
     return make
 
 
@@ -157,6 +159,7 @@ def _rows_case(name: str, change):
         rows = _google_rows()
         change(rows)
         return write_like(rows, tmp_path / name, "google")
+
     return make
 
 
@@ -166,6 +169,7 @@ def _text_case(name: str, change):
         path = tmp_path / name
         path.write_bytes(change(text))
         return path
+
     return make
 
 
@@ -175,6 +179,7 @@ def _xlsx_case(name: str, change):
         path = tmp_path / name
         path.write_bytes(change(good))
         return path
+
     return make
 
 
@@ -196,17 +201,29 @@ CASES = {
     "truncated workbook": (_xlsx_case("coupe.xlsx", lambda b: b[: len(b) // 2]), "damaged or truncated"),
     "zip without a workbook": (_bytes_case("archive.xlsx", _zip_of({"readme.txt": b"hello"})), "XLSX"),
     "bad UTF-16": (_bytes_case("utf16.csv", b"\xff\xfe" + b"\x00\xd8" * 8), "UTF-16"),
-    "mixed encodings": (_text_case("melange.csv", lambda b: b.replace("Oui".encode(), "Oui\xe9".encode("cp1252"), 1)
-                                   if b.count("é".encode()) else b), "mixed encodings"),
+    "mixed encodings": (
+        _text_case(
+            "melange.csv",
+            lambda b: b.replace("Oui".encode(), "Oui\xe9".encode("cp1252"), 1) if b.count("é".encode()) else b,
+        ),
+        "mixed encodings",
+    ),
     "short row": (_rows_case("court.csv", lambda rows: rows[2].__delitem__(slice(5, None))), "cut short"),
     "extra fields": (_rows_case("long.csv", lambda rows: rows[2].extend(["en trop", "encore"])), "stray delimiter"),
     "header only": (_rows_case("entete.csv", lambda rows: rows.__delitem__(slice(1, None))), "no response"),
     "unknown segment answer with an e-mail": (
-        _rows_case("segment.csv", lambda rows: rows[1].__setitem__(
-            rows[0].index(next(h for h in rows[0] if "Maison des associations" in h)),
-            "jo@exemple.org")), "unknown segment"),
-    "stray text after a closing quote": (_text_case("apres.csv", lambda b: b.replace(b'\r\n', b'\r\n"ab"cd,', 1)),
-                                         "never closed, or stray text"),
+        _rows_case(
+            "segment.csv",
+            lambda rows: rows[1].__setitem__(
+                rows[0].index(next(h for h in rows[0] if "Maison des associations" in h)), "jo@exemple.org"
+            ),
+        ),
+        "unknown segment",
+    ),
+    "stray text after a closing quote": (
+        _text_case("apres.csv", lambda b: b.replace(b"\r\n", b'\r\n"ab"cd,', 1)),
+        "never closed, or stray text",
+    ),
 }
 
 

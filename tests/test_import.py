@@ -92,16 +92,23 @@ def as_strings(responses: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- every format
 CASES = [
-    ("surveymonkey.csv", "csv"), ("surveymonkey.csv", "xlsx"), ("google_forms.csv", "csv"),
-    ("limesurvey.csv", "csv"), ("kobotoolbox.csv", "csv"), ("kobotoolbox.csv", "xlsx"),
-    ("plain_excel_fr.csv", "csv"), ("plain_excel_fr.csv", "xlsx"),
+    ("surveymonkey.csv", "csv"),
+    ("surveymonkey.csv", "xlsx"),
+    ("google_forms.csv", "csv"),
+    ("limesurvey.csv", "csv"),
+    ("kobotoolbox.csv", "csv"),
+    ("kobotoolbox.csv", "xlsx"),
+    ("plain_excel_fr.csv", "csv"),
+    ("plain_excel_fr.csv", "xlsx"),
 ]
 
 
 @pytest.mark.parametrize("name, container", CASES, ids=[f"{n.split('.')[0]}-{c}" for n, c in CASES])
 def test_each_fixture_imports_to_the_answers_it_was_drawn_from(root, tmp_path, name, container):
     fmt = FIXTURES[name][0]
-    source = FIX / name if container == "csv" else write_xlsx(fixture_rows(name), tmp_path / name.replace(".csv", ".xlsx"))
+    source = (
+        FIX / name if container == "csv" else write_xlsx(fixture_rows(name), tmp_path / name.replace(".csv", ".xlsx"))
+    )
     summary = import_export(source, format=fmt, wave="2025")
     wave = load_wave("2025")
     assert not wave.reconstructed and wave.codebook.wave == "2025"
@@ -122,17 +129,29 @@ def test_each_fixture_imports_to_the_answers_it_was_drawn_from(root, tmp_path, n
 def test_what_the_wave_folder_holds(root):
     summary = import_export(FIX / "surveymonkey.csv", format="surveymonkey", wave="2025")
     folder = root / "data" / "raw" / "2025"
-    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "codebook.yaml", "datapackage.json",
-                                                       "quotes.csv", "responses.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "README.md",
+        "codebook.yaml",
+        "datapackage.json",
+        "quotes.csv",
+        "responses.csv",
+    ]
     digest = hashlib.sha256((FIX / "surveymonkey.csv").read_bytes()).hexdigest()
     readme = (folder / "README.md").read_text(encoding="utf-8")
     for text in ("surveymonkey.csv", digest, "SurveyMonkey", "--format surveymonkey", "2025-03-03"):
         assert text in readme
     codebook = yaml.safe_load((folder / "codebook.yaml").read_text(encoding="utf-8"))
-    assert codebook["responses"] == {"file": "responses.csv", "id_column": "respondent_id", "reconstructed": False,
-                                     "pseudonymised": False}
+    assert codebook["responses"] == {
+        "file": "responses.csv",
+        "id_column": "respondent_id",
+        "reconstructed": False,
+        "pseudonymised": False,
+    }
     assert codebook["import"]["sha256"] == digest and codebook["wave"] == "2025"
-    assert [lvl["n"] for lvl in codebook["segments"]["levels"]] == [summary.segments["mda"], summary.segments["non_mda"]]
+    assert [lvl["n"] for lvl in codebook["segments"]["levels"]] == [
+        summary.segments["mda"],
+        summary.segments["non_mda"],
+    ]
     questionnaire = yaml.safe_load((RAW_2014 / "codebook.yaml").read_text(encoding="utf-8"))["questions"]
     # wordings, items and bases carried over; 2014's notes and « Annexe III » sources are not (issue 13)
     assert codebook["questions"] == [{k: v for k, v in q.items() if k not in ("note", "source")} for q in questionnaire]
@@ -167,8 +186,7 @@ def test_french_realities_are_read(root, tmp_path):
     path = tmp_path / "google_excel.csv"
     path.write_bytes(text.encode("cp1252"))
     import_export(path, format="google", wave="2025")
-    pd.testing.assert_frame_equal(as_strings(load_wave("2025").responses), expected("google_forms"),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(as_strings(load_wave("2025").responses), expected("google_forms"), check_dtype=False)
 
 
 def test_checkbox_answers_are_split_against_labels_that_contain_commas():
@@ -178,8 +196,10 @@ def test_checkbox_answers_are_split_against_labels_that_contain_commas():
     cell = ", ".join(label for code, label in q7.items if code in ("7A", "7C", "7G"))
     assert cell.count(",") > 6
     assert split_labels(cell, labels, allow_other=False) == (["7A", "7C", "7G"], "")
-    assert split_labels(cell + ", Un repas partagé, une fois l'an", labels, allow_other=True) == \
-        (["7A", "7C", "7G"], "Un repas partagé, une fois l'an")
+    assert split_labels(cell + ", Un repas partagé, une fois l'an", labels, allow_other=True) == (
+        ["7A", "7C", "7G"],
+        "Un repas partagé, une fois l'an",
+    )
     assert split_labels(cell + ", Un repas", labels, allow_other=False) is None
 
 
@@ -188,18 +208,25 @@ def test_a_mapping_reads_a_reworded_question_and_a_question_not_asked(root, tmp_
     q5 = next(i for i, h in enumerate(rows[0]) if h.startswith("Quels sont les facteurs"))
     rows[0][q5] = "Qu’est-ce qui favoriserait la coopération ?"
     extra = len(rows[0])
-    for r, value in zip(rows, ["Comment avez-vous connu l’enquête ?", "Response"] + ["Par le réseau"] * (len(rows) - 2)):
+    for r, value in zip(
+        rows, ["Comment avez-vous connu l’enquête ?", "Response"] + ["Par le réseau"] * (len(rows) - 2)
+    ):
         r.append(value)
     export = write_like(rows, tmp_path / "reworded.csv", "surveymonkey")
     mapping = tmp_path / "mapping.yaml"
-    mapping.write_text("questions:\n  q5:\n    question: ['Qu''est-ce qui favoriserait la coopération ?']\n"
-                       "  q6: null\n", encoding="utf-8")
+    mapping.write_text(
+        "questions:\n  q5:\n    question: ['Qu''est-ce qui favoriserait la coopération ?']\n  q6: null\n",
+        encoding="utf-8",
+    )
     summary = import_export(export, format="surveymonkey", wave="2025", mapping=mapping)
     wave = load_wave("2025")
     want = expected("surveymonkey")
     got = as_strings(wave.responses)
-    pd.testing.assert_frame_equal(got.drop(columns=list("6" + c for c in "ABCDEFG")),
-                                  want.drop(columns=list("6" + c for c in "ABCDEFG")), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got.drop(columns=list("6" + c for c in "ABCDEFG")),
+        want.drop(columns=list("6" + c for c in "ABCDEFG")),
+        check_dtype=False,
+    )
     assert (got[[f"6{c}" for c in "ABCDEFG"]] == "").all().all()
     assert summary.absent_questions == ["q6"]
     assert any("Comment avez-vous connu" in c for c in summary.unmapped)
@@ -282,8 +309,15 @@ def _unknown_matrix_label(tmp):
 
 
 def _unknown_checkbox_option(tmp):
-    return _google(tmp, lambda rows: _set(rows, 4, "Quelles peuvent-être les déclencheurs",
-                                          "Une volonté de mutualiser pour rationaliser, Un label inconnu"))
+    return _google(
+        tmp,
+        lambda rows: _set(
+            rows,
+            4,
+            "Quelles peuvent-être les déclencheurs",
+            "Une volonté de mutualiser pour rationaliser, Un label inconnu",
+        ),
+    )
 
 
 def _duplicated_id(tmp):
@@ -295,6 +329,7 @@ def _duplicated_email(tmp):
         twin = list(rows[2])
         twin[0] = "28/03/2025 18:12:40"
         rows.append(twin)
+
     return _google(tmp, edit)
 
 
@@ -304,6 +339,7 @@ def _question_missing(tmp):
     def edit(rows):
         start, end = _col(rows, "Quels sont les facteurs"), _col(rows, "Quels ont selon vous")
         rows[:] = [r[:start] + r[end:] for r in rows]
+
     return _sm(tmp, edit)
 
 
@@ -312,6 +348,7 @@ def _option_not_in_mapping(tmp):
         at = _col(rows, "Quels sont les freins")
         for r, v in zip(rows, ["", "La crainte de la fusion"] + [""] * (len(rows) - 2)):
             r.insert(at + 3, v)
+
     return _sm(tmp, edit)
 
 
@@ -353,6 +390,7 @@ def _split_and_joined_disagree(tmp):
     def edit(rows):
         c = _col(rows, "cooperation/freins/le_manque_de_temps")
         rows[2][c] = "0" if rows[2][c] == "1" else "1"
+
     return _kobo(tmp, edit)
 
 
@@ -386,8 +424,9 @@ def _bad_mapping_yaml(tmp):
 
 def _mapping_unknown_question(tmp):
     mapping = tmp / "mapping.yaml"
-    mapping.write_text("# ma table de correspondance\nquestions:\n  q9:\n    question: [Autre question]\n",
-                       encoding="utf-8")
+    mapping.write_text(
+        "# ma table de correspondance\nquestions:\n  q9:\n    question: [Autre question]\n", encoding="utf-8"
+    )
     return FIX / "surveymonkey.csv", "surveymonkey", mapping
 
 
@@ -440,7 +479,7 @@ def test_bad_input_gives_one_located_error_and_writes_nothing(root, tmp_path, ca
     assert main_import(argv) == 2
     stderr = capsys.readouterr().err.strip()
     assert len(stderr.splitlines()) == 1 and stderr.startswith("ciatstudy: error: ") and f"row {err.row}" in stderr
-    assert sorted(p.name for p in (root / "data" / "raw").iterdir()) == before   # no wave, no staging left
+    assert sorted(p.name for p in (root / "data" / "raw").iterdir()) == before  # no wave, no staging left
 
 
 def test_the_catalogue_is_large_enough():
@@ -479,7 +518,7 @@ def test_real_surveymonkey_export_two_header_rows():
     export = read_export(SAMPLES / "surveymonkey" / "fivethirtyeight-steak-risk-survey.csv", "surveymonkey")
     assert len(export.columns) == 15 and len(export.rows) == 550 and export.header_rows == 2
     assert export.columns[0].readings == [("RespondentID", None)]
-    assert export.columns[2].readings == [("Do you ever smoke cigarettes?", None)]   # row 2 "Response"
+    assert export.columns[2].readings == [("Do you ever smoke cigarettes?", None)]  # row 2 "Response"
 
 
 @needs_samples
@@ -488,10 +527,15 @@ def test_real_google_forms_exports():
     assert [c.header for c in tv.columns] == ["Timestamp", "title", "genres"] and len(tv.rows) == 57
     grid = read_export(SAMPLES / "google-forms" / "travel-app-grid-excerpt.csv", "google")
     subs = {c.readings[0][1] for c in grid.columns if c.readings[0][1]}
-    assert "Price level: 1 (Fast/Cheap Eats)" in subs and "Museum" in subs     # "[Museum ]" trimmed
+    assert "Price level: 1 (Fast/Cheap Eats)" in subs and "Museum" in subs  # "[Museum ]" trimmed
     roads = read_export(SAMPLES / "google-forms" / "campus-road-roughness-survey.csv", "google")
-    options = ["Brahmaputra to Core 5 ( Backside )", "Core 5 to Library", "Library to New Sac",
-               "New Sac to Serpentine", "Serpentine to Faculty Market"]
+    options = [
+        "Brahmaputra to Core 5 ( Backside )",
+        "Core 5 to Library",
+        "Library to New Sac",
+        "New Sac to Serpentine",
+        "Serpentine to Faculty Market",
+    ]
     labels = {match_key(o): str(i) for i, o in enumerate(options)}
     cells = [cells[1] for _, cells in roads.rows]
     assert all(split_labels(c, labels, allow_other=False) is not None for c in cells)
@@ -519,8 +563,12 @@ def test_real_kobotoolbox_exports():
 
 @needs_samples
 def test_real_exports_are_recognised_and_wrong_flags_refused():
-    tools = {"surveymonkey": "surveymonkey", "google-forms": "google", "limesurvey": "limesurvey",
-             "kobotoolbox": "kobo"}
+    tools = {
+        "surveymonkey": "surveymonkey",
+        "google-forms": "google",
+        "limesurvey": "limesurvey",
+        "kobotoolbox": "kobo",
+    }
     for folder, fmt in tools.items():
         for path in sorted((SAMPLES / folder).glob("*.csv")):
             assert sniff_format(read_grid(path)) == fmt, path.name

@@ -56,8 +56,16 @@ def tallies(responses: pd.DataFrame) -> pd.DataFrame:
                 sub = responses if seg == "tous" else responses[responses["segment"] == seg]
                 values = pd.to_numeric(sub[code], errors="coerce").dropna()
                 n, count = len(values), int(values.sum())
-                rows.append({"question": q.id, "item": code, "segment": seg, "n": n, "count": count,
-                             "value": round(count / n, 12) if n else np.nan})
+                rows.append(
+                    {
+                        "question": q.id,
+                        "item": code,
+                        "segment": seg,
+                        "n": n,
+                        "count": count,
+                        "value": round(count / n, 12) if n else np.nan,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -81,8 +89,9 @@ def test_a_rerun_export_imports_with_no_mapping_and_reproduces_its_truth(root, t
     got = wave.responses.drop(columns=["respondent_id"]).reset_index(drop=True)
     want = truth.astype(object)
     for code in CODEBOOK.item_codes:
-        assert [None if pd.isna(v) else int(v) for v in got[code]] == \
-            [None if pd.isna(v) else int(v) for v in want[code]], code
+        assert [None if pd.isna(v) else int(v) for v in got[code]] == [
+            None if pd.isna(v) else int(v) for v in want[code]
+        ], code
     assert list(got["segment"]) == list(want["segment"])
     pd.testing.assert_frame_equal(tallies(got), tallies(want))
     assert summary.missing_items == {}
@@ -93,8 +102,9 @@ def test_the_summary_shows_each_match_with_its_score_in_french(root, tmp_path, c
     path, _ = write_rerun(tmp_path, "surveymonkey")
     assert main_import([str(path), "--format", "surveymonkey", "--wave", "2026"]) == 0
     out = capsys.readouterr().out
-    assert "q5 ← « Quels sont les facteurs qui favorisent ou… » (1,00)" in out or \
-        "q5 ← « Quels sont les facteurs" in out
+    assert (
+        "q5 ← « Quels sont les facteurs qui favorisent ou… » (1,00)" in out or "q5 ← « Quels sont les facteurs" in out
+    )
     line = next(x for x in out.splitlines() if "q4 ← «" in x)
     assert line.strip().startswith("q4 ← « Quels sont, selon vous, les freins") and ",9" in line.split("(")[-1]
     assert "segment ← « Votre structure est-elle une maison des" in out
@@ -112,11 +122,11 @@ def test_the_suggested_mapping_passed_back_gives_the_same_wave(root, tmp_path, f
     data = yaml.safe_load(text)
     assert data["format"] == fmt and data["segment"]["values"]
     asked = {q.id for q in CODEBOOK.questions}
-    if fmt == "plain":     # a table in codes: its columns, not questions
+    if fmt == "plain":  # a table in codes: its columns, not questions
         assert set(data["columns"].values()) >= {f"2{c}" for c in "ABCDEFGHI"}
     else:
         assert set(data["questions"]) == asked and all(data["questions"][q] for q in asked)
-    assert "# 1,00" in text or "# 0," in text       # scores as comments
+    assert "# 1,00" in text or "# 0," in text  # scores as comments
     # The same wave name both times (respondent ids carry it): the automatic import, moved aside, then the mapped one.
     import_export(path, format=fmt, wave="2026")
     auto = root / "auto"
@@ -128,7 +138,7 @@ def test_the_suggested_mapping_passed_back_gives_the_same_wave(root, tmp_path, f
         if (auto / name).exists():
             assert (auto / name).read_bytes() == (mapped / name).read_bytes(), name
     a, b = (yaml.safe_load((w / "codebook.yaml").read_text(encoding="utf-8")) for w in (auto, mapped))
-    assert a.pop("import")["mapping"] != b.pop("import")["mapping"]      # import metadata: which files
+    assert a.pop("import")["mapping"] != b.pop("import")["mapping"]  # import metadata: which files
     assert a == b
 
 
@@ -147,7 +157,7 @@ def test_the_suggestion_lists_items_answers_and_unmatched_columns(root, tmp_path
     assert data["questions"]["q8"]["items"]["Un(e) animateur(trice)"] == "8B"
     assert data["segment"]["values"] == {"Oui, une MDA": "mda", "Non, une autre structure": "non_mda"}
     assert "Une colonne sans rapport" in text.split("# Columns matched to nothing")[1]
-    assert "« Une injonction d'une collectivités »" in text     # the codebook text beside a fuzzy match
+    assert "« Une injonction d'une collectivités »" in text  # the codebook text beside a fuzzy match
 
 
 # --------------------------------------------------------------------------- what stops an import
@@ -156,14 +166,14 @@ def test_ambiguous_and_missing_matches_are_all_listed_at_once(root, tmp_path, ca
     top, second = rows[0], rows[1]
     q5 = next(i for i, t in enumerate(top) if t.startswith("Quels sont les facteurs"))
     q6 = next(i for i, t in enumerate(top) if t.startswith("QUELS SONT SELON VOUS"))
-    keep = [i for i in range(len(top)) if not q5 <= i < q6]      # question 5 is gone: missing
+    keep = [i for i in range(len(top)) if not q5 <= i < q6]  # question 5 is gone: missing
     rows = [[r[i] for i in keep] for r in rows]
     top, second = rows[0], rows[1]
     option = second.index("Une contrainte de l’environnement")
-    second[option] = "Un tout autre déclencheur"                 # an option no item reads like
+    second[option] = "Un tout autre déclencheur"  # an option no item reads like
     first = next(i for i, t in enumerate(second) if t.startswith("La CIAT permet"))
     row = next(r for r in rows[2:] if r[first])
-    row[first] = "Sans avis"                                     # an answer no agreement level reads like
+    row[first] = "Sans avis"  # an answer no agreement level reads like
     path = tmp_path / "sm.csv"
     path.write_bytes(csv_bytes(rows, "surveymonkey"))
     with pytest.raises(MatchError) as err:
@@ -189,19 +199,23 @@ def test_a_mapping_settles_what_matching_could_not(root, tmp_path):
     mapping.write_text('questions:\n  q5:\n    question: ["Question cinq"]\n', encoding="utf-8")
     import_export(path, format="surveymonkey", wave="2026", mapping=mapping)
     got = load_wave("2026").responses
-    assert [None if pd.isna(v) else int(v) for v in got["5A"]] == \
-        [None if pd.isna(v) else int(v) for v in truth["5A"]]
+    assert [None if pd.isna(v) else int(v) for v in got["5A"]] == [None if pd.isna(v) else int(v) for v in truth["5A"]]
 
 
 # --------------------------------------------------------------------------- pieces
-@pytest.mark.parametrize("a, b", [
-    ("Quels sont les facteurs qui favorisent cette coopération ? (plusieurs réponses possibles)",
-     "quels sont les facteurs qui favorisent cette cooperation"),
-    ("Pensez-vous qu’il soit plus facile de coopérer… ", "Pensez-vous qu'il soit plus facile de coopérer..."),
-    ("ENTIÈREMENT D’ACCORD", "entierement d'accord"),
-    ("Un(e) animateur(trice)", "Un animateur"),
-    ("Ce n’est pas le problème  ", "Ce n'est pas le problème."),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (
+            "Quels sont les facteurs qui favorisent cette coopération ? (plusieurs réponses possibles)",
+            "quels sont les facteurs qui favorisent cette cooperation",
+        ),
+        ("Pensez-vous qu’il soit plus facile de coopérer… ", "Pensez-vous qu'il soit plus facile de coopérer..."),
+        ("ENTIÈREMENT D’ACCORD", "entierement d'accord"),
+        ("Un(e) animateur(trice)", "Un animateur"),
+        ("Ce n’est pas le problème  ", "Ce n'est pas le problème."),
+    ],
+)
 def test_folding_sets_aside_case_accents_quotes_brackets_and_suffixes(a, b):
     assert fold(a) == fold(b)
     assert similarity(a, b) == 1.0
@@ -210,8 +224,7 @@ def test_folding_sets_aside_case_accents_quotes_brackets_and_suffixes(a, b):
 def test_scores_order_rewordings_above_other_questions():
     q4 = CODEBOOK.question("q4").wording
     assert similarity("Quels sont, selon vous, les freins à cette coopération ?", q4) >= 0.8
-    assert similarity("Quels sont, selon vous, les freins à cette coopération ?",
-                      CODEBOOK.question("q5").wording) < 0.8
+    assert similarity("Quels sont, selon vous, les freins à cette coopération ?", CODEBOOK.question("q5").wording) < 0.8
     assert french_score(0.925) in ("0,93", "0,92") and french_score(1) == "1,00"
 
 
@@ -248,7 +261,7 @@ def test_matching_cost_does_not_grow_with_rows(tmp_path):
         export = read_export(path, "google")
         from ciatstudy.importers.matching import _distinct
 
-        _distinct(export, export.columns)          # the one pass over the rows, timed apart
+        _distinct(export, export.columns)  # the one pass over the rows, timed apart
         best = float("inf")
         for _ in range(2):
             mapping = load_mapping("google", CODEBOOK)
@@ -294,8 +307,11 @@ def test_a_malformed_mapping_gets_one_located_line(root, tmp_path, capsys, text,
 
 def test_a_user_entry_merges_with_the_default_entry_and_says_what_it_replaced(tmp_path):
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("questions:\n  q8:\n    question: [Rôle]\n    other: {corpus: q4_remark}\n"
-                       "  q4:\n    items: {Manque de bénévoles: 4D}\n", encoding="utf-8")
+    mapping.write_text(
+        "questions:\n  q8:\n    question: [Rôle]\n    other: {corpus: q4_remark}\n"
+        "  q4:\n    items: {Manque de bénévoles: 4D}\n",
+        encoding="utf-8",
+    )
     maps = load_mapping("surveymonkey", CODEBOOK, mapping)
     q8 = maps.questions["q8"]
     assert match_key("Rôle") in q8.question
@@ -303,8 +319,10 @@ def test_a_user_entry_merges_with_the_default_entry_and_says_what_it_replaced(tm
     assert match_key("Autre (veuillez préciser)") in q8.other.match and q8.other.item == "8C"
     assert q8.other.corpus == "q4_remark"
     assert maps.notes == ["questions.q8.other.corpus: 'q4_remark' replaces the default 'q8_comment'"]
-    assert maps.questions["q4"].other.corpus == "q4_remark" and maps.questions["q4"].items[
-        match_key("Manque de bénévoles")] == "4D"
+    assert (
+        maps.questions["q4"].other.corpus == "q4_remark"
+        and maps.questions["q4"].items[match_key("Manque de bénévoles")] == "4D"
+    )
 
 
 def test_a_null_entry_replaces_the_default_and_is_said(root, tmp_path, capsys):
@@ -312,23 +330,31 @@ def test_a_null_entry_replaces_the_default_and_is_said(root, tmp_path, capsys):
     mapping.write_text("questions:\n  q8:\n    other: null\n", encoding="utf-8")
     maps = load_mapping("surveymonkey", CODEBOOK, mapping)
     assert maps.questions["q8"].other is None
-    assert maps.notes and maps.notes[0].startswith("questions.q8.other: null") and "replaces the default" in \
-        maps.notes[0]
+    assert (
+        maps.notes and maps.notes[0].startswith("questions.q8.other: null") and "replaces the default" in maps.notes[0]
+    )
 
 
 # --------------------------------------------------------------------------- submission dates
-@pytest.mark.parametrize("fmt, stamps", [
-    ("surveymonkey", ["2026/03/19 10:22:11", "2026/03/02 08:00:00"]),
-    ("surveymonkey", ["03/19/2026 10:22:11 AM", "03/02/2026 08:00:00 AM"]),
-    ("google", ["19/03/2026 10:22:11", "02/03/2026 08:00:00"]),
-    ("limesurvey", ["2026-03-19 10:22:11", "2026-03-02 08:00:00"]),
-    ("kobo", ["2026-03-19T10:22:11.000+01:00", "2026-03-02T08:00:00.000+01:00"]),
-])
+@pytest.mark.parametrize(
+    "fmt, stamps",
+    [
+        ("surveymonkey", ["2026/03/19 10:22:11", "2026/03/02 08:00:00"]),
+        ("surveymonkey", ["03/19/2026 10:22:11 AM", "03/02/2026 08:00:00 AM"]),
+        ("google", ["19/03/2026 10:22:11", "02/03/2026 08:00:00"]),
+        ("limesurvey", ["2026-03-19 10:22:11", "2026-03-02 08:00:00"]),
+        ("kobo", ["2026-03-19T10:22:11.000+01:00", "2026-03-02T08:00:00.000+01:00"]),
+    ],
+)
 def test_the_wave_period_is_first_to_last_submission_never_the_import_date(root, tmp_path, fmt, stamps):
     rows, _ = rerun_export(fmt, 6)
     header_rows = 2 if fmt == "surveymonkey" else 1
-    column = {"surveymonkey": "End Date", "google": "Horodateur", "limesurvey": "submitdate",
-              "kobo": "_submission_time"}[fmt]
+    column = {
+        "surveymonkey": "End Date",
+        "google": "Horodateur",
+        "limesurvey": "submitdate",
+        "kobo": "_submission_time",
+    }[fmt]
     index = rows[0].index(column)
     for k, r in enumerate(rows[header_rows:]):
         r[index] = stamps[k % 2] if r[index] or fmt != "limesurvey" else r[index]

@@ -78,8 +78,12 @@ def test_no_identifier_reaches_processed_figures_or_reports(built_waves, name, t
     root, _ = built_waves
     wave = f"w-{FIXTURES[name][0]}"
     needles = fixture_identifiers(name)
-    outputs = [p for folder in ("data/processed", "figures", "reports")
-               for p in (root / folder / wave).rglob("*") if p.is_file()]
+    outputs = [
+        p
+        for folder in ("data/processed", "figures", "reports")
+        for p in (root / folder / wave).rglob("*")
+        if p.is_file()
+    ]
     assert len(outputs) > 10 and any(p.suffix == ".png" for p in outputs)
     assert scan_files([_without_inlined_images(p, tmp_path) for p in outputs], needles) == []
     # positive control: the same scan finds them in the export itself

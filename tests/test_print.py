@@ -13,13 +13,19 @@ import pytest
 from conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 A4_POINTS = (595.28, 841.89)
 # @page margins of report.css: 16 mm top, 15 mm left and right, 18 mm bottom
 CONTENT_WIDTH_MM = 210 - 2 * 15
 MM = 96 / 25.4  # CSS pixels per millimetre
-
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +56,12 @@ def _pages(pdf: Path) -> int:
 
 
 def _page_text(pdf: Path, number: int) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -62,13 +72,16 @@ def test_the_build_prints_an_a4_pdf_with_numbered_pages(built):
     assert pdf.exists(), "the build made no report.pdf"
     pages = _pages(pdf)
     assert pages >= 20
-    sizes = subprocess.run(["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], capture_output=True, text=True,
-                           check=True).stdout
+    sizes = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     found = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", sizes, re.M)
     assert len(found) == pages
     for width, height in found:  # every page A4 (portrait, or landscape for a wide table)
-        assert sorted((float(width), float(height))) == [pytest.approx(A4_POINTS[0], abs=1),
-                                                          pytest.approx(A4_POINTS[1], abs=1)]
+        assert sorted((float(width), float(height))) == [
+            pytest.approx(A4_POINTS[0], abs=1),
+            pytest.approx(A4_POINTS[1], abs=1),
+        ]
     # the cover holds the title and the contents, without a number; every other page ends with « n / N »
     cover = _page_text(pdf, 1)
     assert any("Sommaire" in line for line in cover) and not re.fullmatch(r"\d+ / \d+", cover[-1])
@@ -80,8 +93,10 @@ def test_the_build_prints_an_a4_pdf_with_numbered_pages(built):
 @pytest.mark.notebook
 def test_headings_are_kept_with_what_follows(built):
     html = (built / "report.html").read_text(encoding="utf-8")
-    headings = {re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", h)).strip()
-                for h in re.findall(r"<h[234][^>]*>(.*?)</h[234]>", html, re.S)}
+    headings = {
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", h)).strip()
+        for h in re.findall(r"<h[234][^>]*>(.*?)</h[234]>", html, re.S)
+    }
     pdf = built / "report.pdf"
     for number in range(1, _pages(pdf)):
         lines = _page_text(pdf, number)
@@ -101,10 +116,13 @@ def test_nothing_is_wider_than_the_content_box_when_printed(built):
         page = chromium.new_page(viewport={"width": width, "height": 1100})
         page.emulate_media(media="print")
         page.goto((built / "report.html").as_uri(), wait_until="load")
-        wide = page.evaluate("""(limit) => Array.from(document.querySelectorAll('table, figure, img, pre, dl, p'))
+        wide = page.evaluate(
+            """(limit) => Array.from(document.querySelectorAll('table, figure, img, pre, dl, p'))
             .filter(e => e.getBoundingClientRect().right > limit + 0.5 || e.scrollWidth > e.clientWidth + 1)
             .map(e => [e.tagName, (e.querySelector('caption') || e).textContent.slice(0, 60),
-                       Math.round(e.getBoundingClientRect().right)])""", width)
+                       Math.round(e.getBoundingClientRect().right)])""",
+            width,
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         tables = page.evaluate("document.querySelectorAll('main table').length")
         # word clouds stay PNG: printed at 200 dpi or more
@@ -124,8 +142,9 @@ def test_printed_pages_leave_the_margins_blank(built, tmp_path):
     """In the real PDF: nothing is drawn in the left or right margin (a cut table would be)."""
     from PIL import Image
 
-    subprocess.run(["pdftoppm", "-r", "40", "-gray", "-png", str(built / "report.pdf"), str(tmp_path / "p")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-png", str(built / "report.pdf"), str(tmp_path / "p")], check=True
+    )
     for image in sorted(tmp_path.glob("p-*.png")):
         page = Image.open(image).convert("L")
         margin = round(page.width * 14 / 210)  # a little inside the 15 mm margins

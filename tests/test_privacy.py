@@ -17,20 +17,47 @@ import pytest
 from ciatstudy.errors import DataError
 from ciatstudy.importers import import_export
 from ciatstudy.io import load_wave
-from ciatstudy.privacy import (IDENTIFIER_KINDS, SPACY_PER_PRECISION, Redactor, column_identifier_kind, excerpt,
-                               find_identifiers, header_identifier_kind, key_id, load_key, pseudonym,
-                               recorded_file_name, scan_files, value_identifier_kind)
+from ciatstudy.privacy import (
+    IDENTIFIER_KINDS,
+    SPACY_PER_PRECISION,
+    Redactor,
+    column_identifier_kind,
+    excerpt,
+    find_identifiers,
+    header_identifier_kind,
+    key_id,
+    load_key,
+    pseudonym,
+    recorded_file_name,
+    scan_files,
+    value_identifier_kind,
+)
 from test_import import FIX, FIXTURES, fixture_rows, root, write_xlsx  # noqa: F401  (root is a fixture)
 
 # Identifier columns of each fixture, by header (SurveyMonkey: row-1 question and row-2 sub-field).
 IDENTIFIER_COLUMNS = {
-    "surveymonkey.csv": ["Respondent ID", "IP Address", "Email Address", "First Name", "Last Name",
-                         "Vos coordonnées/Nom", "Vos coordonnées/Entreprise", "Vos coordonnées/Ville",
-                         "Vos coordonnées/Adresse e-mail", "Vos coordonnées/Numéro de téléphone"],
+    "surveymonkey.csv": [
+        "Respondent ID",
+        "IP Address",
+        "Email Address",
+        "First Name",
+        "Last Name",
+        "Vos coordonnées/Nom",
+        "Vos coordonnées/Entreprise",
+        "Vos coordonnées/Ville",
+        "Vos coordonnées/Adresse e-mail",
+        "Vos coordonnées/Numéro de téléphone",
+    ],
     "google_forms.csv": ["Adresse e-mail", "Nom et prénom", "Structure", "Téléphone (facultatif)"],
     "limesurvey.csv": ["ipaddr", "NOM", "STRUCTURE", "COURRIEL"],
-    "kobotoolbox.csv": ["identification/nom", "identification/structure", "identification/courriel",
-                        "identification/telephone", "deviceid", "_uuid"],
+    "kobotoolbox.csv": [
+        "identification/nom",
+        "identification/structure",
+        "identification/courriel",
+        "identification/telephone",
+        "deviceid",
+        "_uuid",
+    ],
     "plain_excel_fr.csv": ["nom", "courriel"],
 }
 NAME_COLUMNS = ("First Name", "Last Name", "Vos coordonnées/Nom", "Nom et prénom", "NOM", "identification/nom", "nom")
@@ -68,7 +95,7 @@ def test_every_fixture_holds_identifiers_and_the_scan_finds_them():
     for name in FIXTURES:
         needles = fixture_identifiers(name)
         assert len(needles) >= 24, name
-        assert scan_files([FIX / name], needles), name          # positive control: the scan works
+        assert scan_files([FIX / name], needles), name  # positive control: the scan works
 
 
 @pytest.mark.parametrize("name", list(FIXTURES))
@@ -84,7 +111,7 @@ def test_no_identifier_of_a_fixture_is_written(root, tmp_path_factory, name, lin
     assert scan_files([folder], needles) == []
     assert summary.pseudonymised is linked and summary.identifiers
     if linked:
-        assert scan_files([folder], ["3f9a1c0e5b7d2468ace13579bdf02468"]) == []   # the key itself
+        assert scan_files([folder], ["3f9a1c0e5b7d2468ace13579bdf02468"]) == []  # the key itself
         ids = pd.read_csv(folder / "responses.csv", dtype=str)["respondent_id"]
         assert ids.str.fullmatch(r"p-[0-9a-f]{16}").all()
 
@@ -100,9 +127,9 @@ def test_identifiers_inside_free_text_are_replaced_by_tags(root):
     quotes = load_wave("2025").table("quotes")
     text = " ".join(quotes["text"])
     assert "[téléphone]" in text and "[courriel]" in text
-    assert "[nom] ([structure])" in text       # another respondent's name and structure
+    assert "[nom] ([structure])" in text  # another respondent's name and structure
     assert summary.redactions >= 4
-    assert "Une coopération durable entre associations d’un même bassin de vie" in text   # the rest is kept
+    assert "Une coopération durable entre associations d’un même bassin de vie" in text  # the rest is kept
 
 
 def test_a_column_of_e_mails_is_dropped_even_unmapped(root, tmp_path):
@@ -179,24 +206,53 @@ def test_pseudonym_normalises_and_separates_kinds():
 
 
 # --------------------------------------------------------------------------- detection
-@pytest.mark.parametrize("header, kind", [
-    ("Email Address", "email"), ("Adresse e-mail", "email"), ("identification/courriel", "email"),
-    ("COURRIEL", "email"), ("IP Address", "ip"), ("ipaddr", "ip"), ("Adresse IP", "ip"),
-    ("First Name", "name"), ("Last Name", "name"), ("Nom et prénom", "name"), ("Prénom", "name"),
-    ("Vos coordonnées [Numéro de téléphone]", "phone"), ("phonenumber", "phone"), ("Téléphone (facultatif)", "phone"),
-    ("Nom de la structure", "structure"), ("Structure", "structure"), ("Vos coordonnées [Entreprise]", "structure"),
-    ("Vos coordonnées [Ville]", "address"), ("Adresse postale", "address"), ("Fonction / responsabilité", "role"),
-    ("username", "account"), ("_submitted_by", "account"), ("token", "account"), ("_geolocation", "location"),
-    ("Coordonnées", "contact"),
-])
+@pytest.mark.parametrize(
+    "header, kind",
+    [
+        ("Email Address", "email"),
+        ("Adresse e-mail", "email"),
+        ("identification/courriel", "email"),
+        ("COURRIEL", "email"),
+        ("IP Address", "ip"),
+        ("ipaddr", "ip"),
+        ("Adresse IP", "ip"),
+        ("First Name", "name"),
+        ("Last Name", "name"),
+        ("Nom et prénom", "name"),
+        ("Prénom", "name"),
+        ("Vos coordonnées [Numéro de téléphone]", "phone"),
+        ("phonenumber", "phone"),
+        ("Téléphone (facultatif)", "phone"),
+        ("Nom de la structure", "structure"),
+        ("Structure", "structure"),
+        ("Vos coordonnées [Entreprise]", "structure"),
+        ("Vos coordonnées [Ville]", "address"),
+        ("Adresse postale", "address"),
+        ("Fonction / responsabilité", "role"),
+        ("username", "account"),
+        ("_submitted_by", "account"),
+        ("token", "account"),
+        ("_geolocation", "location"),
+        ("Coordonnées", "contact"),
+    ],
+)
 def test_identifier_headers_are_recognised(header, kind):
     assert header_identifier_kind(header) == kind
 
 
-@pytest.mark.parametrize("header", [
-    "Votre structure est-elle une Maison des associations (MDA) ?", "Quels sont les freins à cette coopération ?",
-    "Horodateur", "Q1[SQ001]", "affirmations/aff_1a", "Response ID", "segment", "1A",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Votre structure est-elle une Maison des associations (MDA) ?",
+        "Quels sont les freins à cette coopération ?",
+        "Horodateur",
+        "Q1[SQ001]",
+        "affirmations/aff_1a",
+        "Response ID",
+        "segment",
+        "1A",
+    ],
+)
 def test_question_headers_are_not_identifiers(header):
     assert header_identifier_kind(header) is None
 
@@ -208,53 +264,131 @@ def test_identifier_values_and_free_text():
     assert value_identifier_kind("3") is None and value_identifier_kind("2,5") is None
     assert value_identifier_kind("2025-03-03 10:21:15") is None
     assert column_identifier_kind("Pour vous joindre", ["", "Non merci", "01 99 00 12 34"]) == "phone"
-    assert [k for k, _ in find_identifiers("Écrire à a.b@c.example.org, tél. +33 6 39 98 12 34, IP 203.0.113.9")] \
-        == ["email", "phone", "ip"]
+    assert [k for k, _ in find_identifiers("Écrire à a.b@c.example.org, tél. +33 6 39 98 12 34, IP 203.0.113.9")] == [
+        "email",
+        "phone",
+        "ip",
+    ]
 
 
 def test_redaction_ignores_case_accents_and_keeps_the_rest():
     r = Redactor({"Hélène Guérin": "name", "Guérin": "name", "Maison des associations de Créon": "structure"})
     text = "Avec HELENE GUERIN et l'équipe de la maison des associations de Creon, merci !"
     assert r.redact(text) == "Avec [nom] et l'équipe de la [structure], merci !"
-    assert r.redact("La guérison est lente.") == "La guérison est lente."          # whole words only
+    assert r.redact("La guérison est lente.") == "La guérison est lente."  # whole words only
 
 
 # --------------------------------------------------------------------------- identifiers inside free text
-PHONES = ["06 39 98 00 00", "(+33) 6 39 98 00 00", "+33 6 39 98 00 00", "+33 (0)6 39 98 00 00", "+33639980000",
-          "0033 6 39 98 00 00", "06.39.98.00.00", "06-39-98-00-00", "0639980000", "01 99 00 12 34",
-          "+33 1 99 00 12 34", "+44 20 7946 0958", "+1 (555) 010-0199", "+49 30 901820", "+32 2 555 12 12",
-          "0044 20 7946 0958", "06\u00a039\u00a098\u00a000\u00a000"]
-EMAILS = ["jo@exemple.org", "prenom.nom@mda-creon.example.org", "prenom.nom (at) domaine.org",
-          "prenom.nom [at] domaine.org", "prenom.nom[at]domaine.org", "prenom.nom arobase domaine.org",
-          "prenom.nom AT domaine.org", "prenom.nom(at)domaine(dot)org", "prenom (point) nom (at) domaine (point) fr",
-          "jo arobase exemple point fr", "Jean.Dupont+ciat@Exemple.ORG", "jo {at} exemple.org"]
-IPS = ["203.0.113.9", "192.0.2.1", "2001:db8::1", "2001:0db8:0000:0000:0000:0000:0000:0001", "fe80::1%eth0",
-       "::ffff:192.0.2.1", "2001:db8:85a3::8a2e:370:7334"]
-URLS = ["https://www.linkedin.com/in/jean-dupont-12345/", "linkedin.com/in/jdupont", "https://fr.linkedin.com/in/jd",
-        "https://www.facebook.com/jean.dupont", "facebook.com/profile.php?id=100000", "https://twitter.com/jdupont",
-        "https://x.com/jdupont", "https://www.instagram.com/jean.dupont/", "https://mastodon.social/@jdupont",
-        "https://www.youtube.com/@jeandupont", "https://wa.me/33639980000", "https://github.com/jdupont",
-        "https://calendly.com/jean-dupont/30min", "https://www.malt.fr/profile/jeandupont"]
+PHONES = [
+    "06 39 98 00 00",
+    "(+33) 6 39 98 00 00",
+    "+33 6 39 98 00 00",
+    "+33 (0)6 39 98 00 00",
+    "+33639980000",
+    "0033 6 39 98 00 00",
+    "06.39.98.00.00",
+    "06-39-98-00-00",
+    "0639980000",
+    "01 99 00 12 34",
+    "+33 1 99 00 12 34",
+    "+44 20 7946 0958",
+    "+1 (555) 010-0199",
+    "+49 30 901820",
+    "+32 2 555 12 12",
+    "0044 20 7946 0958",
+    "06\u00a039\u00a098\u00a000\u00a000",
+]
+EMAILS = [
+    "jo@exemple.org",
+    "prenom.nom@mda-creon.example.org",
+    "prenom.nom (at) domaine.org",
+    "prenom.nom [at] domaine.org",
+    "prenom.nom[at]domaine.org",
+    "prenom.nom arobase domaine.org",
+    "prenom.nom AT domaine.org",
+    "prenom.nom(at)domaine(dot)org",
+    "prenom (point) nom (at) domaine (point) fr",
+    "jo arobase exemple point fr",
+    "Jean.Dupont+ciat@Exemple.ORG",
+    "jo {at} exemple.org",
+]
+IPS = [
+    "203.0.113.9",
+    "192.0.2.1",
+    "2001:db8::1",
+    "2001:0db8:0000:0000:0000:0000:0000:0001",
+    "fe80::1%eth0",
+    "::ffff:192.0.2.1",
+    "2001:db8:85a3::8a2e:370:7334",
+]
+URLS = [
+    "https://www.linkedin.com/in/jean-dupont-12345/",
+    "linkedin.com/in/jdupont",
+    "https://fr.linkedin.com/in/jd",
+    "https://www.facebook.com/jean.dupont",
+    "facebook.com/profile.php?id=100000",
+    "https://twitter.com/jdupont",
+    "https://x.com/jdupont",
+    "https://www.instagram.com/jean.dupont/",
+    "https://mastodon.social/@jdupont",
+    "https://www.youtube.com/@jeandupont",
+    "https://wa.me/33639980000",
+    "https://github.com/jdupont",
+    "https://calendly.com/jean-dupont/30min",
+    "https://www.malt.fr/profile/jeandupont",
+]
 SIRETS = ["73282932000074", "732 829 320 00074", "732.829.320.00074", "552 100 554", "552100554"]
 # Numbers that fail the Luhn check count when the word SIRET or SIREN announces them.
-SIRETS_ANNOUNCED = ["SIRET 123 456 789 00012", "SIRET : 12345678900012", "SIREN 123456789",
-                    "n° SIRET 732 829 320 00074", "SIREN : 123 456 789"]
-ADDRESSES = ["12 rue de la Paix", "12 rue de la paix", "3 bis avenue Jean Jaurès, 75011 Paris", "75011 Paris",
-             "14 place du Marché 33000 Bordeaux", "5 chemin des Vignes 38400 Saint-Martin-d’Hères",
-             "BP 123", "13001 Marseille Cedex 01", "8 boulevard du 8 Mai 1945", "2 allée des Tilleuls",
-             "12, impasse Victor Hugo", "1 cours Mirabeau 13100 Aix-en-Provence", "CS 20001"]
+SIRETS_ANNOUNCED = [
+    "SIRET 123 456 789 00012",
+    "SIRET : 12345678900012",
+    "SIREN 123456789",
+    "n° SIRET 732 829 320 00074",
+    "SIREN : 123 456 789",
+]
+ADDRESSES = [
+    "12 rue de la Paix",
+    "12 rue de la paix",
+    "3 bis avenue Jean Jaurès, 75011 Paris",
+    "75011 Paris",
+    "14 place du Marché 33000 Bordeaux",
+    "5 chemin des Vignes 38400 Saint-Martin-d’Hères",
+    "BP 123",
+    "13001 Marseille Cedex 01",
+    "8 boulevard du 8 Mai 1945",
+    "2 allée des Tilleuls",
+    "12, impasse Victor Hugo",
+    "1 cours Mirabeau 13100 Aix-en-Provence",
+    "CS 20001",
+]
 CASES_BY_KIND = {"phone": PHONES, "email": EMAILS, "ip": IPS, "url": URLS, "siret": SIRETS, "address": ADDRESSES}
 NOT_IDENTIFIERS = [
-    "En 2014-2015, 28 structures ont répondu.", "12 % des MDA, soit 79 % des répondants.", "Un budget de 15 000 €.",
-    "15 000 euros par an, 150 000 000 € au total, 1 234 567 890 €.", "Le 01/02/2014 à 10:21:15.",
-    "Le 12.03.2014, puis le 2014-03-12.", "Dans le 33, le 06 et le 2A.", "Les départements 01, 02 et 03.",
-    "Version 3.8.0 du logiciel.", "+15 % en un an, 3,5 % de plus.", "2 000 bénévoles et 1 500 000 associations.",
-    "Trois cours de français, 2 places et 35 route à faire.", "Entre 10 et 12 heures, 1er semestre 2015.",
-    "Le CA du 12 mars.", "Article 1.2.3 du règlement.", "Voir le site https://www.associations.gouv.fr/le-fdva.html.",
-    "Une réunion à 18h30, 45 minutes.", "Le numéro 3 du bulletin, page 12.", "De 2012 à 2014 : +20 %.",
-    "Plus de 10 000 adhérents dans 75 communes.", "Un adhérent sur 4 (25 %).",
-    "Les associations du territoire coopèrent au sein de la MDA de Créon.", "Oui !", "",
-    "Un budget de 552 100 554 € et 552100554 euros.", "Au 1er janvier 2015, 12 345 adhérents.",
+    "En 2014-2015, 28 structures ont répondu.",
+    "12 % des MDA, soit 79 % des répondants.",
+    "Un budget de 15 000 €.",
+    "15 000 euros par an, 150 000 000 € au total, 1 234 567 890 €.",
+    "Le 01/02/2014 à 10:21:15.",
+    "Le 12.03.2014, puis le 2014-03-12.",
+    "Dans le 33, le 06 et le 2A.",
+    "Les départements 01, 02 et 03.",
+    "Version 3.8.0 du logiciel.",
+    "+15 % en un an, 3,5 % de plus.",
+    "2 000 bénévoles et 1 500 000 associations.",
+    "Trois cours de français, 2 places et 35 route à faire.",
+    "Entre 10 et 12 heures, 1er semestre 2015.",
+    "Le CA du 12 mars.",
+    "Article 1.2.3 du règlement.",
+    "Voir le site https://www.associations.gouv.fr/le-fdva.html.",
+    "Une réunion à 18h30, 45 minutes.",
+    "Le numéro 3 du bulletin, page 12.",
+    "De 2012 à 2014 : +20 %.",
+    "Plus de 10 000 adhérents dans 75 communes.",
+    "Un adhérent sur 4 (25 %).",
+    "Les associations du territoire coopèrent au sein de la MDA de Créon.",
+    "Oui !",
+    "",
+    "Un budget de 552 100 554 € et 552100554 euros.",
+    "Au 1er janvier 2015, 12 345 adhérents.",
 ]
 
 
@@ -272,15 +406,18 @@ def test_announced_siret_and_siren_are_replaced_keeping_the_word():
     for value in SIRETS_ANNOUNCED:
         word, number = re.match(r"(.*?(?:SIRET|SIREN)\s*:?\s*)(.*)", value).groups()
         assert Redactor({}).redact(f"Notre {value}.") == f"Notre {word}[SIRET].", value
-    assert Redactor({}).redact("Le 123 456 789 est un nombre.") == "Le 123 456 789 est un nombre."   # not Luhn
+    assert Redactor({}).redact("Le 123 456 789 est un nombre.") == "Le 123 456 789 est un nombre."  # not Luhn
 
 
 def test_identifiers_of_several_kinds_in_one_answer():
-    text = ("Contact : prenom.nom (at) domaine.org ou (+33) 6 39 98 00 00 (IP 2001:db8::1), "
-            "https://www.linkedin.com/in/prenom-nom, SIRET 123 456 789 00012, 12 rue des Lilas 33000 Bordeaux.")
+    text = (
+        "Contact : prenom.nom (at) domaine.org ou (+33) 6 39 98 00 00 (IP 2001:db8::1), "
+        "https://www.linkedin.com/in/prenom-nom, SIRET 123 456 789 00012, 12 rue des Lilas 33000 Bordeaux."
+    )
     r = Redactor({})
-    assert r.redact(text) == ("Contact : [courriel] ou [téléphone] (IP [adresse IP]), [lien personnel], "
-                              "SIRET [SIRET], [adresse].")
+    assert r.redact(text) == (
+        "Contact : [courriel] ou [téléphone] (IP [adresse IP]), [lien personnel], SIRET [SIRET], [adresse]."
+    )
     assert r.counts == {"email": 1, "phone": 1, "ip": 1, "url": 1, "siret": 1, "address": 1} and r.count == 6
 
 
@@ -304,7 +441,7 @@ def test_spacy_person_names_precision_on_the_2014_quotes_is_as_documented():
     from ciatstudy.io import load_wave
     from ciatstudy.text import MODEL
 
-    nlp = spacy.load(MODEL, exclude=["parser", "lemmatizer"])      # the analysis itself leaves NER out
+    nlp = spacy.load(MODEL, exclude=["parser", "lemmatizer"])  # the analysis itself leaves NER out
     quotes = load_wave("2014").table("quotes")
     spans = [e.text for text in quotes["text"] for e in nlp(text).ents if e.label_ == "PER"]
     # Nobody is named in the 2014 quotes (organisations speak): every PER span is a false positive.
@@ -332,9 +469,16 @@ def test_the_import_summary_counts_redactions_per_kind(root, tmp_path):
     assert scan_files([root / "data/raw/2025"], leaked) == []
 
 
-@pytest.mark.parametrize("name", ["jean.dupont@asso.example.org.csv", "export_06 39 98 00 00.csv",
-                                  "reponses_0639980000.xlsx", "Export (+33) 6 39 98 00 00 - final.csv",
-                                  "resultats-prenom.nom(at)domaine.org.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "jean.dupont@asso.example.org.csv",
+        "export_06 39 98 00 00.csv",
+        "reponses_0639980000.xlsx",
+        "Export (+33) 6 39 98 00 00 - final.csv",
+        "resultats-prenom.nom(at)domaine.org.csv",
+    ],
+)
 def test_an_identifier_in_the_exports_file_name_is_not_recorded(root, tmp_path, name):
     import shutil
 
@@ -358,23 +502,46 @@ def test_a_plain_file_name_is_kept():
     assert recorded_file_name("Export Dupont.csv", "ab" * 32, Redactor({"Dupont": "name"})) == "export-abababababab.csv"
 
 
-@pytest.mark.parametrize("header", ["Nom de votre structure", "Nom de votre structure :", "NOMSTRUCT", "STRUCT",
-                                    "Raison sociale", "Organisme", "structure_name", "Nom de l’association",
-                                    "Identification de la structure", "Q00_structure", "Dénomination",
-                                    "Nom de votre collectivité", "Votre organisation"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Nom de votre structure",
+        "Nom de votre structure :",
+        "NOMSTRUCT",
+        "STRUCT",
+        "Raison sociale",
+        "Organisme",
+        "structure_name",
+        "Nom de l’association",
+        "Identification de la structure",
+        "Q00_structure",
+        "Dénomination",
+        "Nom de votre collectivité",
+        "Votre organisation",
+    ],
+)
 def test_structure_name_columns_are_identifying(header):
     assert header_identifier_kind(header) == "structure"
 
 
-@pytest.mark.parametrize("header", ["Type de structure", "Secteur d’activité de votre structure",
-                                    "Nombre de salariés de votre structure", "Budget annuel de votre association",
-                                    "Votre structure est-elle une Maison des associations (MDA) ?"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Type de structure",
+        "Secteur d’activité de votre structure",
+        "Nombre de salariés de votre structure",
+        "Budget annuel de votre association",
+        "Votre structure est-elle une Maison des associations (MDA) ?",
+    ],
+)
 def test_questions_about_the_structure_are_not_identifiers(header):
     assert header_identifier_kind(header) is None
 
 
-@pytest.mark.parametrize("fixture, fmt", [("google_forms.csv", "google"), ("limesurvey.csv", "limesurvey"),
-                                          ("surveymonkey.csv", "surveymonkey")])
+@pytest.mark.parametrize(
+    "fixture, fmt",
+    [("google_forms.csv", "google"), ("limesurvey.csv", "limesurvey"), ("surveymonkey.csv", "surveymonkey")],
+)
 @pytest.mark.parametrize("header", ["Nom de votre structure", "NOMSTRUCT", "Q99"])
 def test_a_structure_column_is_dropped_not_reported_unmapped(root, tmp_path, fixture, fmt, header):
     from test_import import write_like
@@ -400,14 +567,25 @@ def test_excerpt_is_short_and_redacted_whatever_the_cell():
     assert len(excerpt("Appelez le 06 39 98 00 00 " * 100, 60)) <= 60
 
 
-@pytest.mark.parametrize("text", ["1 chemin " + "de " * 10_000, "1 rue " + "d" * 30_000, "a." * 16_000,
-                                  "linkedin.com/" + "a" * 32_000, "0 " * 16_000, "ab:" * 10_000,
-                                  "75011 Paris-" * 2_700, "1 chemin " + "Abc " * 8_000, "a (at) " * 4_500],
-                         ids=["particles", "long word", "dots", "url", "digits", "colons", "towns", "caps", "at"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 chemin " + "de " * 10_000,
+        "1 rue " + "d" * 30_000,
+        "a." * 16_000,
+        "linkedin.com/" + "a" * 32_000,
+        "0 " * 16_000,
+        "ab:" * 10_000,
+        "75011 Paris-" * 2_700,
+        "1 chemin " + "Abc " * 8_000,
+        "a (at) " * 4_500,
+    ],
+    ids=["particles", "long word", "dots", "url", "digits", "colons", "towns", "caps", "at"],
+)
 def test_redaction_stays_linear_on_the_longest_hostile_cells(text):
     """No pattern backtracks without end on a cell of the longest size the import accepts (32 767)."""
     import time
 
     started = time.process_time()
     Redactor({"Jean Dupont": "name"}).redact(text[:32_767])
-    assert time.process_time() - started < 3        # about 0.1-0.5 s; an exponential pattern takes minutes
+    assert time.process_time() - started < 3  # about 0.1-0.5 s; an exponential pattern takes minutes

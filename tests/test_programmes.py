@@ -8,9 +8,13 @@ from ciatstudy.solidages import objects_summary
 
 
 def test_cooperation_forms_percents_recomputed_from_counts(wave2014):
-    forms = cooperation_forms(wave2014.table("sncf_call_2012_cooperation_forms"), option="option_as_printed",
-                              count="response_count", printed="response_percent_as_printed")
-    assert forms["n"].unique().tolist() == [28]          # the only base that gives every printed percent
+    forms = cooperation_forms(
+        wave2014.table("sncf_call_2012_cooperation_forms"),
+        option="option_as_printed",
+        count="response_count",
+        printed="response_percent_as_printed",
+    )
+    assert forms["n"].unique().tolist() == [28]  # the only base that gives every printed percent
     assert forms["matches"].all()
     assert forms["rebuilt"].tolist() == [82.1, 53.6, 42.9, 21.4, 32.1]
 
@@ -18,8 +22,9 @@ def test_cooperation_forms_percents_recomputed_from_counts(wave2014):
 def test_a_wrong_printed_percent_leaves_no_base():
     assert infer_base([23, 15], ["82,1%", "54,6%"]) == []
     with pytest.raises(ValueError, match="expected exactly one"):
-        cooperation_forms(pd.DataFrame({"o": ["a", "b"], "c": [23, 15], "p": ["82,1%", "54,6%"]}),
-                          option="o", count="c", printed="p")
+        cooperation_forms(
+            pd.DataFrame({"o": ["a", "b"], "c": [23, 15], "p": ["82,1%", "54,6%"]}), option="o", count="c", printed="p"
+        )
 
 
 def test_interest_figures_as_shares(wave2014):
@@ -37,6 +42,6 @@ def test_sector_percents_as_printed(wave2014):
 def test_objets_transactionnels_counted(wave2014):
     summary = objects_summary(wave2014.table("objets_transactionnels")).set_index("objet")
     assert len(summary) == 20
-    assert summary.loc["Logement"].tolist() == [15, 1]                    # "15 projets" + Aix en Provence
+    assert summary.loc["Logement"].tolist() == [15, 1]  # "15 projets" + Aix en Provence
     assert summary.loc["Théâtre/Opéra/Son et Lumière"].tolist() == [4, 4]
-    assert summary.loc["Horticulture/Jardins"].tolist() == [2, 2]         # COS Villa Pia continues the row
+    assert summary.loc["Horticulture/Jardins"].tolist() == [2, 2]  # COS Villa Pia continues the row

@@ -8,8 +8,14 @@ import pytest
 
 from ciatstudy.errors import DataError
 from ciatstudy.io import load_codebook, read_csv
-from ciatstudy.reconstruct import (agreement_distribution, count_for_share, reconstruct_responses,
-                                   score_sum_for_mean, segment_counts, to_csv_text)
+from ciatstudy.reconstruct import (
+    agreement_distribution,
+    count_for_share,
+    reconstruct_responses,
+    score_sum_for_mean,
+    segment_counts,
+    to_csv_text,
+)
 from ciatstudy.rounding import matches_printed
 from conftest import RAW_2014
 
@@ -50,8 +56,9 @@ def test_choose_one_question_gives_one_answer_each(wave2014):
     assert (wave2014.responses[["8A", "8B", "8C"]].sum(axis=1) == 1).all()
 
 
-@pytest.mark.parametrize("printed, n, k", [("0,13", 16, 2), ("0,19", 16, 3), ("0,08", 12, 1), ("0", 12, 0),
-                                           ("0,5", 12, 6), ("0,88", 16, 14)])
+@pytest.mark.parametrize(
+    "printed, n, k", [("0,13", 16, 2), ("0,19", 16, 3), ("0,08", 12, 1), ("0", 12, 0), ("0,5", 12, 6), ("0,88", 16, 14)]
+)
 def test_count_for_share(printed, n, k):
     assert count_for_share(printed, n) == k
 
@@ -92,7 +99,8 @@ def test_choose_one_shares_must_add_up(inputs):
 
 
 def test_cli_check_reports_up_to_date():
-    done = subprocess.run([sys.executable, "-m", "ciatstudy.cli", "reconstruct", "--wave", "2014"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ciatstudy.cli", "reconstruct", "--wave", "2014"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout

@@ -25,8 +25,9 @@ MARKER = re.compile(r'<span class="ref-number" data-ref="(table|figure)"></span>
 # --------------------------------------------------------------------------- numbering and reading lines
 def test_number_references_numbers_tables_and_figures_separately_in_document_order():
     parts = [render.table_html(pd.DataFrame({"a": ["x"], "b": [1]}), caption=f"T{i}", source="s") for i in range(3)]
-    figs = [f'<figure class="chart"><strong>{render._MARKER.format(kind="figure")}F{i}</strong></figure>'
-            for i in range(2)]
+    figs = [
+        f'<figure class="chart"><strong>{render._MARKER.format(kind="figure")}F{i}</strong></figure>' for i in range(2)
+    ]
     document = parts[0] + figs[0] + parts[1] + parts[2] + figs[1]
     numbered = render.number_references(document)
     assert not MARKER.search(numbered)
@@ -36,11 +37,14 @@ def test_number_references_numbers_tables_and_figures_separately_in_document_ord
     assert len(ids) == len(set(ids)) == 5
 
 
-@pytest.mark.parametrize("frame, expected", [
-    (pd.DataFrame({"sector": ["Sport", "Culture"], "tous": [3, 1], "mda": [2, 0]}), ["« Sport »", "3", "2"]),
-    (pd.DataFrame({"person": ["A. B."], "structure": ["RNMA"]}), ["A. B."]),
-    (pd.DataFrame({"indicator": ["Projets"], "value": [36.0]}), ["« Projets »", "36"]),
-])
+@pytest.mark.parametrize(
+    "frame, expected",
+    [
+        (pd.DataFrame({"sector": ["Sport", "Culture"], "tous": [3, 1], "mda": [2, 0]}), ["« Sport »", "3", "2"]),
+        (pd.DataFrame({"person": ["A. B."], "structure": ["RNMA"]}), ["A. B."]),
+        (pd.DataFrame({"indicator": ["Projets"], "value": [36.0]}), ["« Projets »", "36"]),
+    ],
+)
 def test_every_table_gets_a_marker_and_a_reading_line_from_its_own_cells(frame, expected):
     out = render.table_html(frame, caption="c", source="s")
     assert MARKER.search(out)
@@ -57,11 +61,21 @@ def test_an_explicit_reading_replaces_the_generic_one():
 
 
 def test_question_reading_names_the_code_with_its_wording_and_every_base():
-    scored = pd.DataFrame({"item": ["1B", "1B", "1A", "1A"], "label": ["Trop compliqué", "Trop compliqué", "Utile", "Utile"],
-                           "segment": ["tous", "mda", "tous", "mda"], "n": [28, 12, 28, 12],
-                           "count": [30, 13, 80, 34], "value": [1.07, 1.08, 2.86, 2.83], "rank": [2, 2, 1, 1]})
+    scored = pd.DataFrame(
+        {
+            "item": ["1B", "1B", "1A", "1A"],
+            "label": ["Trop compliqué", "Trop compliqué", "Utile", "Utile"],
+            "segment": ["tous", "mda", "tous", "mda"],
+            "n": [28, 12, 28, 12],
+            "count": [30, 13, 80, 34],
+            "value": [1.07, 1.08, 2.86, 2.83],
+            "rank": [2, 2, 1, 1],
+        }
+    )
     text = render.question_reading(scored, segment_labels={"tous": "Tous", "mda": "MDA"}, kind="agreement3")
-    assert "1A – « Utile »" in text and "2,86" in text and "28 répondants (Tous)" in text and "12 répondants (MDA)" in text
+    assert (
+        "1A – « Utile »" in text and "2,86" in text and "28 répondants (Tous)" in text and "12 répondants (MDA)" in text
+    )
     shares = scored.assign(value=[0.5, 0.25, 0.75, 10 / 12])
     text = render.question_reading(shares, segment_labels={"tous": "Tous", "mda": "MDA"}, kind="multi")
     assert "75\u00a0% des 28 répondants (Tous)" in text and "83\u00a0% des 12 répondants (MDA)" in text
@@ -69,8 +83,16 @@ def test_question_reading_names_the_code_with_its_wording_and_every_base():
 
 def test_a_chart_hands_its_own_reading_to_the_figure_that_shows_it(tmp_path):
     frame = pd.DataFrame({"item": ["a", "b"], "segment": ["tous", "tous"], "value": [0.2, 0.7]})
-    fig = grouped_barh(frame, category="item", value="value", segment="segment", segment_labels={"tous": "Tous"},
-                       category_labels={"a": "Option A", "b": "Option B"}, xlabel="x", percent=True)
+    fig = grouped_barh(
+        frame,
+        category="item",
+        value="value",
+        segment="segment",
+        segment_labels={"tous": "Tous"},
+        category_labels={"a": "Option A", "b": "Option B"},
+        xlabel="x",
+        percent=True,
+    )
     assert "« Option B »" in fig.ciatstudy_reading and "70\u00a0%" in fig.ciatstudy_reading
     png = tmp_path / "f.png"
     fig.savefig(png)
@@ -90,21 +112,48 @@ def _tick_boxes(fig, ax):
 @pytest.mark.parametrize("segments", [["tous"], ["tous", "mda", "non_mda"]])
 def test_long_labels_never_overlap(wave2014, segments):
     q = wave2014.codebook.question("q7")
-    rows = [{"item": c, "segment": s, "value": 0.5, "ci_low": 0.3, "ci_high": 0.7} for c, _ in q.items for s in segments]
-    fig = grouped_barh(pd.DataFrame(rows), category="item", value="value", segment="segment",
-                       segment_labels={s: s for s in segments}, category_labels={c: f"{c} – {l}" for c, l in q.items},
-                       xlabel="x", percent=True, low="ci_low", high="ci_high", width=9)
+    rows = [
+        {"item": c, "segment": s, "value": 0.5, "ci_low": 0.3, "ci_high": 0.7} for c, _ in q.items for s in segments
+    ]
+    fig = grouped_barh(
+        pd.DataFrame(rows),
+        category="item",
+        value="value",
+        segment="segment",
+        segment_labels={s: s for s in segments},
+        category_labels={c: f"{c} – {l}" for c, l in q.items},
+        xlabel="x",
+        percent=True,
+        low="ci_low",
+        high="ci_high",
+        width=9,
+    )
     boxes = sorted(_tick_boxes(fig, fig.axes[0]), key=lambda b: b.y0)
     for lower, upper in zip(boxes, boxes[1:]):
         assert lower.y1 <= upper.y0 + 0.5, "two item labels overlap"
 
 
 def test_intervals_are_drawn_beside_the_bars_not_through_them():
-    frame = pd.DataFrame({"item": ["a", "a", "b", "b"], "segment": ["mda", "non_mda"] * 2, "value": [0.5, 0.4, 0.3, 0.6],
-                          "ci_low": [0.2, 0.1, 0.1, 0.3], "ci_high": [0.8, 0.7, 0.6, 0.9]})
-    fig = grouped_barh(frame, category="item", value="value", segment="segment",
-                       segment_labels={"mda": "MDA", "non_mda": "Non-MDA"}, xlabel="x", percent=True,
-                       low="ci_low", high="ci_high")
+    frame = pd.DataFrame(
+        {
+            "item": ["a", "a", "b", "b"],
+            "segment": ["mda", "non_mda"] * 2,
+            "value": [0.5, 0.4, 0.3, 0.6],
+            "ci_low": [0.2, 0.1, 0.1, 0.3],
+            "ci_high": [0.8, 0.7, 0.6, 0.9],
+        }
+    )
+    fig = grouped_barh(
+        frame,
+        category="item",
+        value="value",
+        segment="segment",
+        segment_labels={"mda": "MDA", "non_mda": "Non-MDA"},
+        xlabel="x",
+        percent=True,
+        low="ci_low",
+        high="ci_high",
+    )
     ax = fig.axes[0]
     bars = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle) and p.get_width() > 0]
     lines = [seg for coll in ax.collections for seg in coll.get_segments()]
@@ -120,8 +169,13 @@ def test_the_diverging_chart_names_items_by_code_and_wording(wave2014):
 
     dist = answer_distribution(wave2014.responses, codebook=wave2014.codebook, question="q1")
     order = list(dict.fromkeys(dist["item"]))
-    fig = diverging_agreement(dist, order=order, answer_labels={1: "Pas d'accord", 2: "D'accord", 3: "Entièrement"},
-                              segment_labels={"mda": "MDA", "non_mda": "Non-MDA"}, segments=["mda", "non_mda"])
+    fig = diverging_agreement(
+        dist,
+        order=order,
+        answer_labels={1: "Pas d'accord", 2: "D'accord", 3: "Entièrement"},
+        segment_labels={"mda": "MDA", "non_mda": "Non-MDA"},
+        segments=["mda", "non_mda"],
+    )
     ticks = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
     wording = dict(wave2014.codebook.question("q1").items)
     assert all(t.startswith(f"{c} – ") and wording[c].split()[0] in t for t, c in zip(ticks, order))
@@ -135,8 +189,14 @@ def test_a_counted_cell_is_a_note_not_a_bar(wave2014):
     counted = solidages.counted_cells(objets)
     assert counted["objet"].tolist() == ["Logement"] and counted["n_projects"].tolist() == [15]
     long = solidages.chart_counts(solidages.objects_summary(objets), counted)
-    fig = grouped_barh(long, category="objet", value="count", segment="kind",
-                       segment_labels={"projects": "Projets", "territories": "Territoires"}, xlabel="n")
+    fig = grouped_barh(
+        long,
+        category="objet",
+        value="count",
+        segment="kind",
+        segment_labels={"projects": "Projets", "territories": "Territoires"},
+        xlabel="n",
+    )
     widths = [p.get_width() for p in fig.axes[0].patches if p.get_width() == p.get_width()]
     assert max(widths) == 4 and 15 not in widths
     assert "Logement" not in fig.ciatstudy_reading and ": 4." in fig.ciatstudy_reading
@@ -174,11 +234,21 @@ def test_simplification_keeps_every_departement_and_drops_points(tmp_path):
     derive = _derive_module()
     ring = [[x / 100, 0.0] for x in range(0, 101)] + [[1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
     islet = [[5, 5], [5.001, 5], [5.001, 5.001], [5, 5]]
-    source = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": "02", "nom": "B"},
-         "geometry": {"type": "MultiPolygon", "coordinates": [[ring], [islet]]}},
-        {"type": "Feature", "properties": {"code": "01", "nom": "A"},
-         "geometry": {"type": "Polygon", "coordinates": [islet]}}]}
+    source = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "02", "nom": "B"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [[ring], [islet]]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"code": "01", "nom": "A"},
+                "geometry": {"type": "Polygon", "coordinates": [islet]},
+            },
+        ],
+    }
     path = tmp_path / "src.geojson"
     path.write_text(json.dumps(source))
     first, second = derive.render(path), derive.render(path)
@@ -203,11 +273,18 @@ def test_an_unknown_departement_names_its_row():
 
 def test_the_map_draws_every_respondent_departement_with_guyane_inset_and_attribution(wave2014):
     respondents = wave2014.table("respondents")
-    counts = geo.respondents_by_departement(respondents, departement="departement", segment="segment",
-                                            segments=["mda", "non_mda"])
+    counts = geo.respondents_by_departement(
+        respondents, departement="departement", segment="segment", segments=["mda", "non_mda"]
+    )
     assert int(counts["count"].sum()) == 28
-    fig = geo.respondent_map(counts, segments=["mda", "non_mda"], segment_labels={"mda": "MDA", "non_mda": "Non-MDA"},
-                             legend_label="l", idf_title="Île-de-France", attribution_prefix="Fonds de carte")
+    fig = geo.respondent_map(
+        counts,
+        segments=["mda", "non_mda"],
+        segment_labels={"mda": "MDA", "non_mda": "Non-MDA"},
+        legend_label="l",
+        idf_title="Île-de-France",
+        attribution_prefix="Fonds de carte",
+    )
     drawn = []
     for ax in fig.axes:
         numbers = [t.get_text() for t in ax.texts]
@@ -223,12 +300,25 @@ def test_the_map_draws_every_respondent_departement_with_guyane_inset_and_attrib
 
 
 def test_a_new_wave_with_departements_is_counted_per_departement():
-    frame = pd.DataFrame({"respondent_id": ["r1", "r2", "r3", "r4"], "segment": ["a", "b", "b", "a"],
-                          "departement": ["69", "69", None, "974"]})
+    frame = pd.DataFrame(
+        {
+            "respondent_id": ["r1", "r2", "r3", "r4"],
+            "segment": ["a", "b", "b", "a"],
+            "departement": ["69", "69", None, "974"],
+        }
+    )
     counts = geo.respondents_by_departement(frame, departement="departement", segment="segment", segments=["a", "b"])
-    assert counts[["departement", "segment", "count"]].values.tolist() == [["69", "a", 1], ["69", "b", 1], ["974", "a", 1]]
-    reading = geo.map_reading(counts, segment_labels={"a": "A", "b": "B"},
-                              sentence="{nom} {total}/{n} {parts}".format, part="{count} {segment}".format)
+    assert counts[["departement", "segment", "count"]].values.tolist() == [
+        ["69", "a", 1],
+        ["69", "b", 1],
+        ["974", "a", 1],
+    ]
+    reading = geo.map_reading(
+        counts,
+        segment_labels={"a": "A", "b": "B"},
+        sentence="{nom} {total}/{n} {parts}".format,
+        part="{count} {segment}".format,
+    )
     assert reading == "Rhône 2/3 1 A et 1 B"
 
 
@@ -236,8 +326,11 @@ def test_the_respondents_list_holds_no_answer(wave2014):
     respondents = wave2014.table("respondents")
     answers = wave2014.responses.drop(columns=["segment"], errors="ignore")
     merged = pd.concat([respondents.reset_index(drop=True), answers.reset_index(drop=True)], axis=1)
-    listing = profile.respondents_list(merged, segment_labels={"mda": "MDA", "non_mda": "Non-MDA"},
-                                       status_labels={"ville": "ville", "association": "association"})
+    listing = profile.respondents_list(
+        merged,
+        segment_labels={"mda": "MDA", "non_mda": "Non-MDA"},
+        status_labels={"ville": "ville", "association": "association"},
+    )
     assert tuple(listing.columns) == profile.LIST_COLUMNS
     assert listing["respondent_no"].tolist() == list(range(1, 29))
     assert listing.loc[0, "name_as_printed"] == "Cayenne (association)" and listing.loc[0, "departement"] == "973"
@@ -247,7 +340,9 @@ def test_the_respondents_list_holds_no_answer(wave2014):
 
 
 # --------------------------------------------------------------------------- corpus (point 7)
-@pytest.mark.parametrize("answers, words, expected", [(10, 200, True), (9, 900, False), (16, 199, False), (1, 84, False)])
+@pytest.mark.parametrize(
+    "answers, words, expected", [(10, 200, True), (9, 900, False), (16, 199, False), (1, 84, False)]
+)
 def test_corpus_threshold(answers, words, expected):
     assert quotes.big_enough(answers, words) is expected
 
@@ -277,12 +372,21 @@ def test_distinctive_words_are_words_the_segment_uses():
 
 
 def test_quotes_are_grouped_by_segment_in_full_and_escaped():
-    q = pd.DataFrame({"respondent_no": [2, 1, 3], "speaker_as_printed": ["N°2", "MDA <b>", "Asso"],
-                      "text": ["deux", "un\nsuite", "trois"]})
+    q = pd.DataFrame(
+        {
+            "respondent_no": [2, 1, 3],
+            "speaker_as_printed": ["N°2", "MDA <b>", "Asso"],
+            "text": ["deux", "un\nsuite", "trois"],
+        }
+    )
     segs = pd.DataFrame({"respondent_no": [1, 2, 3], "segment": ["mda", "non_mda", "mda"]})
     groups = quotes.quote_groups(q, segs, respondent="respondent_no", order=["mda", "non_mda"])
-    out = render.quotes_html(groups, group_labels={"mda": "MDA", "non_mda": "Non-MDA"}, respondent="respondent_no",
-                             speaker="speaker_as_printed")
+    out = render.quotes_html(
+        groups,
+        group_labels={"mda": "MDA", "non_mda": "Non-MDA"},
+        respondent="respondent_no",
+        speaker="speaker_as_printed",
+    )
     assert out.index("MDA (2)") < out.index("un") < out.index("trois") < out.index("Non-MDA (1)") < out.index("deux")
     assert "<p>un</p><p>suite</p>" in out and "MDA &lt;b&gt;" in out
     assert "n° 2</footer>" in out  # printed under its number only: not said twice
@@ -310,7 +414,9 @@ def built_report(tmp_path_factory):
 
 
 def _sections(document: str) -> dict[str, str]:
-    starts = [(m.start(), m.group(1)) for m in re.finditer(r'<section class="report-section" id="sec-([^"]+)"', document)]
+    starts = [
+        (m.start(), m.group(1)) for m in re.finditer(r'<section class="report-section" id="sec-([^"]+)"', document)
+    ]
     return {slug: document[a:b] for (a, slug), (b, _) in zip(starts, starts[1:] + [(len(document), "")])}
 
 
@@ -322,10 +428,13 @@ def test_every_table_and_figure_is_numbered_with_a_reading_line(built_report):
         if slug == "provenance":
             continue
         for figure in re.findall(r'<figure class="(?:table|chart)".*?</figure>', section, re.S):
-            assert re.search(r'class="ref-number" id="(tableau|figure)-\d+">(Tableau|Figure) \d+', figure), (slug, figure[:300])
+            assert re.search(r'class="ref-number" id="(tableau|figure)-\d+">(Tableau|Figure) \d+', figure), (
+                slug,
+                figure[:300],
+            )
             assert re.search(r'<p class="reading">Lecture\u202f: \S', figure), (slug, figure[:300])
     for word in ("Tableau", "Figure"):
-        numbers = [int(n) for n in re.findall(rf'>{word} (\d+)\u202f: ', document)]
+        numbers = [int(n) for n in re.findall(rf">{word} (\d+)\u202f: ", document)]
         assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 5
 
 
@@ -366,7 +475,11 @@ def test_the_comparison_chart_reads_its_largest_change(wave2014):
     later = wave2014.responses.copy()
     later["8A"] = 1  # every respondent now chooses 8A: the largest change
     table = compare_waves(later, wave2014.responses, codebook=cb, baseline_codebook=cb, questions=["q8"])
-    fig = plot_changes(table, question="q8", segment_labels={"tous": "Tous", "mda": "MDA", "non_mda": "Non-MDA"},
-                       names=("2026", "2014"))
+    fig = plot_changes(
+        table,
+        question="q8",
+        segment_labels={"tous": "Tous", "mda": "MDA", "non_mda": "Non-MDA"},
+        names=("2026", "2014"),
+    )
     assert fig.ciatstudy_reading.startswith("le plus grand changement est celui de « 8A")
     assert "+69 points de pourcentage entre 2014 et 2026" in fig.ciatstudy_reading  # Non-MDA: 31 % → 100 %

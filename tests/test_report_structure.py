@@ -44,14 +44,16 @@ def jargon(fragment: str) -> list[str]:
     found = []
     for what, pattern in FORBIDDEN.items():
         for m in re.finditer(pattern, text, flags=re.IGNORECASE if what != "internal id" else 0):
-            found.append(f"{what}: …{text[max(0, m.start() - 60):m.end() + 30]}…".replace("\n", " "))
+            found.append(f"{what}: …{text[max(0, m.start() - 60) : m.end() + 30]}…".replace("\n", " "))
     return found
 
 
 def test_forbidden_patterns_catch_the_jargon_the_committee_found():
-    body = ("<p>0,13 ; p entre 0,69 et 0,79</p><td>Intervalle de Wilson</td><p>règle de variance minimale</p>"
-            "<p>voir data/raw/2014/objets_transactionnels.csv</p><p>ciatstudy.audit</p><td>c27 : texte</td>"
-            "<p>Log-odds avec a priori de Dirichlet</p><img alt=\"tableau q1a\">")
+    body = (
+        "<p>0,13 ; p entre 0,69 et 0,79</p><td>Intervalle de Wilson</td><p>règle de variance minimale</p>"
+        "<p>voir data/raw/2014/objets_transactionnels.csv</p><p>ciatstudy.audit</p><td>c27 : texte</td>"
+        '<p>Log-odds avec a priori de Dirichlet</p><img alt="tableau q1a">'
+    )
     kinds = {line.split(":")[0] for line in jargon(body)}
     assert kinds == set(FORBIDDEN)
     assert jargon("<p>La valeur publiée ; 79 % des 28 répondants ; question 3 ; 1H</p>") == []
@@ -59,31 +61,63 @@ def test_forbidden_patterns_catch_the_jargon_the_committee_found():
 
 # --------------------------------------------------------------------------- small tables
 CODEBOOK = {
-    "wave": "w", "title": "Vague test", "source": "Export de test",
-    "segments": {"variable": "segment", "all": {"code": "tous", "label": "Tous"},
-                 "levels": [{"code": "a", "label": "Groupe A"}, {"code": "b", "label": "Groupe B"}]},
+    "wave": "w",
+    "title": "Vague test",
+    "source": "Export de test",
+    "segments": {
+        "variable": "segment",
+        "all": {"code": "tous", "label": "Tous"},
+        "levels": [{"code": "a", "label": "Groupe A"}, {"code": "b", "label": "Groupe B"}],
+    },
     "responses": {"file": "r.csv"},
     "questions": [
-        {"id": "q1", "kind": "agreement3", "title": "Accord", "items": [{"code": "1A", "label": "Alpha"},
-                                                                         {"code": "1B", "label": "Bêta"},
-                                                                         {"code": "1C", "label": "Gamma"}]},
-        {"id": "q2", "kind": "multi", "title": "Choix", "items": [{"code": "2A", "label": "Un"},
-                                                                   {"code": "2B", "label": "Deux"}]},
+        {
+            "id": "q1",
+            "kind": "agreement3",
+            "title": "Accord",
+            "items": [
+                {"code": "1A", "label": "Alpha"},
+                {"code": "1B", "label": "Bêta"},
+                {"code": "1C", "label": "Gamma"},
+            ],
+        },
+        {
+            "id": "q2",
+            "kind": "multi",
+            "title": "Choix",
+            "items": [{"code": "2A", "label": "Un"}, {"code": "2B", "label": "Deux"}],
+        },
     ],
 }
 
 
 def _rows(question, item, label, values, ns=(30, 10, 20), *, distinguishable=False, p=(0.5, 0.5)):
-    return [{"question": question, "item": item, "label": label, "segment": s, "n": n, "value": v,
-             "test": "fisher_exact", "p_value": p[1], "p_value_min": p[0], "distinguishable": distinguishable}
-            for s, n, v in zip(("tous", "a", "b"), ns, values)]
+    return [
+        {
+            "question": question,
+            "item": item,
+            "label": label,
+            "segment": s,
+            "n": n,
+            "value": v,
+            "test": "fisher_exact",
+            "p_value": p[1],
+            "p_value_min": p[0],
+            "distinguishable": distinguishable,
+        }
+        for s, n, v in zip(("tous", "a", "b"), ns, values)
+    ]
 
 
 def _tables(**overrides):
-    q1 = (_rows("q1", "1A", "Alpha", (2.5, 2.6, 2.45)) + _rows("q1", "1B", "Bêta", (1.2, 1.1, 1.25))
-          + _rows("q1", "1C", "Gamma", (2.5, 2.4, 2.55)))
-    q2 = (_rows("q2", "2A", "Un", (0.4, 0.9, 0.15), distinguishable=True, p=(0.001, 0.001))
-          + _rows("q2", "2B", "Deux", (0.6, 0.5, 0.65)))
+    q1 = (
+        _rows("q1", "1A", "Alpha", (2.5, 2.6, 2.45))
+        + _rows("q1", "1B", "Bêta", (1.2, 1.1, 1.25))
+        + _rows("q1", "1C", "Gamma", (2.5, 2.4, 2.55))
+    )
+    q2 = _rows("q2", "2A", "Un", (0.4, 0.9, 0.15), distinguishable=True, p=(0.001, 0.001)) + _rows(
+        "q2", "2B", "Deux", (0.6, 0.5, 0.65)
+    )
     tables = {"q1_scores": pd.DataFrame(q1), "q2_rates": pd.DataFrame(q2)}
     tables.update(overrides)
     return tables
@@ -119,11 +153,36 @@ def test_findings_top_choice_and_largest_gap_with_its_verdict():
 
 def test_findings_with_a_baseline_say_what_moved_and_only_then():
     cb = Codebook.from_dict(CODEBOOK)
-    comparison = pd.DataFrame([
-        {"question": "q2", "item": "2A", "label": "Un", "segment": "tous", "value": 0.4, "value_baseline": 0.1,
-         "change": 0.3, "test": "fisher_exact", "p_value": 0.01, "p_value_min": 0.01, "distinguishable": True},
-        {"question": "q2", "item": "2B", "label": "Deux", "segment": "tous", "value": 0.6, "value_baseline": 0.55,
-         "change": 0.05, "test": "fisher_exact", "p_value": 0.8, "p_value_min": 0.8, "distinguishable": False}])
+    comparison = pd.DataFrame(
+        [
+            {
+                "question": "q2",
+                "item": "2A",
+                "label": "Un",
+                "segment": "tous",
+                "value": 0.4,
+                "value_baseline": 0.1,
+                "change": 0.3,
+                "test": "fisher_exact",
+                "p_value": 0.01,
+                "p_value_min": 0.01,
+                "distinguishable": True,
+            },
+            {
+                "question": "q2",
+                "item": "2B",
+                "label": "Deux",
+                "segment": "tous",
+                "value": 0.6,
+                "value_baseline": 0.55,
+                "change": 0.05,
+                "test": "fisher_exact",
+                "p_value": 0.8,
+                "p_value_min": 0.8,
+                "distinguishable": False,
+            },
+        ]
+    )
     tables = _tables(comparison=comparison)
     assert findings.baseline_findings(tables, cb, None) == []
     moved = findings.baseline_findings(tables, cb, "2014")
@@ -135,13 +194,23 @@ def test_findings_with_a_baseline_say_what_moved_and_only_then():
 
 def test_audit_finding_names_whole_sample_table_cells_first():
     cb = Codebook.from_dict(CODEBOOK)
-    audit = pd.DataFrame({
-        "location": ["Question 2, tableau q2, ligne 1", "Texte", "Question 2, tableau q2, ligne 2", "Liste"],
-        "figure": ["2A, Groupe A", "c12 : cité", "2B, Tous", "répondants"],
-        "printed": ["0,5", "0,9", "0,61", "27"], "expected": ["0,42", "0,1", "0,64", "28"],
-        "verdict": ["inconsistent", "inconsistent", "inconsistent", "consistent"],
-        "explanation": ["x. Explication la plus probable : un chiffre diffère. Aussi compatible : autre", "y", "z", ""],
-        "check": ["cross_footing", "text", "cross_footing", "sample"], "segment": ["a", "tous", "tous", ""]})
+    audit = pd.DataFrame(
+        {
+            "location": ["Question 2, tableau q2, ligne 1", "Texte", "Question 2, tableau q2, ligne 2", "Liste"],
+            "figure": ["2A, Groupe A", "c12 : cité", "2B, Tous", "répondants"],
+            "printed": ["0,5", "0,9", "0,61", "27"],
+            "expected": ["0,42", "0,1", "0,64", "28"],
+            "verdict": ["inconsistent", "inconsistent", "inconsistent", "consistent"],
+            "explanation": [
+                "x. Explication la plus probable : un chiffre diffère. Aussi compatible : autre",
+                "y",
+                "z",
+                "",
+            ],
+            "check": ["cross_footing", "text", "cross_footing", "sample"],
+            "segment": ["a", "tous", "tous", ""],
+        }
+    )
     (finding,) = findings.audit_findings({"audit": audit}, cb)
     assert ["2B" in finding.details[0], "2A" in finding.details[1], "cité" in finding.details[2]] == [True] * 3
     shown = _visible(" ".join(finding.details))
@@ -151,7 +220,9 @@ def test_audit_finding_names_whole_sample_table_cells_first():
 
 
 def test_scoped_ids_are_unique_across_sections_and_links_follow():
-    section = '<h3 id="Les-mots-les-plus-utilisés">M</h3><a class="anchor-link" href="#Les-mots-les-plus-utilisés">¶</a>'
+    section = (
+        '<h3 id="Les-mots-les-plus-utilisés">M</h3><a class="anchor-link" href="#Les-mots-les-plus-utilisés">¶</a>'
+    )
     page = frontmatter.scope_ids(section, "corpus-a") + frontmatter.scope_ids(section, "corpus-b")
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)) == 2
@@ -160,23 +231,35 @@ def test_scoped_ids_are_unique_across_sections_and_links_follow():
     assert 'href="#sec-methode"' in linked  # a link to another part of the report is kept
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("c27 : (1,88 contre 1,33) [valeur MDA]", "(1,88 contre 1,33) [valeur MDA]"),
-    ("Question 3, tableau q3, ligne 1", "Question 3, ligne 1"),
-    ("Question 1, tableau q1a, lignes 6–7", "Question 1, premier tableau, lignes 6–7"),
-    ("q3, somme Tous", "somme Tous"),
-    ("6 items de q5 sur 8", "6 items de la question 5 sur 8"),
-    ("1C non_mda < 2", "1C Non-MDA < 2"),
-    ("base de sncf_call_2012.projects_strong_interest", "base du tableau publié"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("c27 : (1,88 contre 1,33) [valeur MDA]", "(1,88 contre 1,33) [valeur MDA]"),
+        ("Question 3, tableau q3, ligne 1", "Question 3, ligne 1"),
+        ("Question 1, tableau q1a, lignes 6–7", "Question 1, premier tableau, lignes 6–7"),
+        ("q3, somme Tous", "somme Tous"),
+        ("6 items de q5 sur 8", "6 items de la question 5 sur 8"),
+        ("1C non_mda < 2", "1C Non-MDA < 2"),
+        ("base de sncf_call_2012.projects_strong_interest", "base du tableau publié"),
+    ],
+)
 def test_plain_ids(text, expected):
-    cb = Codebook.from_dict({**CODEBOOK, "segments": {**CODEBOOK["segments"], "levels": [
-        {"code": "mda", "label": "MDA"}, {"code": "non_mda", "label": "Non-MDA"}]}})
+    cb = Codebook.from_dict(
+        {
+            **CODEBOOK,
+            "segments": {
+                **CODEBOOK["segments"],
+                "levels": [{"code": "mda", "label": "MDA"}, {"code": "non_mda", "label": "Non-MDA"}],
+            },
+        }
+    )
     assert frontmatter.plain_ids(text, cb) == expected
 
 
 def test_glossary_holds_only_terms_the_report_uses():
-    glossary = frontmatter.glossary_html("Les MDA et le RNMA ; pas d'autre sigle. Une classe, une promesse, des lettres.")
+    glossary = frontmatter.glossary_html(
+        "Les MDA et le RNMA ; pas d'autre sigle. Une classe, une promesse, des lettres."
+    )
     terms = re.findall(r"<dt>(.*?)</dt>", glossary)
     assert terms == ["MDA", "RNMA"]
     assert frontmatter.glossary_html("rien") == ""
@@ -206,16 +289,31 @@ def test_survey_comes_before_the_programmes_and_the_annexes():
     wave = read_plan("2014")
     sections = plan(wave.codebook, set(wave.files), baseline="2014")
     slugs = [s.slug for s in sections]
-    order = ["profile", "corpus-definition", "corpus-argument", "agreement-q1", "choices-q2", "choices-q8",
-             "conclusions", "comparison", "solidages", "call", "persons", "audit"]
+    order = [
+        "profile",
+        "corpus-definition",
+        "corpus-argument",
+        "agreement-q1",
+        "choices-q2",
+        "choices-q8",
+        "conclusions",
+        "comparison",
+        "solidages",
+        "call",
+        "persons",
+        "audit",
+    ]
     assert [slugs.index(s) for s in order] == sorted(slugs.index(s) for s in order)
     parts = [part_of(s) for s in sections]
     assert parts == sorted(parts, key=["survey", "programmes", "annexes"].index)
 
 
 # --------------------------------------------------------------------------- built reports
-FACT = re.compile(r'<span class="fact" data-table="([^"]*)" data-where="([^"]*)" data-column="([^"]*)" '
-                  r'data-scale="([^"]*)">(.*?)</span>', re.S)
+FACT = re.compile(
+    r'<span class="fact" data-table="([^"]*)" data-where="([^"]*)" data-column="([^"]*)" '
+    r'data-scale="([^"]*)">(.*?)</span>',
+    re.S,
+)
 
 
 def _norm(text) -> str:
@@ -254,7 +352,11 @@ def _check_fact(processed, table, where, column, scale, text) -> str | None:
         expected = Decimal(repr(float(value))) * (100 if scale == "percent" else 1)
     shown = _norm(text).replace(" ", "").rstrip("%").replace(",", ".")
     decimals = len(shown.split(".")[1]) if "." in shown else 0
-    return None if round_half_up(expected, decimals) == Decimal(shown) else f"{text!r} != {expected} ({table} [{where}] {column})"
+    return (
+        None
+        if round_half_up(expected, decimals) == Decimal(shown)
+        else f"{text!r} != {expected} ({table} [{where}] {column})"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -291,7 +393,7 @@ def _reports(root) -> dict:
 
 def _summary(page: str) -> str:
     start = page.index('id="sec-a-retenir"')
-    return page[start:page.index("</section>", start)]
+    return page[start : page.index("</section>", start)]
 
 
 WAVES = ["2014", "w-new"]
@@ -301,8 +403,17 @@ WAVES = ["2014", "w-new"]
 @pytest.mark.parametrize("wave", WAVES)
 def test_summary_precedes_the_first_question_and_the_method_follows_it(reports, wave):
     page = reports[wave]
-    positions = [page.index(f'id="{a}"') for a in ("sec-a-retenir", "sec-methode", "sec-agreement-q1",
-                                                    "sec-choices-q8", "sec-annexe-technique", "sec-provenance")]
+    positions = [
+        page.index(f'id="{a}"')
+        for a in (
+            "sec-a-retenir",
+            "sec-methode",
+            "sec-agreement-q1",
+            "sec-choices-q8",
+            "sec-annexe-technique",
+            "sec-provenance",
+        )
+    ]
     assert positions == sorted(positions)
     assert page.index('class="cover"') < positions[0]
 
@@ -336,7 +447,7 @@ def test_ids_are_unique_and_contents_links_reach_their_heading(reports, wave):
     page = reports[wave]
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
-    nav = page[page.index("<nav"):page.index("</nav>")]
+    nav = page[page.index("<nav") : page.index("</nav>")]
     links = re.findall(r'<a href="#([^"]+)">(.*?)</a>', nav)
     assert len(links) > 10
     for target, title in links:
@@ -360,11 +471,16 @@ def test_a_new_wave_gets_its_own_summary_and_title_page_without_2014_statements(
     new, old = reports["w-new"], reports["2014"]
     assert _summary(new) != _summary(old)
     assert "finding-moved_count" in _summary(new) and "finding-moved_count" not in _summary(old)
-    cover = new[new.index('class="cover"'):new.index("</header>")]
+    cover = new[new.index('class="cover"') : new.index("</header>")]
     assert "w-new" in cover
-    front = new[:new.index('id="sec-profile"') if 'id="sec-profile"' in new else new.index('id="sec-agreement-q1"')]
-    for statement in ("Dominique Thierry", "décembre 2014", "Thématique des projets retenus", "Solidâges",
-                      "28 structures"):
+    front = new[: new.index('id="sec-profile"') if 'id="sec-profile"' in new else new.index('id="sec-agreement-q1"')]
+    for statement in (
+        "Dominique Thierry",
+        "décembre 2014",
+        "Thématique des projets retenus",
+        "Solidâges",
+        "28 structures",
+    ):
         assert statement not in html.unescape(front), statement
-    old_cover = old[old.index('class="cover"'):old.index("</header>")]
+    old_cover = old[old.index('class="cover"') : old.index("</header>")]
     assert "Dominique Thierry" in old_cover and "décembre 2014" in old_cover

@@ -12,8 +12,16 @@ from scipy import stats as sps
 from ciatstudy.codebook import Codebook
 from ciatstudy.io import load_wave
 from ciatstudy.score import (
-    TEST_COLUMNS, TIDY_COLUMNS, add_segment_tests, agreement_scores, display_rounded, published_comparison,
-    score_question, segment_tests, selection_rates, split_agreement,
+    TEST_COLUMNS,
+    TIDY_COLUMNS,
+    add_segment_tests,
+    agreement_scores,
+    display_rounded,
+    published_comparison,
+    score_question,
+    segment_tests,
+    selection_rates,
+    split_agreement,
 )
 
 QUESTIONS = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8"]
@@ -66,22 +74,34 @@ def comparison(wave, scored):
 @pytest.fixture
 def tiny():
     """Two segments, an agreement question and a choose-any question, with missing answers."""
-    codebook = Codebook.from_dict({
-        "wave": "test",
-        "segments": {"variable": "segment", "levels": [{"code": "a", "label": "A"}, {"code": "b", "label": "B"}]},
-        "responses": {"file": "responses.csv"},
-        "questions": [
-            {"id": "q1", "kind": "agreement3", "items": [{"code": "1A", "label": "Un"}, {"code": "1B", "label": "Deux"}]},
-            {"id": "q2", "kind": "multi", "items": [{"code": "2A", "label": "Trois"}, {"code": "2B", "label": "Quatre"}]},
-        ],
-    })
-    responses = pd.DataFrame({
-        "segment": ["a", "a", "a", "b", "b"],
-        "1A": pd.array([3, 2, None, 1, 1], dtype="Int8"),
-        "1B": pd.array([3, 3, 3, 3, 2], dtype="Int8"),
-        "2A": pd.array([1, 0, 1, 1, None], dtype="Int8"),
-        "2B": pd.array([0, 0, 0, 0, 0], dtype="Int8"),
-    })
+    codebook = Codebook.from_dict(
+        {
+            "wave": "test",
+            "segments": {"variable": "segment", "levels": [{"code": "a", "label": "A"}, {"code": "b", "label": "B"}]},
+            "responses": {"file": "responses.csv"},
+            "questions": [
+                {
+                    "id": "q1",
+                    "kind": "agreement3",
+                    "items": [{"code": "1A", "label": "Un"}, {"code": "1B", "label": "Deux"}],
+                },
+                {
+                    "id": "q2",
+                    "kind": "multi",
+                    "items": [{"code": "2A", "label": "Trois"}, {"code": "2B", "label": "Quatre"}],
+                },
+            ],
+        }
+    )
+    responses = pd.DataFrame(
+        {
+            "segment": ["a", "a", "a", "b", "b"],
+            "1A": pd.array([3, 2, None, 1, 1], dtype="Int8"),
+            "1B": pd.array([3, 3, 3, 3, 2], dtype="Int8"),
+            "2A": pd.array([1, 0, 1, 1, None], dtype="Int8"),
+            "2B": pd.array([0, 0, 0, 0, 0], dtype="Int8"),
+        }
+    )
     return codebook, responses
 
 
@@ -92,12 +112,14 @@ def test_tidy_contract_on_2014(wave, scored):
         assert list(table.columns) == TIDY_COLUMNS
         assert len(table) == 3 * len(q.codes)
         assert table.groupby("item", sort=False)["segment"].agg(list).map(tuple).unique().tolist() == [
-            ("tous", "mda", "non_mda")]
+            ("tous", "mda", "non_mda")
+        ]
         assert set(table.groupby("segment")["n"].unique().map(tuple)) == {(28,), (12,), (16,)}
         assert table["value"].tolist() == pytest.approx((table["count"] / table["n"]).tolist())
         assert ((table["ci_low"] <= table["value"]) & (table["value"] <= table["ci_high"])).all()
         assert table["rank"].is_monotonic_increasing and sorted(table["rank"].unique()) == list(
-            range(1, len(q.codes) + 1))
+            range(1, len(q.codes) + 1)
+        )
         whole = table[table["segment"] == "tous"]
         assert whole["value"].is_monotonic_decreasing
         assert table["label"].tolist() == [wave.codebook.label(i) for i in table["item"]]
@@ -113,6 +135,7 @@ def test_tous_is_pooled_segments(scored):
 
 def test_intervals_use_wilson_and_profile_likelihood(scored):
     from ciatstudy.stats import mean_interval, wilson_interval
+
     row = scored["q4"].query("item == '4B' and segment == 'mda'").iloc[0]
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(10, 12))
     row = scored["q1"].query("item == '1H' and segment == 'non_mda'").iloc[0]  # 42 / 16: ten 3s, six 2s
@@ -177,8 +200,11 @@ def test_printed_order_departures(wave, scored):
     departures = {}
     for name, table in tables.items():
         rebuilt = table[table["segment"] == "tous"].sort_values("rank")["item"].tolist()
-        printed = published[(published["table"] == name) & (published["segment"] == "tous")].sort_values(
-            "table_position")["item"].tolist()
+        printed = (
+            published[(published["table"] == name) & (published["segment"] == "tous")]
+            .sort_values("table_position")["item"]
+            .tolist()
+        )
         if rebuilt != printed:
             departures[name] = (printed, rebuilt)
     assert set(departures) == set(KNOWN_ORDER_DEPARTURES)
@@ -189,8 +215,18 @@ def test_printed_order_departures(wave, scored):
 
 def test_published_comparison_columns_and_rounding(wave, scored):
     cmp = published_comparison(scored["q1"], wave.table("published_tables"))
-    assert list(cmp.columns) == ["question", "item", "segment", "table", "table_position", "rank", "value",
-                                 "printed", "rebuilt_rounded", "matches"]
+    assert list(cmp.columns) == [
+        "question",
+        "item",
+        "segment",
+        "table",
+        "table_position",
+        "rank",
+        "value",
+        "printed",
+        "rebuilt_rounded",
+        "matches",
+    ]
     row = cmp.query("item == '1H' and segment == 'non_mda'").iloc[0]
     assert (row["value"], row["rebuilt_rounded"], row["printed"]) == (2.625, 2.63, 2.63)  # half up, not even
     assert cmp["matches"].dtype == bool
@@ -212,8 +248,15 @@ def test_published_comparison_bad_arguments(wave, scored):
 
 # --------------------------------------------------------------------------- display and layout
 def test_display_rounded_half_up():
-    frame = pd.DataFrame({"n": [16, 8, 28, 0], "count": [42, 1, 22, 0], "value": [42 / 16, 1 / 8, 22 / 28, math.nan],
-                          "ci_low": [2.345, 0.0049999, 0.005, math.nan], "ci_high": [2.8, 0.125, 1.0, math.nan]})
+    frame = pd.DataFrame(
+        {
+            "n": [16, 8, 28, 0],
+            "count": [42, 1, 22, 0],
+            "value": [42 / 16, 1 / 8, 22 / 28, math.nan],
+            "ci_low": [2.345, 0.0049999, 0.005, math.nan],
+            "ci_high": [2.8, 0.125, 1.0, math.nan],
+        }
+    )
     out = display_rounded(frame)
     assert out["value"].tolist()[:3] == [2.63, 0.13, 0.79] and math.isnan(out["value"].iloc[3])
     assert out["ci_low"].tolist()[:3] == [2.35, 0.0, 0.01]
@@ -282,8 +325,12 @@ def test_add_segment_tests_reuses_given_tests(wave, scored):
     given = add_segment_tests(scored["q1"], wave.responses, codebook=wave.codebook, tests=tests)
     pd.testing.assert_frame_equal(given, add_segment_tests(scored["q1"], wave.responses, codebook=wave.codebook))
     with pytest.raises(ValueError, match=r"no rows for question\(s\) \['q1'\]"):
-        add_segment_tests(scored["q1"], wave.responses, codebook=wave.codebook,
-                          tests=segment_tests(wave.responses, codebook=wave.codebook, question="q2"))
+        add_segment_tests(
+            scored["q1"],
+            wave.responses,
+            codebook=wave.codebook,
+            tests=segment_tests(wave.responses, codebook=wave.codebook, question="q2"),
+        )
 
 
 def test_segment_tests_on_observed_answers_uses_given_spread(tiny):
@@ -341,22 +388,32 @@ def _list_reference(responses, codebook, question):
     """The tables as first written: one Python list of answers per item and segment."""
     from ciatstudy.stats import gap_verdict, mean_interval, wilson_interval
     from ciatstudy.score import segment_base
+
     q = codebook.question(question)
     if q.kind != "agreement3" and q.base == "segment":  # ticked nothing = chose none (issue 13, bases)
         responses = segment_base(responses, q.codes)
     seg = responses[codebook.segment_variable].astype(str)
     rows, tests = [], []
     for item, _ in q.items:
-        answers = {code: [int(v) for v in (responses[item] if code == codebook.all_code
-                                           else responses.loc[seg == code, item]).dropna()]
-                   for code in [codebook.all_code, *codebook.segment_codes]}
+        answers = {
+            code: [
+                int(v)
+                for v in (responses[item] if code == codebook.all_code else responses.loc[seg == code, item]).dropna()
+            ]
+            for code in [codebook.all_code, *codebook.segment_codes]
+        }
         for code, values in answers.items():
-            low, high = (mean_interval(values) if q.kind == "agreement3"
-                         else wilson_interval(sum(values), len(values)))
+            low, high = mean_interval(values) if q.kind == "agreement3" else wilson_interval(sum(values), len(values))
             rows.append((item, code, len(values), sum(values), low, high))
         a, b = (answers[g] for g in codebook.segment_codes)
-        tests.append(gap_verdict(a, b, kind="mean" if q.kind == "agreement3" else "proportion",
-                                 labels=tuple(codebook.segment_label(g) for g in codebook.segment_codes)))
+        tests.append(
+            gap_verdict(
+                a,
+                b,
+                kind="mean" if q.kind == "agreement3" else "proportion",
+                labels=tuple(codebook.segment_label(g) for g in codebook.segment_codes),
+            )
+        )
     return rows, tests
 
 
@@ -368,8 +425,9 @@ def _random_responses(codebook, n, seed, dtype="Int8", segment_dtype="category")
         for code in q.codes:
             values = pd.Series(rng.choice(allowed, size=n), dtype="float64")
             values[rng.random(n) < 0.2] = np.nan
-            data[code] = values.astype(dtype) if dtype != "object" else values.astype(object).where(
-                values.notna(), None)
+            data[code] = (
+                values.astype(dtype) if dtype != "object" else values.astype(object).where(values.notna(), None)
+            )
     return pd.DataFrame(data)
 
 
@@ -381,7 +439,8 @@ def test_tallies_give_the_list_results(tiny, seed):
         table = score_question(responses, codebook=codebook, question=question).sort_values(["item", "segment"])
         rows, verdicts = _list_reference(responses, codebook, question)
         expected = pd.DataFrame(rows, columns=["item", "segment", "n", "count", "ci_low", "ci_high"]).sort_values(
-            ["item", "segment"])
+            ["item", "segment"]
+        )
         for column in ["n", "count", "ci_low", "ci_high"]:
             assert table[column].tolist() == pytest.approx(expected[column].tolist(), nan_ok=True, rel=0, abs=0)
         tests = segment_tests(responses, codebook=codebook, question=question)
@@ -390,36 +449,52 @@ def test_tallies_give_the_list_results(tiny, seed):
         pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_exact=True, check_dtype=False)
 
 
-@pytest.mark.parametrize("dtype, segment_dtype", [
-    ("Int8", "object"), ("float64", "category"), ("object", "object"), ("Int64", "string"),
-])
+@pytest.mark.parametrize(
+    "dtype, segment_dtype",
+    [
+        ("Int8", "object"),
+        ("float64", "category"),
+        ("object", "object"),
+        ("Int64", "string"),
+    ],
+)
 def test_any_column_dtype_gives_the_same_table(tiny, dtype, segment_dtype):
     codebook, _ = tiny
     reference = _random_responses(codebook, 50, 7)
     other = _random_responses(codebook, 50, 7, dtype=dtype, segment_dtype=segment_dtype)
     for question in ("q1", "q2"):
-        pd.testing.assert_frame_equal(score_question(other, codebook=codebook, question=question),
-                                      score_question(reference, codebook=codebook, question=question))
-        pd.testing.assert_frame_equal(segment_tests(other, codebook=codebook, question=question),
-                                      segment_tests(reference, codebook=codebook, question=question))
+        pd.testing.assert_frame_equal(
+            score_question(other, codebook=codebook, question=question),
+            score_question(reference, codebook=codebook, question=question),
+        )
+        pd.testing.assert_frame_equal(
+            segment_tests(other, codebook=codebook, question=question),
+            segment_tests(reference, codebook=codebook, question=question),
+        )
 
 
 def test_bad_values_found_in_integer_columns(tiny):
     codebook, responses = tiny
     # 4 is where the tallies put missing answers for a 3/2/1 item: it must still be refused.
-    for values, bad in [([3, 4, None, 1, 1], r"\[4\]"), ([3, 0, None, 1, 1], r"\[0\]"),
-                        ([3, -1, None, 1, 1], r"\[-1\]"), ([3, 100, 2, 1, 1], r"\[100\]")]:
+    for values, bad in [
+        ([3, 4, None, 1, 1], r"\[4\]"),
+        ([3, 0, None, 1, 1], r"\[0\]"),
+        ([3, -1, None, 1, 1], r"\[-1\]"),
+        ([3, 100, 2, 1, 1], r"\[100\]"),
+    ]:
         with pytest.raises(ValueError, match=rf"item 1A: values {bad} are not allowed"):
-            agreement_scores(responses.assign(**{"1A": pd.array(values, dtype="Int8")}), codebook=codebook,
-                             question="q1")
+            agreement_scores(
+                responses.assign(**{"1A": pd.array(values, dtype="Int8")}), codebook=codebook, question="q1"
+            )
     with pytest.raises(ValueError, match=r"item 2A: values \[2\]"):
-        selection_rates(responses.assign(**{"2A": pd.array([1, 2, None, 0, 0], dtype="Int16")}),
-                        codebook=codebook, question="q2")
+        selection_rates(
+            responses.assign(**{"2A": pd.array([1, 2, None, 0, 0], dtype="Int16")}), codebook=codebook, question="q2"
+        )
 
 
 def test_large_segments_switch_to_the_normal_approximation(tiny):
     codebook, _ = tiny
-    large = _random_responses(codebook, 700, 11)        # about 280 answers per segment and item
+    large = _random_responses(codebook, 700, 11)  # about 280 answers per segment and item
     tests = segment_tests(large, codebook=codebook, question="q1")
     assert (tests[["n_a", "n_b"]].min(axis=1) > 200).all()
     assert (tests["test"] == "permutation_normal").all()

@@ -11,26 +11,40 @@ import pytest
 from scipy import stats as sps
 
 from ciatstudy.stats import (
-    EXACT_PERMUTATION_MAX_N, cliffs_delta, cliffs_delta_from_counts, cohens_h, fisher_exact_test, gap_verdict,
-    gap_verdict_from_counts, mean_interval, mean_interval_from_counts, permutation_p_range,
-    permutation_test_from_counts, permutation_test_means, score_distributions, wilson_interval,
+    EXACT_PERMUTATION_MAX_N,
+    cliffs_delta,
+    cliffs_delta_from_counts,
+    cohens_h,
+    fisher_exact_test,
+    gap_verdict,
+    gap_verdict_from_counts,
+    mean_interval,
+    mean_interval_from_counts,
+    permutation_p_range,
+    permutation_test_from_counts,
+    permutation_test_means,
+    score_distributions,
+    wilson_interval,
 )
 
 CHI2_95 = 3.841458820694124  # qchisq(0.95, 1)
 
 
 # --------------------------------------------------------------------------- Wilson
-@pytest.mark.parametrize("count, n, low, high", [
-    # Newcombe (1998), Stat. Med. 17:857, Table I, method 3 (Wilson score, no continuity correction);
-    # the same as R: prop.test(x, n, correct = FALSE)$conf.int
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-    # by hand: z = 1.959964, centre = (3 + z²/2) / (12 + z²) = 0.31062,
-    # half = z * sqrt(3 * 9 / 12 + z²/4) / (12 + z²) = 0.22168
-    (3, 12, 0.0889, 0.5323),
-])
+@pytest.mark.parametrize(
+    "count, n, low, high",
+    [
+        # Newcombe (1998), Stat. Med. 17:857, Table I, method 3 (Wilson score, no continuity correction);
+        # the same as R: prop.test(x, n, correct = FALSE)$conf.int
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+        # by hand: z = 1.959964, centre = (3 + z²/2) / (12 + z²) = 0.31062,
+        # half = z * sqrt(3 * 9 / 12 + z²/4) / (12 + z²) = 0.22168
+        (3, 12, 0.0889, 0.5323),
+    ],
+)
 def test_wilson_reference_values(count, n, low, high):
     got = wilson_interval(count, n)
     assert got == pytest.approx((low, high), abs=5e-5)
@@ -59,13 +73,16 @@ def test_wilson_narrower_at_lower_confidence():
     assert low95 < low90 < high90 < high95
 
 
-@pytest.mark.parametrize("args, kwargs, message", [
-    ((13, 12), {}, "cannot exceed"),
-    ((-1, 12), {}, "non-negative integer"),
-    ((1.5, 12), {}, "non-negative integer"),
-    ((True, 12), {}, "non-negative integer"),
-    ((3, 12), {"confidence": 95}, "strictly between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((13, 12), {}, "cannot exceed"),
+        ((-1, 12), {}, "non-negative integer"),
+        ((1.5, 12), {}, "non-negative integer"),
+        ((True, 12), {}, "non-negative integer"),
+        ((3, 12), {"confidence": 95}, "strictly between 0 and 1"),
+    ],
+)
 def test_wilson_bad_arguments(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         wilson_interval(*args, **kwargs)
@@ -131,15 +148,18 @@ def test_mean_interval_exact_coverage_near_nominal_at_n12():
         assert 0.90 < coverage < 0.98
 
 
-@pytest.mark.parametrize("args, kwargs, message", [
-    (([1, 2, 4],), {}, "among the levels"),
-    (([1, float("nan")],), {}, "numbers only"),
-    (([1, None],), {}, "numbers only"),
-    (("123",), {}, "sequence of numbers"),
-    (([1, 2],), {"levels": (3, 2, 1)}, "three increasing"),
-    (([1, 2],), {"levels": (1, 2)}, "three increasing"),
-    (([1, 2],), {"confidence": 0}, "strictly between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        (([1, 2, 4],), {}, "among the levels"),
+        (([1, float("nan")],), {}, "numbers only"),
+        (([1, None],), {}, "numbers only"),
+        (("123",), {}, "sequence of numbers"),
+        (([1, 2],), {"levels": (3, 2, 1)}, "three increasing"),
+        (([1, 2],), {"levels": (1, 2)}, "three increasing"),
+        (([1, 2],), {"confidence": 0}, "strictly between 0 and 1"),
+    ],
+)
 def test_mean_interval_bad_arguments(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         mean_interval(*args, **kwargs)
@@ -183,15 +203,19 @@ def test_fisher_against_scipy_and_hypergeometric_by_hand():
     by_hand = sum(p for p in probs if p <= probs[10])
     assert result.p_value == pytest.approx(float(by_hand), rel=1e-9)
     assert fisher_exact_test(10, 12, 9, 16, alternative="greater").p_value == pytest.approx(
-        float(sum(probs[10:])), rel=1e-9)
+        float(sum(probs[10:])), rel=1e-9
+    )
 
 
-@pytest.mark.parametrize("args, kwargs, message", [
-    ((1, 0, 1, 4), {}, "cannot exceed"),
-    ((0, 0, 1, 4), {}, "at least one respondent"),
-    ((1, 4, 1, 4), {"alternative": "two_sided"}, "alternative must be"),
-    ((1.0, 4, 1, 4), {}, "non-negative integer"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((1, 0, 1, 4), {}, "cannot exceed"),
+        ((0, 0, 1, 4), {}, "at least one respondent"),
+        ((1, 4, 1, 4), {"alternative": "two_sided"}, "alternative must be"),
+        ((1.0, 4, 1, 4), {}, "non-negative integer"),
+    ],
+)
 def test_fisher_bad_arguments(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         fisher_exact_test(*args, **kwargs)
@@ -228,8 +252,13 @@ def test_permutation_test_matches_full_enumeration_with_ties():
 def test_permutation_test_one_sided_matches_scipy_exact(alternative):
     a = [3, 3, 2, 2, 2, 1, 3]
     b = [2, 2, 1, 1, 2, 1, 3, 2]
-    ref = sps.permutation_test((a, b), lambda x, y: np.mean(x) - np.mean(y), permutation_type="independent",
-                               n_resamples=np.inf, alternative=alternative)
+    ref = sps.permutation_test(
+        (a, b),
+        lambda x, y: np.mean(x) - np.mean(y),
+        permutation_type="independent",
+        n_resamples=np.inf,
+        alternative=alternative,
+    )
     assert permutation_test_means(a, b, alternative=alternative).p_value == pytest.approx(ref.pvalue, rel=1e-9)
 
 
@@ -269,17 +298,21 @@ def test_gap_verdict_mean_sentence():
     assert (v.test, v.effect_measure, v.distinguishable) == ("permutation_exact", "cliffs_delta", False)
     assert v.difference == pytest.approx(2.1666667 - 2.375, abs=1e-6)
     assert v.p_value == v.p_value_min
-    assert v.sentence == ("Écart MDA / Non-MDA de 0,21 point (2,17 contre 2,38) : non distinguable du hasard "
-                          "avec 12 et 16 répondants (test exact de permutation, p = 0,4).")
+    assert v.sentence == (
+        "Écart MDA / Non-MDA de 0,21 point (2,17 contre 2,38) : non distinguable du hasard "
+        "avec 12 et 16 répondants (test exact de permutation, p = 0,4)."
+    )
 
 
 def test_gap_verdict_proportion_distinguishable():
     v = gap_verdict([1] * 11 + [0], [1] * 3 + [0] * 13, kind="proportion", labels=("MDA", "non-MDA"))
     assert v.test == "fisher_exact" and v.distinguishable
     assert v.p_value == pytest.approx(sps.fisher_exact([[11, 1], [3, 13]]).pvalue)
-    assert v.sentence == ("Écart MDA / non-MDA de 73 points de pourcentage (92\u00a0% contre 19\u00a0%) : "
-                          "distinguable du hasard au seuil de 5\u00a0% avec 12 et 16 répondants "
-                          "(test exact de Fisher, p < 0,001).")
+    assert v.sentence == (
+        "Écart MDA / non-MDA de 73 points de pourcentage (92\u00a0% contre 19\u00a0%) : "
+        "distinguable du hasard au seuil de 5\u00a0% avec 12 et 16 répondants "
+        "(test exact de Fisher, p < 0,001)."
+    )
 
 
 def test_gap_verdict_no_gap_and_untestable():
@@ -301,11 +334,14 @@ def test_gap_verdict_means_only_reports_the_range():
     assert v.sentence.endswith("(test exact de permutation, p entre 0,007 et 0,25).")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"kind": "share"}, "kind must be"),
-    ({"kind": "mean", "labels": ("MDA",)}, "two segment names"),
-    ({"kind": "mean", "alpha": 5}, "alpha must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"kind": "share"}, "kind must be"),
+        ({"kind": "mean", "labels": ("MDA",)}, "two segment names"),
+        ({"kind": "mean", "alpha": 5}, "alpha must be"),
+    ],
+)
 def test_gap_verdict_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         gap_verdict([1, 2], [2, 3], **kwargs)
@@ -335,14 +371,17 @@ def test_counts_and_lists_give_identical_results():
             assert cliffs_delta_from_counts(ca, cb) == cliffs_delta(a, b)
             for alternative in ("two-sided", "greater", "less"):
                 assert permutation_test_from_counts(ca, cb, alternative=alternative) == permutation_test_means(
-                    a, b, alternative=alternative)
+                    a, b, alternative=alternative
+                )
         assert gap_verdict_from_counts(ca, cb, kind="mean") == gap_verdict(a, b, kind="mean")
         if a and b and sum(ca) <= 8 and sum(cb) <= 8:
             assert gap_verdict_from_counts(ca, cb, kind="mean", means_only=True) == gap_verdict(
-                a, b, kind="mean", means_only=True)
+                a, b, kind="mean", means_only=True
+            )
         pa, pb = _random_tallies(rng, levels=2), _random_tallies(rng, levels=2)
         assert gap_verdict_from_counts(pa, pb, kind="proportion") == gap_verdict(
-            _answers(pa, (0, 1)), _answers(pb, (0, 1)), kind="proportion")
+            _answers(pa, (0, 1)), _answers(pb, (0, 1)), kind="proportion"
+        )
 
 
 def test_counts_on_other_levels():
@@ -352,22 +391,26 @@ def test_counts_on_other_levels():
     a, b = _answers(ca, levels), _answers(cb, levels)
     assert permutation_test_from_counts(ca, cb, levels=levels) == permutation_test_means(a, b)
     assert cliffs_delta_from_counts(ca, cb, levels=levels) == cliffs_delta(a, b)
-    assert mean_interval_from_counts((1, 2, 3), levels=(0, 5, 10)) == mean_interval([0, 5, 5, 10, 10, 10],
-                                                                                     levels=(0, 5, 10))
+    assert mean_interval_from_counts((1, 2, 3), levels=(0, 5, 10)) == mean_interval(
+        [0, 5, 5, 10, 10, 10], levels=(0, 5, 10)
+    )
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: mean_interval_from_counts((1, 2)), "one count per level"),
-    (lambda: mean_interval_from_counts((1, -2, 3)), "non-negative integer"),
-    (lambda: mean_interval_from_counts((1, 2.5, 3)), "non-negative integer"),
-    (lambda: mean_interval_from_counts("123"), "sequence of counts"),
-    (lambda: permutation_test_from_counts((0, 0, 0), (1, 1, 1)), "both groups"),
-    (lambda: permutation_test_from_counts((1, 1), (1, 1), levels=(1, 1)), "distinct"),
-    (lambda: permutation_test_from_counts((1, 1, 1), (1, 1, 1), method="bootstrap"), "method must be"),
-    (lambda: cliffs_delta_from_counts((1, 1, 1), (0, 0, 0)), "both groups"),
-    (lambda: gap_verdict_from_counts((1, 1, 1), (1, 1, 1), kind="proportion"), "one count per level"),
-    (lambda: gap_verdict_from_counts((1, 1), (1, 1), kind="proportion", levels=(1, 2)), "0/1 answers"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: mean_interval_from_counts((1, 2)), "one count per level"),
+        (lambda: mean_interval_from_counts((1, -2, 3)), "non-negative integer"),
+        (lambda: mean_interval_from_counts((1, 2.5, 3)), "non-negative integer"),
+        (lambda: mean_interval_from_counts("123"), "sequence of counts"),
+        (lambda: permutation_test_from_counts((0, 0, 0), (1, 1, 1)), "both groups"),
+        (lambda: permutation_test_from_counts((1, 1), (1, 1), levels=(1, 1)), "distinct"),
+        (lambda: permutation_test_from_counts((1, 1, 1), (1, 1, 1), method="bootstrap"), "method must be"),
+        (lambda: cliffs_delta_from_counts((1, 1, 1), (0, 0, 0)), "both groups"),
+        (lambda: gap_verdict_from_counts((1, 1, 1), (1, 1, 1), kind="proportion"), "one count per level"),
+        (lambda: gap_verdict_from_counts((1, 1), (1, 1), kind="proportion", levels=(1, 2)), "0/1 answers"),
+    ],
+)
 def test_counts_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
@@ -387,7 +430,7 @@ def test_exact_enumeration_stays_fast_when_one_group_is_small():
 def test_switch_to_the_normal_approximation_above_the_threshold():
     n = EXACT_PERMUTATION_MAX_N
     assert n == 200
-    at, above = (50, 80, 70), (50, 81, 70)   # 200 and 201 answers in each group
+    at, above = (50, 80, 70), (50, 81, 70)  # 200 and 201 answers in each group
     exact = gap_verdict_from_counts(at, (60, 80, 60), kind="mean")
     normal = gap_verdict_from_counts(above, (60, 81, 60), kind="mean")
     assert exact.test == "permutation_exact" and "(test exact de permutation" in exact.sentence
@@ -397,9 +440,12 @@ def test_switch_to_the_normal_approximation_above_the_threshold():
     assert gap_verdict_from_counts(at, (600, 810, 600), kind="mean").test == "permutation_exact"
     # method forces either computation.
     assert permutation_test_from_counts(above, (60, 81, 60)) == permutation_test_from_counts(
-        above, (60, 81, 60), method="normal")
-    assert permutation_test_means([1, 2, 3], [3, 3], method="normal").p_value != permutation_test_means(
-        [1, 2, 3], [3, 3]).p_value
+        above, (60, 81, 60), method="normal"
+    )
+    assert (
+        permutation_test_means([1, 2, 3], [3, 3], method="normal").p_value
+        != permutation_test_means([1, 2, 3], [3, 3]).p_value
+    )
 
 
 def test_normal_approximation_is_the_permutation_distribution_moments():
@@ -416,7 +462,8 @@ def test_normal_approximation_is_the_permutation_distribution_moments():
     result = permutation_test_from_counts(ca, cb, levels=(0, 1))
     assert result.p_value == pytest.approx(upper + lower, rel=1e-9)
     assert permutation_test_from_counts(ca, cb, levels=(0, 1), alternative="greater").p_value == pytest.approx(
-        upper, rel=1e-9)
+        upper, rel=1e-9
+    )
     assert permutation_test_from_counts((100, 0, 0), (300, 0, 0), method="normal").p_value == 1.0
 
 
@@ -436,8 +483,13 @@ def test_normal_approximation_close_to_exact_just_above_the_threshold(seed):
 def test_score_distributions_match_brute_force():
     def brute(total, n, levels):
         a, b, c = levels
-        return sorted((n - n2 - n3, n2, n3) for n3 in range(n + 1) for n2 in range(n + 1 - n3)
-                      if math.isclose(a * (n - n2 - n3) + b * n2 + c * n3, total))
+        return sorted(
+            (n - n2 - n3, n2, n3)
+            for n3 in range(n + 1)
+            for n2 in range(n + 1 - n3)
+            if math.isclose(a * (n - n2 - n3) + b * n2 + c * n3, total)
+        )
+
     for levels in [(1, 2, 3), (0, 1, 3), (1, 2.5, 4)]:
         for n in (0, 1, 5, 12):
             for total in range(0, 4 * n + 2):
@@ -447,7 +499,7 @@ def test_score_distributions_match_brute_force():
 def test_permutation_p_range_large_groups_uses_the_extreme_spreads():
     # Both groups above the threshold: the normal p grows with the pooled spread, so the extremes of the
     # scan over every compatible pair are those of the first and of the last distributions.
-    sum_a, n_a, sum_b, n_b = 240, 210, 262, 220   # 16 and 22 compatible spreads
+    sum_a, n_a, sum_b, n_b = 240, 210, 262, 220  # 16 and 22 compatible spreads
     spreads_a, spreads_b = score_distributions(sum_a, n_a), score_distributions(sum_b, n_b)
     levels = (1, 2, 3)
     every = [permutation_test_from_counts(ta, tb, levels=levels).p_value for ta in spreads_a for tb in spreads_b]

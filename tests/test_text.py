@@ -30,35 +30,41 @@ def lemmas(text, **kwargs):
 
 
 # A corpus small enough to count by hand (respondent 3 wrote twice).
-SMALL = pd.DataFrame({
-    "quote_id": ["a", "b", "c", "d"],
-    "respondent_no": [1, 2, 3, 3],
-    "text": [
-        "Les associations coopèrent sur un projet commun.",
-        "Un projet partagé entre associations du territoire.",
-        "Le territoire et ses associations : mutualisation des moyens.",
-        "Mutualisation des moyens humains ; un projet commun ?",
-    ],
-})
+SMALL = pd.DataFrame(
+    {
+        "quote_id": ["a", "b", "c", "d"],
+        "respondent_no": [1, 2, 3, 3],
+        "text": [
+            "Les associations coopèrent sur un projet commun.",
+            "Un projet partagé entre associations du territoire.",
+            "Le territoire et ses associations : mutualisation des moyens.",
+            "Mutualisation des moyens humains ; un projet commun ?",
+        ],
+    }
+)
 SEGMENTS = pd.DataFrame({"respondent_no": [1, 2, 3], "segment": ["mda", "non_mda", "non_mda"]})
 
 
 # --------------------------------------------------------------------------- tokenization
 @pytest.mark.usefixtures("nlp")
 class TestFrenchEdgeCases:
-    ELIDED = ("Jusqu'ici, lorsqu'elles s'appuient sur l'expérience d'un territoire, puisqu'on n'a "
-              "qu'un projet, c'est j'espère la coopération.")
+    ELIDED = (
+        "Jusqu'ici, lorsqu'elles s'appuient sur l'expérience d'un territoire, puisqu'on n'a "
+        "qu'un projet, c'est j'espère la coopération."
+    )
 
     def test_elisions_split_the_same_with_both_apostrophes(self):
         typographic = self.ELIDED.replace("'", "’")
-        assert lemmas(self.ELIDED) == lemmas(typographic) == [
-            "appuyer", "expérience", "territoire", "projet", "espérer", "coopération"]
+        assert (
+            lemmas(self.ELIDED)
+            == lemmas(typographic)
+            == ["appuyer", "expérience", "territoire", "projet", "espérer", "coopération"]
+        )
 
     def test_elided_words_are_tokens_of_their_own_kept_as_printed(self):
         frame = T.tokenize(self.ELIDED.replace("'", "’"))
         elided = frame[frame["token"].str.endswith("’")]
-        assert elided["token"].tolist() == ["Jusqu’", "lorsqu’", "s’", "l’", "d’", "puisqu’", "n’", "qu’",
-                                            "c’", "j’"]
+        assert elided["token"].tolist() == ["Jusqu’", "lorsqu’", "s’", "l’", "d’", "puisqu’", "n’", "qu’", "c’", "j’"]
         assert set(elided["dropped"]) == {"stop"}
 
     def test_typographic_l_is_an_article_not_a_noun(self):
@@ -71,33 +77,51 @@ class TestFrenchEdgeCases:
 
     def test_accents_are_kept(self):
         assert lemmas("Les bénévoles élaborent une réflexion sur l’événement et l’évènement.") == [
-            "bénévole", "élaborer", "réflexion", "événement", "événement"]
+            "bénévole",
+            "élaborer",
+            "réflexion",
+            "événement",
+            "événement",
+        ]
 
-    @pytest.mark.parametrize("written", [
-        "inter-associative", "inter associative", "interassociative", "inter-associatives",
-        "Inter-associatif", "inter‑associative",  # the last with a non-breaking hyphen (U+2011)
-    ])
+    @pytest.mark.parametrize(
+        "written",
+        [
+            "inter-associative",
+            "inter associative",
+            "interassociative",
+            "inter-associatives",
+            "Inter-associatif",
+            "inter‑associative",  # the last with a non-breaking hyphen (U+2011)
+        ],
+    )
     def test_inter_associatif_is_one_lemma_however_written(self, written):
-        assert lemmas(f"La coopération {written} se développe.") == [
-            "coopération", "inter-associatif", "développer"]
+        assert lemmas(f"La coopération {written} se développe.") == ["coopération", "inter-associatif", "développer"]
 
     def test_a_prefixed_word_is_reported_as_printed(self):
         frame = T.tokenize("Une coopération inter associative.")
         assert frame.loc[frame["lemma"] == "inter-associatif", "token"].tolist() == ["inter associative"]
 
-    @pytest.mark.parametrize("plural, singular", [
-        ("Les associations", "L'association"),
-        ("des territoires", "un territoire"),
-        ("des projets communs", "un projet commun"),
-        ("nos partenaires", "notre partenaire"),      # the model alone gives "partenair"
-        ("les ateliers théâtraux", "l'atelier théâtral"),
-    ])
+    @pytest.mark.parametrize(
+        "plural, singular",
+        [
+            ("Les associations", "L'association"),
+            ("des territoires", "un territoire"),
+            ("des projets communs", "un projet commun"),
+            ("nos partenaires", "notre partenaire"),  # the model alone gives "partenair"
+            ("les ateliers théâtraux", "l'atelier théâtral"),
+        ],
+    )
     def test_plural_and_singular_share_a_lemma(self, plural, singular):
         assert lemmas(plural) == lemmas(singular)
 
     def test_hyphenated_compounds_are_not_split(self):
         assert lemmas("Partager nos savoir-faire sur un projet co-porté.") == [
-            "partager", "savoir-faire", "projet", "co-porter"]
+            "partager",
+            "savoir-faire",
+            "projet",
+            "co-porter",
+        ]
 
     def test_a_verb_tagged_as_adverb_is_a_verb(self):
         frame = T.tokenize("Les associations qu’elles aiment.")
@@ -116,14 +140,24 @@ class TestFrenchEdgeCases:
         assert reasons["En"] == reasons["etc."] == "stop"
 
     def test_project_rewrites(self):
-        assert T.normalise_text("Les association(s) partenaire(s) et 2 asso°, M D A, et/ou") == \
-            "Les association partenaire et 2 association, MDA, et / ou"
+        assert (
+            T.normalise_text("Les association(s) partenaire(s) et 2 asso°, M D A, et/ou")
+            == "Les association partenaire et 2 association, MDA, et / ou"
+        )
         assert lemmas("2 asso° de secteurs différents, les assos, la M D A") == [
-            "association", "secteur", "différent", "association"]
+            "association",
+            "secteur",
+            "différent",
+            "association",
+        ]
 
     def test_fixed_expressions_are_one_lemma_or_none(self):
         assert lemmas("Ils ont mis en place un projet. La mise en place sur le long terme.") == [
-            "mise en place", "projet", "mise en place", "long terme"]
+            "mise en place",
+            "projet",
+            "mise en place",
+            "long terme",
+        ]
         assert lemmas("Il s’agit d’un projet où elles agissent ensemble.") == ["projet", "agir", "ensemble"]
 
     def test_differents_before_its_noun_means_various(self):
@@ -132,8 +166,7 @@ class TestFrenchEdgeCases:
     def test_names_made_of_common_words_are_not_counted_as_words(self):
         frame = T.tokenize("L'association Oh’is culture travaille avec Danse en Seine.")
         assert frame.loc[frame["pos"] == "PROPN", "lemma"].tolist() == ["oh'is culture", "danse en seine"]
-        assert lemmas("L'association Oh’is culture travaille avec Danse en Seine.") == [
-            "association", "travailler"]
+        assert lemmas("L'association Oh’is culture travaille avec Danse en Seine.") == ["association", "travailler"]
 
     def test_keep_list_wins_over_stop_lists(self):
         # "personne" and "différent" are in spaCy's list; "projet" cannot be stopped by the caller
@@ -150,21 +183,33 @@ class TestFrenchEdgeCases:
 # --------------------------------------------------------------------------- tables
 def test_word_frequencies_of_a_hand_checked_corpus():
     table = T.word_frequencies(SMALL, top=None)
-    expected = pd.DataFrame({
-        "lemma": ["association", "projet", "commun", "territoire", "moyen", "mutualisation", "coopérer",
-                  "humain", "partager"],
-        "count": [3, 3, 2, 2, 2, 2, 1, 1, 1],
-        "respondents": [3, 3, 2, 2, 1, 1, 1, 1, 1],
-        "share_respondents": [1, 1, 2 / 3, 2 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3],
-        "rank": range(1, 10),
-    }).astype({"lemma": "str", "count": "int64", "respondents": "int64", "rank": "int64"})
+    expected = pd.DataFrame(
+        {
+            "lemma": [
+                "association",
+                "projet",
+                "commun",
+                "territoire",
+                "moyen",
+                "mutualisation",
+                "coopérer",
+                "humain",
+                "partager",
+            ],
+            "count": [3, 3, 2, 2, 2, 2, 1, 1, 1],
+            "respondents": [3, 3, 2, 2, 1, 1, 1, 1, 1],
+            "share_respondents": [1, 1, 2 / 3, 2 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3],
+            "rank": range(1, 10),
+        }
+    ).astype({"lemma": "str", "count": "int64", "respondents": "int64", "rank": "int64"})
     pd.testing.assert_frame_equal(table, expected)
     assert T.word_frequencies(SMALL, top=3)["lemma"].tolist() == ["association", "projet", "commun"]
 
 
 def test_ties_are_broken_by_respondents_then_french_alphabetical_order():
-    quotes = pd.DataFrame({"respondent_no": [1, 2, 3],
-                           "text": ["Zèle et écoute.", "Écoute, zèle, éthique.", "Étude et écoute."]})
+    quotes = pd.DataFrame(
+        {"respondent_no": [1, 2, 3], "text": ["Zèle et écoute.", "Écoute, zèle, éthique.", "Étude et écoute."]}
+    )
     table = T.word_frequencies(quotes, top=None)
     # écoute 3; zèle 2; then étude, éthique (1 each): é sorts with e, before z
     assert table["lemma"].tolist() == ["écoute", "zèle", "éthique", "étude"]
@@ -175,10 +220,10 @@ def test_distinctive_words_follow_monroe_et_al():
     mda = table[table["segment"] == "mda"].set_index("lemma")
     non = table[table["segment"] == "non_mda"].set_index("lemma")
     # kept words: mda 4 (association, coopérer, projet, commun), non_mda 13; prior = pooled counts (17)
-    delta = math.log(2 / 19) - math.log(1 / 29)                 # coopérer: y_i=1, y_j=0, alpha=1
+    delta = math.log(2 / 19) - math.log(1 / 29)  # coopérer: y_i=1, y_j=0, alpha=1
     assert mda.loc["coopérer", "log_odds"] == pytest.approx(delta)
     assert mda.loc["coopérer", "z"] == pytest.approx(delta / math.sqrt(1 / 2 + 1 / 1))
-    delta = math.log(4 / 17) - math.log(5 / 25)                 # projet: y_i=1, y_j=2, alpha=3
+    delta = math.log(4 / 17) - math.log(5 / 25)  # projet: y_i=1, y_j=2, alpha=3
     assert mda.loc["projet", "z"] == pytest.approx(delta / math.sqrt(1 / 4 + 1 / 5))
     assert mda.loc["coopérer", ["count", "count_rest", "rank"]].tolist() == [1, 0, 1]
     pd.testing.assert_series_equal(non["z"], -mda["z"].reindex(non.index), check_names=False)
@@ -187,16 +232,42 @@ def test_distinctive_words_follow_monroe_et_al():
 
 
 def test_keyword_in_context_gives_sentences_as_printed():
-    quotes = pd.DataFrame({"quote_id": ["q1", "q2"], "respondent_no": [7, 9],
-                           "text": ["Rien.\nDes projets communs d’associations. Un projet !", "Aucun."]})
+    quotes = pd.DataFrame(
+        {
+            "quote_id": ["q1", "q2"],
+            "respondent_no": [7, 9],
+            "text": ["Rien.\nDes projets communs d’associations. Un projet !", "Aucun."],
+        }
+    )
     table = T.keyword_in_context(quotes, ["projet", "association", "absent"])
     assert table.to_dict("records") == [
-        {"lemma": "projet", "respondent_no": 7, "quote_id": "q1", "sentence_no": 2,
-         "sentence": "Des projets communs d’associations.", "forms": "projets", "hits": 1},
-        {"lemma": "projet", "respondent_no": 7, "quote_id": "q1", "sentence_no": 3,
-         "sentence": "Un projet !", "forms": "projet", "hits": 1},
-        {"lemma": "association", "respondent_no": 7, "quote_id": "q1", "sentence_no": 2,
-         "sentence": "Des projets communs d’associations.", "forms": "associations", "hits": 1},
+        {
+            "lemma": "projet",
+            "respondent_no": 7,
+            "quote_id": "q1",
+            "sentence_no": 2,
+            "sentence": "Des projets communs d’associations.",
+            "forms": "projets",
+            "hits": 1,
+        },
+        {
+            "lemma": "projet",
+            "respondent_no": 7,
+            "quote_id": "q1",
+            "sentence_no": 3,
+            "sentence": "Un projet !",
+            "forms": "projet",
+            "hits": 1,
+        },
+        {
+            "lemma": "association",
+            "respondent_no": 7,
+            "quote_id": "q1",
+            "sentence_no": 2,
+            "sentence": "Des projets communs d’associations.",
+            "forms": "associations",
+            "hits": 1,
+        },
     ]
 
 
@@ -237,9 +308,20 @@ def child_run(tmp_path_factory):
     quotes.to_json(folder / "quotes.json")
     env = dict(os.environ, PYTHONHASHSEED="12345")
     env["CIATSTUDY_ROOT"] = str(folder)  # write_csv writes only inside a project's output folders
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder / "quotes.json"),
-                              str(folder / "data/processed/child.csv"), str(folder / "child.png")], env=env, cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(folder / "quotes.json"),
+            str(folder / "data/processed/child.csv"),
+            str(folder / "child.png"),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     yield folder, child
     if child.poll() is None:
         child.kill()
@@ -253,8 +335,12 @@ def test_table_and_cloud_are_byte_identical_across_runs(tmp_path, child_run, mon
     for run in (1, 2):
         T._analyse.cache_clear()
         freqs = T.word_frequencies(pd.read_json(folder / "quotes.json"))
-        outputs.append((write_csv(freqs, tmp_path / "data/processed" / f"run{run}.csv").read_bytes(),
-                        T.word_cloud(freqs, path=tmp_path / f"run{run}.png", seed=7).read_bytes()))
+        outputs.append(
+            (
+                write_csv(freqs, tmp_path / "data/processed" / f"run{run}.csv").read_bytes(),
+                T.word_cloud(freqs, path=tmp_path / f"run{run}.png", seed=7).read_bytes(),
+            )
+        )
     _, err = child.communicate(timeout=120)
     assert child.returncode == 0, err.decode()
     assert outputs[0] == outputs[1]
@@ -268,8 +354,8 @@ def test_cloud_png_holds_no_metadata(tmp_path):
     data = path.read_bytes()
     chunks, at = [], 8
     while at < len(data):
-        length = int.from_bytes(data[at:at + 4], "big")
-        chunks.append(data[at + 4:at + 8].decode())
+        length = int.from_bytes(data[at : at + 4], "big")
+        chunks.append(data[at + 4 : at + 8].decode())
         at += 12 + length
     assert set(chunks) == {"IHDR", "IDAT", "IEND"}
     with Image.open(path) as image:
@@ -297,13 +383,16 @@ def test_project_word_lists_hold_the_words_that_must_not_vanish():
     assert {"le", "faire", "pouvoir"} <= lists.stop
 
 
-@pytest.mark.parametrize("content, message", [
-    ("stop:\n  - {word: faire}\n", "gives no reason|needs the fields"),
-    ("stop:\n  - {word: faire, reason: ''}\n", "gives no reason"),
-    ("stop:\n  - {word: projet, reason: x}\nkeep:\n  - {word: projet, reason: y}\n", "both the stop and the keep"),
-    ("multiwords:\n  - {lemmas: [mise], lemma: mise, reason: x}\n", "at least two lemmas"),
-    ("stop: {faire: x}\n", "must be a list"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("stop:\n  - {word: faire}\n", "gives no reason|needs the fields"),
+        ("stop:\n  - {word: faire, reason: ''}\n", "gives no reason"),
+        ("stop:\n  - {word: projet, reason: x}\nkeep:\n  - {word: projet, reason: y}\n", "both the stop and the keep"),
+        ("multiwords:\n  - {lemmas: [mise], lemma: mise, reason: x}\n", "at least two lemmas"),
+        ("stop: {faire: x}\n", "must be a list"),
+    ],
+)
 def test_word_lists_are_checked(tmp_path, content, message):
     path = tmp_path / "lists.yaml"
     path.write_text(content, encoding="utf-8")
@@ -312,36 +401,44 @@ def test_word_lists_are_checked(tmp_path, content, message):
 
 
 # --------------------------------------------------------------------------- bad arguments
-@pytest.mark.parametrize("call, message", [
-    (lambda: T.lemmatize("x", pos="NOUN"), "pos must be a list"),
-    (lambda: T.lemmatize("x", pos=["NOM"]), "unknown tags"),
-    (lambda: T.lemmatize("x", min_length=0), "min_length"),
-    (lambda: T.lemmatize("x", extra_stop="faire"), "extra_stop must be a list"),
-    (lambda: T.tokenize(None), "text must be a string"),
-    (lambda: T.word_frequencies(SMALL, top=0), "top must be"),
-    (lambda: T.word_frequencies(SMALL, text="texte"), "no column 'texte'"),
-    (lambda: T.word_frequencies(SMALL.assign(respondent_no=[1, None, 3, 3]).astype({"respondent_no": "Int64"})),
-     "have no 'respondent_no'"),
-    (lambda: T.word_frequencies(SMALL.assign(text=[1, 2, 3, 4])), "must hold text"),
-    (lambda: T.word_frequencies(SMALL["text"]), "must be a pandas DataFrame"),
-    (lambda: T.keyword_in_context(SMALL, "projet"), "lemmas must be a list"),
-    (lambda: T.distinctive_words(SMALL, SEGMENTS, prior_scale=0), "prior_scale"),
-    (lambda: T.distinctive_words(SMALL, SEGMENTS.iloc[:2]), r"respondents \[3\]"),
-    (lambda: T.distinctive_words(SMALL, SEGMENTS.assign(segment="mda")), "at least two segments"),
-    (lambda: T.corpus_summary(SMALL.assign(corpus="tous")), "also the name of a corpus"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: T.lemmatize("x", pos="NOUN"), "pos must be a list"),
+        (lambda: T.lemmatize("x", pos=["NOM"]), "unknown tags"),
+        (lambda: T.lemmatize("x", min_length=0), "min_length"),
+        (lambda: T.lemmatize("x", extra_stop="faire"), "extra_stop must be a list"),
+        (lambda: T.tokenize(None), "text must be a string"),
+        (lambda: T.word_frequencies(SMALL, top=0), "top must be"),
+        (lambda: T.word_frequencies(SMALL, text="texte"), "no column 'texte'"),
+        (
+            lambda: T.word_frequencies(SMALL.assign(respondent_no=[1, None, 3, 3]).astype({"respondent_no": "Int64"})),
+            "have no 'respondent_no'",
+        ),
+        (lambda: T.word_frequencies(SMALL.assign(text=[1, 2, 3, 4])), "must hold text"),
+        (lambda: T.word_frequencies(SMALL["text"]), "must be a pandas DataFrame"),
+        (lambda: T.keyword_in_context(SMALL, "projet"), "lemmas must be a list"),
+        (lambda: T.distinctive_words(SMALL, SEGMENTS, prior_scale=0), "prior_scale"),
+        (lambda: T.distinctive_words(SMALL, SEGMENTS.iloc[:2]), r"respondents \[3\]"),
+        (lambda: T.distinctive_words(SMALL, SEGMENTS.assign(segment="mda")), "at least two segments"),
+        (lambda: T.corpus_summary(SMALL.assign(corpus="tous")), "also the name of a corpus"),
+    ],
+)
 def test_bad_arguments_raise_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"path": "cloud.jpg"}, "must end in .png"),
-    ({"width": True}, "width must be an integer"),
-    ({"height": 10}, "at least 50 pixels"),
-    ({"seed": -1}, "non-negative"),
-    ({"palette": []}, "palette is empty"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"path": "cloud.jpg"}, "must end in .png"),
+        ({"width": True}, "width must be an integer"),
+        ({"height": 10}, "at least 50 pixels"),
+        ({"seed": -1}, "non-negative"),
+        ({"palette": []}, "palette is empty"),
+    ],
+)
 def test_bad_cloud_arguments(tmp_path, kwargs, message):
     kwargs = {"path": tmp_path / "cloud.png", **kwargs}
     if not Path(kwargs["path"]).is_absolute():
@@ -351,12 +448,15 @@ def test_bad_cloud_arguments(tmp_path, kwargs, message):
         T.word_cloud(freqs, **kwargs)
 
 
-@pytest.mark.parametrize("freqs, message", [
-    (pd.DataFrame({"lemma": [], "count": []}), "nothing to draw"),
-    (pd.DataFrame({"lemma": ["a", "b"], "count": [2, 0]}), "positive numbers"),
-    (pd.DataFrame({"lemma": ["a", "a"], "count": [2, 1]}), "appear twice"),
-    (pd.DataFrame({"mot": ["a"], "count": [2]}), "no column 'lemma'"),
-])
+@pytest.mark.parametrize(
+    "freqs, message",
+    [
+        (pd.DataFrame({"lemma": [], "count": []}), "nothing to draw"),
+        (pd.DataFrame({"lemma": ["a", "b"], "count": [2, 0]}), "positive numbers"),
+        (pd.DataFrame({"lemma": ["a", "a"], "count": [2, 1]}), "appear twice"),
+        (pd.DataFrame({"mot": ["a"], "count": [2]}), "no column 'lemma'"),
+    ],
+)
 def test_bad_frequency_tables(tmp_path, freqs, message):
     with pytest.raises(ValueError, match=message):
         T.word_cloud(freqs, path=tmp_path / "cloud.png")

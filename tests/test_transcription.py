@@ -18,12 +18,26 @@ def test_every_printed_value_is_transcribed(wave2014):
     assert set(published.groupby("item")["segment"].apply(frozenset)) == {frozenset({"tous", "mda", "non_mda"})}
 
 
-@pytest.mark.parametrize("item, segment, printed", [
-    ("1H", "tous", "2,68"), ("1H", "non_mda", "2,63"), ("1A", "mda", "2,5"), ("1B", "non_mda", "1"),
-    ("1F", "non_mda", "1,81"), ("1Q", "mda", "1,83"), ("2B", "non_mda", "0,88"), ("2F", "tous", "0"),
-    ("3C", "tous", "0,71"), ("4G", "non_mda", "0"), ("5E", "non_mda", "0,06"), ("6G", "tous", "0,21"),
-    ("7C", "mda", "0,25"), ("8A", "mda", "0,58"), ("8C", "non_mda", "0,31"),
-])
+@pytest.mark.parametrize(
+    "item, segment, printed",
+    [
+        ("1H", "tous", "2,68"),
+        ("1H", "non_mda", "2,63"),
+        ("1A", "mda", "2,5"),
+        ("1B", "non_mda", "1"),
+        ("1F", "non_mda", "1,81"),
+        ("1Q", "mda", "1,83"),
+        ("2B", "non_mda", "0,88"),
+        ("2F", "tous", "0"),
+        ("3C", "tous", "0,71"),
+        ("4G", "non_mda", "0"),
+        ("5E", "non_mda", "0,06"),
+        ("6G", "tous", "0,21"),
+        ("7C", "mda", "0,25"),
+        ("8A", "mda", "0,58"),
+        ("8C", "non_mda", "0,31"),
+    ],
+)
 def test_spot_values_as_printed(wave2014, item, segment, printed):
     published = wave2014.table("published_tables")
     row = published[(published["item"] == item) & (published["segment"] == segment)]
@@ -34,8 +48,16 @@ def test_codebook_items_are_the_printed_items(wave2014):
     published = wave2014.table("published_tables")
     assert sorted(wave2014.codebook.item_codes) == sorted(published["item"].unique())
     kinds = {q.id: q.kind for q in wave2014.codebook.questions}
-    assert kinds == {"q1": "agreement3", "q2": "multi", "q3": "multi", "q4": "multi", "q5": "multi",
-                     "q6": "multi", "q7": "multi", "q8": "single"}
+    assert kinds == {
+        "q1": "agreement3",
+        "q2": "multi",
+        "q3": "multi",
+        "q4": "multi",
+        "q5": "multi",
+        "q6": "multi",
+        "q7": "multi",
+        "q8": "single",
+    }
     assert wave2014.codebook.label("1H") == "La CIAT est un facteur de dynamisation du tissu social local."
     assert len(wave2014.codebook.raw["interview_grid"]["questions"]) == 11
 

@@ -10,40 +10,55 @@ from ciatstudy.report import french_spacing
 from ciatstudy.typography import NBSP, NNBSP, french_html, french_text, verbatim_text
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Source : Annexe III", f"Source{NNBSP}: Annexe III"),
-    ("Lecture: 5 répondants", f"Lecture{NNBSP}: 5 répondants"),
-    ("2,68 ; 2,75", f"2,68{NNBSP}; 2,75"),
-    ("qui a répondu ?", f"qui a répondu{NNBSP}?"),
-    ("un mouvement à consolider !", f"un mouvement à consolider{NNBSP}!"),
-    ("« Solidâges 21 »", f"«{NNBSP}Solidâges 21{NNBSP}»"),
-    ("«AIRE 21»", f"«{NNBSP}AIRE 21{NNBSP}»"),
-    (f"«{NBSP}imprimé{NBSP}»", f"«{NNBSP}imprimé{NNBSP}»"),
-    ("79 %", f"79{NBSP}%"),
-    ("79%", f"79{NBSP}%"),
-    ("135 000 €", f"135 000{NBSP}€"),
-    ("l'enquête d'accord", "l’enquête d’accord"),
-    ("aujourd'hui", "aujourd’hui"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Source : Annexe III", f"Source{NNBSP}: Annexe III"),
+        ("Lecture: 5 répondants", f"Lecture{NNBSP}: 5 répondants"),
+        ("2,68 ; 2,75", f"2,68{NNBSP}; 2,75"),
+        ("qui a répondu ?", f"qui a répondu{NNBSP}?"),
+        ("un mouvement à consolider !", f"un mouvement à consolider{NNBSP}!"),
+        ("« Solidâges 21 »", f"«{NNBSP}Solidâges 21{NNBSP}»"),
+        ("«AIRE 21»", f"«{NNBSP}AIRE 21{NNBSP}»"),
+        (f"«{NBSP}imprimé{NBSP}»", f"«{NNBSP}imprimé{NNBSP}»"),
+        ("79 %", f"79{NBSP}%"),
+        ("79%", f"79{NBSP}%"),
+        ("135 000 €", f"135 000{NBSP}€"),
+        ("l'enquête d'accord", "l’enquête d’accord"),
+        ("aujourd'hui", "aujourd’hui"),
+    ],
+)
 def test_generated_french_gets_its_spaces_and_apostrophes(text, expected):
     assert french_text(text) == expected
     assert french_text(expected) == expected  # idempotent: a second pass changes nothing
 
 
-@pytest.mark.parametrize("text", [
-    "https://exemple.org/page?id=3&x=1:2", "mailto:prenom@exemple.org", "www.rnma.fr/l'asso?x",
-    "12:30", "ratio 1:2", "x=1;y=2", "'quoted'", "3'", "p = 0,05",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://exemple.org/page?id=3&x=1:2",
+        "mailto:prenom@exemple.org",
+        "www.rnma.fr/l'asso?x",
+        "12:30",
+        "ratio 1:2",
+        "x=1;y=2",
+        "'quoted'",
+        "3'",
+        "p = 0,05",
+    ],
+)
 def test_urls_times_and_code_like_text_are_left_alone(text):
     assert french_text(text) == text
 
 
 def test_html_changes_text_only_never_markup_attributes_or_code():
-    page = ('<html><head><style>a:hover { color: red; } td::after { content: " : " }</style>'
-            '<title>Rapport : vague 2014</title></head><body>'
-            '<p title="a : b" data-x="l\'x ?">Note : l\'item <code>x : y</code> <a href="https://x.org/?a=1">lien</a></p>'
-            '<pre>def f(): return 1 ; 2</pre><img alt="Part : 79 %" src="data:image/svg+xml;base64,PHN2Zz4=">'
-            '<script>var a = b ? c : d;</script></body></html>')
+    page = (
+        '<html><head><style>a:hover { color: red; } td::after { content: " : " }</style>'
+        "<title>Rapport : vague 2014</title></head><body>"
+        '<p title="a : b" data-x="l\'x ?">Note : l\'item <code>x : y</code> <a href="https://x.org/?a=1">lien</a></p>'
+        '<pre>def f(): return 1 ; 2</pre><img alt="Part : 79 %" src="data:image/svg+xml;base64,PHN2Zz4=">'
+        "<script>var a = b ? c : d;</script></body></html>"
+    )
     out = french_html(page)
     assert '<style>a:hover { color: red; } td::after { content: " : " }</style>' in out
     assert f"<title>Rapport{NNBSP}: vague 2014</title>" in out
@@ -65,8 +80,12 @@ def test_escaped_markup_stays_escaped():
 def test_respondents_words_keep_their_spelling():
     quote = "c'est « la base » : on s'y retrouve ! 100 %"
     frame = pd.DataFrame({"lemma": ["base"], "sentence": [quote]})
-    table = render.table_html(frame, caption="Mots dans leur contexte", source="Annexe III",
-                              columns={"lemma": "Mot", "sentence": "Phrase (telle que citée)"})
+    table = render.table_html(
+        frame,
+        caption="Mots dans leur contexte",
+        source="Annexe III",
+        columns={"lemma": "Mot", "sentence": "Phrase (telle que citée)"},
+    )
     out = french_spacing(table)
     cell = re.search(r'<td class="verbatim">(.*?)</td>', out).group(1)
     import html
@@ -83,7 +102,7 @@ def test_verbatim_never_inserts_a_space_that_was_not_there():
 
 
 def test_text_inside_a_verbatim_element_nested_markup():
-    out = french_html('<div class="note verbatim"><p>l\'asso : <em>oui</em></p></div><p>l\'écart : 5 %</p>')
+    out = french_html("<div class=\"note verbatim\"><p>l'asso : <em>oui</em></p></div><p>l'écart : 5 %</p>")
     assert "l&#x27;asso" in out and f"l’écart{NNBSP}: 5{NBSP}%" in out
 
 

@@ -126,8 +126,9 @@ def test_choose_one_with_two_answers(raw_copy):
 
 def test_cli_validate_says_one_line_and_exits_non_zero(raw_copy):
     _cell(raw_copy / RESPONSES, 5, "1C", "7")
-    done = subprocess.run([sys.executable, "-m", "ciatstudy.cli", "validate", str(raw_copy)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ciatstudy.cli", "validate", str(raw_copy)], capture_output=True, text=True
+    )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "row 5" in lines[0] and "'1C'" in lines[0] and RESPONSES in lines[0]
@@ -139,15 +140,30 @@ def test_cli_validate_ok():
 
 
 def test_cli_build_with_an_unknown_section_says_one_line():
-    done = subprocess.run([sys.executable, "-m", "ciatstudy.cli", "build", "--only", "nosuch"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ciatstudy.cli", "build", "--only", "nosuch"], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "unknown section" in done.stderr
 
 
 # --------------------------------------------------------------------------- wave names (issue 12, point 1)
-BAD_NAMES = ["../raw/2014", "../../tmp/evil", "/tmp/evil", "", ".", "..", "2014/x", "a\\b", "20\x0014", "2014\n",
-             "-rf", ".hidden", "w" * 65, "é"]
+BAD_NAMES = [
+    "../raw/2014",
+    "../../tmp/evil",
+    "/tmp/evil",
+    "",
+    ".",
+    "..",
+    "2014/x",
+    "a\\b",
+    "20\x0014",
+    "2014\n",
+    "-rf",
+    ".hidden",
+    "w" * 65,
+    "é",
+]
 
 
 @pytest.mark.parametrize("name", BAD_NAMES)
@@ -156,8 +172,13 @@ def test_every_way_to_a_wave_refuses_a_bad_name(name, tmp_path, monkeypatch):
 
     monkeypatch.setenv("CIATSTUDY_ROOT", str(tmp_path))
     monkeypatch.chdir(tmp_path)
-    for attempt in (lambda: check_wave_name(name), lambda: Paths.for_wave(name), lambda: Paths(tmp_path, name),
-                    lambda: wave_folder(name), lambda: load_wave(name)):
+    for attempt in (
+        lambda: check_wave_name(name),
+        lambda: Paths.for_wave(name),
+        lambda: Paths(tmp_path, name),
+        lambda: wave_folder(name),
+        lambda: load_wave(name),
+    ):
         with pytest.raises(ValueError) as err:
             attempt()
         assert "invalid wave name" in str(err.value) and "\n" not in str(err.value) and len(str(err.value)) < 200
@@ -173,7 +194,7 @@ def test_good_wave_names_pass(name):
 
 def test_a_folder_holding_a_codebook_is_still_a_wave(raw_copy, monkeypatch):
     monkeypatch.chdir(raw_copy.parent)
-    assert load_wave("2014").name == "2014"        # the folder ./2014, read by path
+    assert load_wave("2014").name == "2014"  # the folder ./2014, read by path
     assert load_wave(str(raw_copy)).name == "2014"
 
 
@@ -187,18 +208,29 @@ def test_writes_outside_the_output_folders_are_refused_and_write_nothing(tmp_pat
     (root / "data" / "raw" / "2014").mkdir(parents=True)
     monkeypatch.setenv("CIATSTUDY_ROOT", str(root))
     frame = pd.DataFrame({"a": [1]})
-    for target in (root / "data/processed/../raw/2014/resource_persons.csv",   # a '..' inside the project
-                   root / "figures/../../evil.csv",                             # out of the project
-                   tmp_path / "elsewhere.csv",                                  # another folder
-                   root / "notes.csv",                                          # the project, not an output
-                   root / "data" / "processed"):                                # an output folder itself
+    for target in (
+        root / "data/processed/../raw/2014/resource_persons.csv",  # a '..' inside the project
+        root / "figures/../../evil.csv",  # out of the project
+        tmp_path / "elsewhere.csv",  # another folder
+        root / "notes.csv",  # the project, not an output
+        root / "data" / "processed",
+    ):  # an output folder itself
         for write in (lambda t: write_csv(frame, t), lambda t: write_text("x", t), output_path):
             with pytest.raises(DataError, match="refusing to write outside"):
                 write(target)
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == \
-        ["project", "project/data", "project/data/raw", "project/data/raw/2014"]
-    for ok in ("data/processed/2014/t.csv", "figures/2014/f.csv", "reports/2014/r.csv", ".build/cache/c.csv",
-               "data/raw/2014/README.md"):
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "project",
+        "project/data",
+        "project/data/raw",
+        "project/data/raw/2014",
+    ]
+    for ok in (
+        "data/processed/2014/t.csv",
+        "figures/2014/f.csv",
+        "reports/2014/r.csv",
+        ".build/cache/c.csv",
+        "data/raw/2014/README.md",
+    ):
         assert write_csv(frame, root / ok).exists()
 
 
@@ -240,12 +272,22 @@ def test_a_message_is_one_line_whatever_the_file_name_holds():
     assert "\n" not in str(err) and len(str(err)) <= 280
 
 
-@pytest.mark.parametrize("case, transform, row, column, reason", [
-    ("short", lambda t: t.replace("\nrec-mda-03,mda,3,", "\nrec-mda-03,mda,", 1), 4, None, "short row"),
-    ("unclosed", lambda t: t.replace("\nrec-mda-07,mda,", '\nrec-mda-07,"mda,', 1), 8, "segment", "never closed"),
-    ("blank lines counted", lambda t: t.replace("\nrec-mda-02,", "\n\n\nrec-mda-02,", 1)
-     .replace("\nrec-mda-04,mda,3,", "\nrec-mda-04,mda,9,", 1), 7, "1A", "outside the scale"),
-])
+@pytest.mark.parametrize(
+    "case, transform, row, column, reason",
+    [
+        ("short", lambda t: t.replace("\nrec-mda-03,mda,3,", "\nrec-mda-03,mda,", 1), 4, None, "short row"),
+        ("unclosed", lambda t: t.replace("\nrec-mda-07,mda,", '\nrec-mda-07,"mda,', 1), 8, "segment", "never closed"),
+        (
+            "blank lines counted",
+            lambda t: t.replace("\nrec-mda-02,", "\n\n\nrec-mda-02,", 1).replace(
+                "\nrec-mda-04,mda,3,", "\nrec-mda-04,mda,9,", 1
+            ),
+            7,
+            "1A",
+            "outside the scale",
+        ),
+    ],
+)
 def test_the_careful_reader_names_rows_by_their_line(raw_copy, case, transform, row, column, reason):
     _edit(raw_copy / RESPONSES, transform)
     err = _error(raw_copy)
@@ -286,37 +328,50 @@ def _res(data, name):
     return next(r for r in data["resources"] if r["name"] == name)
 
 
-@pytest.mark.parametrize("change, key", [
-    (lambda d: _q(d, "q1").update(items=5), "questions.q1.items"),
-    (lambda d: _q(d, "q1")["items"][0].update(label=["a"]), "questions.q1.items.1A.label"),
-    (lambda d: d["segments"].update(all="tous"), "segments.all"),
-    (lambda d: d["segments"].update(levels=[]), "segments.levels"),
-    (lambda d: d["published_rounding"].update(decimals="two"), "published_rounding.decimals"),
-    (lambda d: _q(d, "q2").update(id="qx"), "questions.qx.id"),
-    (lambda d: _q(d, "q2").update(id="q1"), "questions.q1.id"),
-    (lambda d: d["responses"].update(reconstructed="yes"), "responses.reconstructed"),
-    (lambda d: d["responses"].update(id_column="segment"), "responses.id_column"),
-    (lambda d: d.pop("questions"), "questions"),
-    (lambda d: d["scales"]["agreement3"].update(values={"trois": "x"}), "scales.agreement3.values.trois"),
-])
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        (lambda d: _q(d, "q1").update(items=5), "questions.q1.items"),
+        (lambda d: _q(d, "q1")["items"][0].update(label=["a"]), "questions.q1.items.1A.label"),
+        (lambda d: d["segments"].update(all="tous"), "segments.all"),
+        (lambda d: d["segments"].update(levels=[]), "segments.levels"),
+        (lambda d: d["published_rounding"].update(decimals="two"), "published_rounding.decimals"),
+        (lambda d: _q(d, "q2").update(id="qx"), "questions.qx.id"),
+        (lambda d: _q(d, "q2").update(id="q1"), "questions.q1.id"),
+        (lambda d: d["responses"].update(reconstructed="yes"), "responses.reconstructed"),
+        (lambda d: d["responses"].update(id_column="segment"), "responses.id_column"),
+        (lambda d: d.pop("questions"), "questions"),
+        (lambda d: d["scales"]["agreement3"].update(values={"trois": "x"}), "scales.agreement3.values.trois"),
+    ],
+)
 def test_a_wrong_codebook_is_named_by_its_key_path(raw_copy, change, key):
     _yaml_edit(raw_copy / "codebook.yaml", change)
     err = _error(raw_copy)
     assert err.file.endswith("codebook.yaml") and err.key == key, str(err)
 
 
-@pytest.mark.parametrize("change, key", [
-    (lambda d: _res(d, "quotes").pop("path"), "resources.quotes.path"),
-    (lambda d: _res(d, "quotes").update(path=["a.csv", "b.csv"]), "resources.quotes.path"),
-    (lambda d: _res(d, "quotes")["schema"].update(fields="abc"), "resources.quotes.schema.fields"),
-    (lambda d: _res(d, "quotes")["schema"]["fields"][0].update(type=3), "resources.quotes.schema.fields.quote_id.type"),
-    (lambda d: _res(d, "quotes")["schema"]["fields"][0].update(constraints={"required": "yes"}),
-     "resources.quotes.schema.fields.quote_id.constraints.required"),
-    (lambda d: _res(d, "quotes")["schema"]["fields"][0].update(constraints={"pattern": "[a-"}),
-     "resources.quotes.schema.fields.quote_id.constraints.pattern"),
-    (lambda d: d["resources"].append(dict(_res(d, "quotes"))), "resources.quotes.name"),
-    (lambda d: d.update(resources="quotes.csv"), "resources"),
-])
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        (lambda d: _res(d, "quotes").pop("path"), "resources.quotes.path"),
+        (lambda d: _res(d, "quotes").update(path=["a.csv", "b.csv"]), "resources.quotes.path"),
+        (lambda d: _res(d, "quotes")["schema"].update(fields="abc"), "resources.quotes.schema.fields"),
+        (
+            lambda d: _res(d, "quotes")["schema"]["fields"][0].update(type=3),
+            "resources.quotes.schema.fields.quote_id.type",
+        ),
+        (
+            lambda d: _res(d, "quotes")["schema"]["fields"][0].update(constraints={"required": "yes"}),
+            "resources.quotes.schema.fields.quote_id.constraints.required",
+        ),
+        (
+            lambda d: _res(d, "quotes")["schema"]["fields"][0].update(constraints={"pattern": "[a-"}),
+            "resources.quotes.schema.fields.quote_id.constraints.pattern",
+        ),
+        (lambda d: d["resources"].append(dict(_res(d, "quotes"))), "resources.quotes.name"),
+        (lambda d: d.update(resources="quotes.csv"), "resources"),
+    ],
+)
 def test_a_wrong_datapackage_is_named_by_its_key_path(raw_copy, change, key):
     _json_edit(raw_copy / "datapackage.json", change)
     err = _error(raw_copy)
@@ -330,8 +385,10 @@ def test_invalid_json_names_line_and_column(raw_copy):
 
 def test_the_checks_import_neither_jsonschema_nor_frictionless():
     """Measured: importing jsonschema costs 0.3-0.4 s, frictionless 0.5-1.1 s; ciatstudy.schema ~1 ms."""
-    code = ("import sys, ciatstudy.codebook, ciatstudy.schema; "
-            "print([m for m in ('jsonschema', 'frictionless', 'yaml', 'pandas') if m in sys.modules])")
+    code = (
+        "import sys, ciatstudy.codebook, ciatstudy.schema; "
+        "print([m for m in ('jsonschema', 'frictionless', 'yaml', 'pandas') if m in sys.modules])"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

@@ -35,14 +35,20 @@ def statements_2014() -> list[str]:
     sources += [f["source"] for f in raw.get("free_text", []) if f.get("source")]
     texts = [q["note"] for q in raw["questions"] if q.get("note")] + list((raw.get("texts") or {}).values())
     # a long statement is checked by its sentences (the report may print one without the other)
-    return [_fold(s) for s in sources] + [s for text in texts for s in re.split(r"(?<=[.;]) ", _fold(text))
-                                          if len(s) > 25]
+    return [_fold(s) for s in sources] + [
+        s for text in texts for s in re.split(r"(?<=[.;]) ", _fold(text)) if len(s) > 25
+    ]
 
 
 def test_the_2014_statements_are_many_and_cover_the_known_cases():
     found = " | ".join(statements_2014())
-    for needle in ("1 + 3 + 9 = 13 choix pour 12 MDA", "Annexe III, Question 4", "tels que l'annexe III les publie",
-                   "Le corpus est ce que le rapport cite", "pas une donnée observée"):
+    for needle in (
+        "1 + 3 + 9 = 13 choix pour 12 MDA",
+        "Annexe III, Question 4",
+        "tels que l'annexe III les publie",
+        "Le corpus est ce que le rapport cite",
+        "pas une donnée observée",
+    ):
         assert needle in found, needle
 
 
@@ -58,10 +64,11 @@ def empty_headings(page: str) -> list[str]:
     empty = []
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else len(page)
-        between = page[m.end():end]
+        between = page[m.end() : end]
         between = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", between, flags=re.S)
-        has_content = bool(re.search(r"<(img|table|svg|figure)\b", between)) or \
-            bool(html.unescape(re.sub(r"<[^>]+>", " ", between)).strip())
+        has_content = bool(re.search(r"<(img|table|svg|figure)\b", between)) or bool(
+            html.unescape(re.sub(r"<[^>]+>", " ", between)).strip()
+        )
         next_level = int(heads[i + 1].group(1)) if i + 1 < len(heads) else 0
         if not has_content and (next_level == 0 or next_level <= int(m.group(1))):
             empty.append(_fold(html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))))
@@ -91,7 +98,9 @@ def test_new_wave_report_has_no_2014_only_statement(new_wave):
     root, code, log = new_wave
     assert code == 0, log
     page = (root / "reports/2026/report.html").read_text(encoding="utf-8")
-    text = _fold(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S))))
+    text = _fold(
+        html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)))
+    )
     found = [s for s in statements_2014() if s in text]
     assert not found, found
     assert "Question 3" in text and "Base : sur" in text  # the report is there, and states its bases

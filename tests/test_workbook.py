@@ -12,12 +12,27 @@ import pandas as pd
 import pytest
 
 from ciatstudy.io import load_codebook
-from ciatstudy.workbook import (INTEGER, MAX_NAME, PERCENT, TWO_DECIMALS, parse_printed, printed_format, sheet_name,
-                                write_workbook)
+from ciatstudy.workbook import (
+    INTEGER,
+    MAX_NAME,
+    PERCENT,
+    TWO_DECIMALS,
+    parse_printed,
+    printed_format,
+    sheet_name,
+    write_workbook,
+)
 from conftest import ROOT
 
-INJECTIONS = ['=HYPERLINK("http://exemple.org/x","Voir la coopération")', "+33 6 39 98 00 00", "-2+3",
-              "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "=1+1"]
+INJECTIONS = [
+    '=HYPERLINK("http://exemple.org/x","Voir la coopération")',
+    "+33 6 39 98 00 00",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "=1+1",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,30 +47,75 @@ def _processed(folder: Path) -> Path:
     for item, label, rank in (("2A", "Une volonté commune", 2), ("2B", "Un projet avec des associations proches", 1)):
         for segment, n, count in (("tous", 28, 20), ("mda", 12, 9), ("non_mda", 16, 11)):
             value = count / n
-            rows.append({"question": "q2", "item": item, "label": label, "segment": segment, "n": n, "count": count,
-                         "value": value, "ci_low": value - 0.2, "ci_high": min(value + 0.15, 1), "rank": rank,
-                         "test": "fisher_exact", "p_value": 0.35, "distinguishable": False})
+            rows.append(
+                {
+                    "question": "q2",
+                    "item": item,
+                    "label": label,
+                    "segment": segment,
+                    "n": n,
+                    "count": count,
+                    "value": value,
+                    "ci_low": value - 0.2,
+                    "ci_high": min(value + 0.15, 1),
+                    "rank": rank,
+                    "test": "fisher_exact",
+                    "p_value": 0.35,
+                    "distinguishable": False,
+                }
+            )
     pd.DataFrame(rows).to_csv(folder / "q2_rates.csv", index=False)
-    scores = pd.DataFrame(rows).assign(question="q1", value=lambda f: 1 + 2 * f["value"], ci_low=2.1, ci_high=2.9,
-                                       test="permutation_exact")
+    scores = pd.DataFrame(rows).assign(
+        question="q1", value=lambda f: 1 + 2 * f["value"], ci_low=2.1, ci_high=2.9, test="permutation_exact"
+    )
     scores["item"] = scores["item"].str.replace("2", "1")
     scores.to_csv(folder / "q1_scores.csv", index=False)
-    pd.DataFrame({"question": ["q1", "q2"], "item": ["1A", "2B"], "segment": ["tous", "tous"], "value": [2.68, 0.79],
-                  "printed": [2.68, 0.79], "matches": [True, True]}).to_csv(
-        folder / "q2_published_comparison.csv", index=False)
-    pd.DataFrame({"option": ["Réunions ponctuelles", "Comité"], "n": [28, 28], "count": [23, 15],
-                  "share": [23 / 28, 15 / 28], "printed": ["82,1%", "53,6%"], "rebuilt": [82.1, 53.6],
-                  "matches": [True, True]}).to_csv(folder / "call_cooperation_forms.csv", index=False)
-    pd.DataFrame({"location": ["Question 1"], "figure": ["1H, Tous"], "printed": ["2,68"], "expected": ["75/28"],
-                  "verdict": ["consistent"]}).to_csv(folder / "audit.csv", index=False)
-    pd.DataFrame({"lemma": ["action"] * len(INJECTIONS), "respondent_no": range(1, len(INJECTIONS) + 1),
-                  "sentence": INJECTIONS}).to_csv(folder / "kwic_definition.csv", index=False,
-                                                  quoting=csv.QUOTE_NONNUMERIC)  # keeps the lone CR in its cell
-    pd.DataFrame({"lemma": ["action", "projet"], "count": [7, 3], "respondents": [6, 3],
-                  "share_respondents": [0.75, 0.375], "rank": [1, 2]}).to_csv(folder / "words_definition.csv", index=False)
+    pd.DataFrame(
+        {
+            "question": ["q1", "q2"],
+            "item": ["1A", "2B"],
+            "segment": ["tous", "tous"],
+            "value": [2.68, 0.79],
+            "printed": [2.68, 0.79],
+            "matches": [True, True],
+        }
+    ).to_csv(folder / "q2_published_comparison.csv", index=False)
+    pd.DataFrame(
+        {
+            "option": ["Réunions ponctuelles", "Comité"],
+            "n": [28, 28],
+            "count": [23, 15],
+            "share": [23 / 28, 15 / 28],
+            "printed": ["82,1%", "53,6%"],
+            "rebuilt": [82.1, 53.6],
+            "matches": [True, True],
+        }
+    ).to_csv(folder / "call_cooperation_forms.csv", index=False)
+    pd.DataFrame(
+        {
+            "location": ["Question 1"],
+            "figure": ["1H, Tous"],
+            "printed": ["2,68"],
+            "expected": ["75/28"],
+            "verdict": ["consistent"],
+        }
+    ).to_csv(folder / "audit.csv", index=False)
+    pd.DataFrame(
+        {"lemma": ["action"] * len(INJECTIONS), "respondent_no": range(1, len(INJECTIONS) + 1), "sentence": INJECTIONS}
+    ).to_csv(folder / "kwic_definition.csv", index=False, quoting=csv.QUOTE_NONNUMERIC)  # keeps the lone CR in its cell
+    pd.DataFrame(
+        {
+            "lemma": ["action", "projet"],
+            "count": [7, 3],
+            "respondents": [6, 3],
+            "share_respondents": [0.75, 0.375],
+            "rank": [1, 2],
+        }
+    ).to_csv(folder / "words_definition.csv", index=False)
     long_text = "Une phrase très longue " * 10
     pd.DataFrame({"type": ["Mutualisation"], "examples_as_printed": [long_text]}).to_csv(
-        folder / "panorama_typology.csv", index=False)
+        folder / "panorama_typology.csv", index=False
+    )
     return folder
 
 
@@ -87,16 +147,32 @@ def test_sheet_names_are_french_short_unique_and_whole_words(workbook):
     assert len(set(n.casefold() for n in names)) == len(names)
     assert all(len(n) <= MAX_NAME and not re.search(r"[\[\]:*?/\\]", n) for n in names)
     assert "_" not in "".join(names)  # no snake_case file names
-    assert {"Question 2", "Question 2 données", "Question 2 imprimé", "Question 1", "Appel à projets coopération",
-            "Contrôle des chiffres", "Contexte Définitions", "Mots Définitions", "Panorama typologie"} <= set(names)
+    assert {
+        "Question 2",
+        "Question 2 données",
+        "Question 2 imprimé",
+        "Question 1",
+        "Appel à projets coopération",
+        "Contrôle des chiffres",
+        "Contexte Définitions",
+        "Mots Définitions",
+        "Panorama typologie",
+    } <= set(names)
     # the study's order: the question's report table before its data sheet
     assert names.index("Question 2") < names.index("Question 2 données") < names.index("Question 2 imprimé")
 
 
-@pytest.mark.parametrize("wanted", [
-    "Contexte – Question 4 : autres freins ou observations", "Mots distinctifs Question 3 : explications",
-    "Appel à projets Fondation SNCF / RNMA : formes de coopération", "Un [titre] * avec ? des caractères interdits",
-    "Anticonstitutionnellementissimementextraordinaire", "Court"])
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        "Contexte – Question 4 : autres freins ou observations",
+        "Mots distinctifs Question 3 : explications",
+        "Appel à projets Fondation SNCF / RNMA : formes de coopération",
+        "Un [titre] * avec ? des caractères interdits",
+        "Anticonstitutionnellementissimementextraordinaire",
+        "Court",
+    ],
+)
 def test_sheet_name_never_cuts_a_word(wanted):
     taken = set()
     for _ in range(3):  # the same title three times: still unique
@@ -196,9 +272,17 @@ def test_an_empty_build_still_gives_a_valid_workbook(tmp_path):
     assert book.sheetnames[0] == "Sommaire" and len(book.sheetnames) == 2
 
 
-@pytest.mark.parametrize("text, number, fmt", [
-    ("82,1%", 0.821, "0.0%"), ("2,68", 2.68, "0.00"), ("12", 12.0, "0"), ("25 %", 0.25, "0%"),
-    ("1\u202f234", 1234.0, "0"), ("n.c.", "n.c.", None)])
+@pytest.mark.parametrize(
+    "text, number, fmt",
+    [
+        ("82,1%", 0.821, "0.0%"),
+        ("2,68", 2.68, "0.00"),
+        ("12", 12.0, "0"),
+        ("25 %", 0.25, "0%"),
+        ("1\u202f234", 1234.0, "0"),
+        ("n.c.", "n.c.", None),
+    ],
+)
 def test_printed_values_become_numbers_in_their_printed_precision(text, number, fmt):
     assert parse_printed(text) == (pytest.approx(number) if isinstance(number, float) else number)
     assert printed_format(text) == fmt

@@ -105,21 +105,31 @@ def derive(source: dict, *, tolerance: float, min_area: float) -> list[dict]:
             kept.append([outer, *holes])
         if not kept:
             raise ValueError(f"département {feature['properties']['code']}: nothing left after simplification")
-        features.append({"type": "Feature",
-                         "properties": {"code": feature["properties"]["code"], "nom": feature["properties"]["nom"]},
-                         "geometry": {"type": "MultiPolygon", "coordinates": kept}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": feature["properties"]["code"], "nom": feature["properties"]["nom"]},
+                "geometry": {"type": "MultiPolygon", "coordinates": kept},
+            }
+        )
     return sorted(features, key=lambda f: f["properties"]["code"])
 
 
 def render(source_path: Path, *, tolerance: float = 0.01, min_area: float = 0.0005) -> str:
     raw = source_path.read_bytes()
     features = derive(json.loads(raw), tolerance=tolerance, min_area=min_area)
-    collection = {"type": "FeatureCollection",
-                  "metadata": {"attribution": ATTRIBUTION, "source_file": source_path.name,
-                               "source_sha256": hashlib.sha256(raw).hexdigest(),
-                               "derived_by": "tools/derive_departements.py",
-                               "tolerance_degrees": tolerance, "min_area_square_degrees": min_area},
-                  "features": features}
+    collection = {
+        "type": "FeatureCollection",
+        "metadata": {
+            "attribution": ATTRIBUTION,
+            "source_file": source_path.name,
+            "source_sha256": hashlib.sha256(raw).hexdigest(),
+            "derived_by": "tools/derive_departements.py",
+            "tolerance_degrees": tolerance,
+            "min_area_square_degrees": min_area,
+        },
+        "features": features,
+    }
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 

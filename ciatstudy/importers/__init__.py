@@ -64,8 +64,16 @@ from .matching import Matching, MatchError, match_export
 from .suggest import suggestion_yaml
 from .reading import read_grid
 
-__all__ = ["FORMATS", "ImportSummary", "import_export", "suggest_mapping", "read_export", "configure_parser",
-           "run_import", "main_import"]
+__all__ = [
+    "FORMATS",
+    "ImportSummary",
+    "import_export",
+    "suggest_mapping",
+    "read_export",
+    "configure_parser",
+    "run_import",
+    "main_import",
+]
 
 _LINK_ORDER = ("email", "structure", "name")
 
@@ -83,10 +91,10 @@ class ImportSummary:
     reading: str
     respondents: int
     segments: dict[str, int]
-    answered: dict[str, int]                 # question -> respondents answering it
+    answered: dict[str, int]  # question -> respondents answering it
     quotes: int
     redactions: int
-    identifiers: list[tuple[str, str]]       # (column, kind) dropped
+    identifiers: list[tuple[str, str]]  # (column, kind) dropped
     ignored: list[str]
     unmapped: list[str]
     missing_items: dict[str, list[str]]
@@ -98,34 +106,49 @@ class ImportSummary:
     unlinked: int = 0
     mapping_files: list[str] = field(default_factory=list)
     submitted: tuple[str, str] | None = None
-    redaction_counts: dict[str, int] = field(default_factory=dict)   # kind -> identifiers replaced in free text
-    matches: list[str] = field(default_factory=list)        # automatic matches, as shown
+    redaction_counts: dict[str, int] = field(default_factory=dict)  # kind -> identifiers replaced in free text
+    matches: list[str] = field(default_factory=list)  # automatic matches, as shown
     mapping_notes: list[str] = field(default_factory=list)  # what the analyst's mapping replaced
-    corpora: dict[str, int] = field(default_factory=dict)         # free-text corpus -> answers kept
+    corpora: dict[str, int] = field(default_factory=dict)  # free-text corpus -> answers kept
     ticked_nothing: dict[str, int] = field(default_factory=dict)  # choose-any question -> respondents ticking none
-    bases: dict[str, str] = field(default_factory=dict)           # choose-any question -> codebook base
+    bases: dict[str, str] = field(default_factory=dict)  # choose-any question -> codebook base
 
     def text(self) -> str:
         """The validation summary printed by ``ciatstudy import``."""
         seg = ", ".join(f"{k} {v}" for k, v in self.segments.items())
-        lines = [f"imported {self.source} ({FORMAT_LABELS[self.format]}, {self.reading}) as wave {self.wave}: "
-                 f"valid — {self.respondents} respondents ({seg})",
-                 f"  written to {self.folder}: codebook.yaml, responses.csv, "
-                 f"{'quotes.csv, ' if self.quotes else ''}datapackage.json, README.md",
-                 "  answers per question: " + ", ".join(f"{q} {n}" for q, n in self.answered.items())]
+        lines = [
+            f"imported {self.source} ({FORMAT_LABELS[self.format]}, {self.reading}) as wave {self.wave}: "
+            f"valid — {self.respondents} respondents ({seg})",
+            f"  written to {self.folder}: codebook.yaml, responses.csv, "
+            f"{'quotes.csv, ' if self.quotes else ''}datapackage.json, README.md",
+            "  answers per question: " + ", ".join(f"{q} {n}" for q, n in self.answered.items()),
+        ]
         if self.ticked_nothing:
-            lines.append("  ticked no option (choose-any; base in parentheses): " + ", ".join(
-                f"{q} {n} ({self.bases.get(q, 'segment')})" for q, n in self.ticked_nothing.items()))
+            lines.append(
+                "  ticked no option (choose-any; base in parentheses): "
+                + ", ".join(f"{q} {n} ({self.bases.get(q, 'segment')})" for q, n in self.ticked_nothing.items())
+            )
         if self.quotes:
-            lines.append(f"  free text: {self.quotes} answers kept in quotes.csv"
-                         + (f", {self.redactions} identifiers inside them replaced: "
-                            + redaction_summary(self.redaction_counts) if self.redactions else ""))
-        ids = "pseudonymised (HMAC-SHA256, key " + self.key_id + ")" if self.pseudonymised else "numbered in export order"
-        lines.append(f"  respondent ids: {ids}" + (f"; {self.unlinked} without e-mail, structure or name kept "
-                                                     "a plain number" if self.unlinked else ""))
+            lines.append(
+                f"  free text: {self.quotes} answers kept in quotes.csv"
+                + (
+                    f", {self.redactions} identifiers inside them replaced: " + redaction_summary(self.redaction_counts)
+                    if self.redactions
+                    else ""
+                )
+            )
+        ids = (
+            "pseudonymised (HMAC-SHA256, key " + self.key_id + ")" if self.pseudonymised else "numbered in export order"
+        )
+        lines.append(
+            f"  respondent ids: {ids}"
+            + (f"; {self.unlinked} without e-mail, structure or name kept a plain number" if self.unlinked else "")
+        )
         if self.identifiers:
-            lines.append(f"  personal data dropped ({len(self.identifiers)} columns): "
-                         + "; ".join(f"{c} [{k}]" for c, k in self.identifiers))
+            lines.append(
+                f"  personal data dropped ({len(self.identifiers)} columns): "
+                + "; ".join(f"{c} [{k}]" for c, k in self.identifiers)
+            )
         if self.matches:
             lines.append(f"  matched automatically ({len(self.matches)}; score 1,00 = identical once folded):")
             lines += [f"    {m}" for m in self.matches]
@@ -138,13 +161,17 @@ class ImportSummary:
         for q, items in self.missing_items.items():
             lines.append(f"  WARNING {q}: items not in the export, imported as no answer: {', '.join(items)}")
         if self.unmapped:
-            lines.append(f"  WARNING unmapped columns, NOT imported ({len(self.unmapped)}): " + "; ".join(self.unmapped))
+            lines.append(
+                f"  WARNING unmapped columns, NOT imported ({len(self.unmapped)}): " + "; ".join(self.unmapped)
+            )
         if self.skipped_rows:
-            lines.append("  empty responses skipped (no segment, no answer): rows "
-                         + ", ".join(map(str, self.skipped_rows)))
+            lines.append(
+                "  empty responses skipped (no segment, no answer): rows " + ", ".join(map(str, self.skipped_rows))
+            )
         if self.other_texts_dropped:
-            lines.append(f"  WARNING {self.other_texts_dropped} 'other' texts have no corpus in the mapping and were "
-                         "not kept")
+            lines.append(
+                f"  WARNING {self.other_texts_dropped} 'other' texts have no corpus in the mapping and were not kept"
+            )
         return "\n".join(lines)
 
 
@@ -193,9 +220,13 @@ def _ids(respondents: list[Respondent], wave: str, key: bytes | None, export: Ex
         value = " ".join(dict.fromkeys(v for v, _ in values)) if kind == "name" else values[0][0]
         pid = pseudonym(value, key, kind=kind)
         if pid in seen:
-            raise DataError(f"duplicated respondent: the same {kind} as row {seen[pid]} (linkage would merge them); "
-                            "remove the duplicate response in the survey tool and export again",
-                            file=export.file, row=r.row, column=values[0][1].where)
+            raise DataError(
+                f"duplicated respondent: the same {kind} as row {seen[pid]} (linkage would merge them); "
+                "remove the duplicate response in the survey tool and export again",
+                file=export.file,
+                row=r.row,
+                column=values[0][1].where,
+            )
         seen[pid] = r.row
         ids.append(pid)
     return ids, unlinked
@@ -208,9 +239,13 @@ def _check_duplicate_emails(respondents: list[Respondent], export: Export) -> No
             if kind == "email" and "@" in value:
                 key = normalise(value)
                 if key in seen and seen[key] != r.row:
-                    raise DataError(f"duplicated respondent: the same e-mail address as row {seen[key]}; remove the "
-                                    "duplicate response in the survey tool and export again",
-                                    file=export.file, row=r.row, column=col.where)
+                    raise DataError(
+                        f"duplicated respondent: the same e-mail address as row {seen[key]}; remove the "
+                        "duplicate response in the survey tool and export again",
+                        file=export.file,
+                        row=r.row,
+                        column=col.where,
+                    )
                 seen.setdefault(key, r.row)
 
 
@@ -246,11 +281,19 @@ def _quotes_frame(respondents, ids, redactor: Redactor, fmt: str) -> tuple[pd.Da
                 continue
             clean = redactor.redact(text).replace("\r\n", "\n").strip()
             if clean:
-                rows.append({"quote_id": f"t{len(rows) + 1:03d}", "respondent_id": rid, "segment": r.segment,
-                             "corpus": corpus, "text": clean,
-                             "source": f"{FORMAT_LABELS[fmt]}, colonne {col.where}"})
-    return pd.DataFrame(rows, columns=["quote_id", "respondent_id", "segment", "corpus", "text", "source"],
-                        dtype=object), dropped
+                rows.append(
+                    {
+                        "quote_id": f"t{len(rows) + 1:03d}",
+                        "respondent_id": rid,
+                        "segment": r.segment,
+                        "corpus": corpus,
+                        "text": clean,
+                        "source": f"{FORMAT_LABELS[fmt]}, colonne {col.where}",
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["quote_id", "respondent_id", "segment", "corpus", "text", "source"], dtype=object
+    ), dropped
 
 
 def _without_questionnaire_texts(raw: dict, answers: dict[str, int] | None = None) -> dict:
@@ -268,9 +311,12 @@ def _without_questionnaire_texts(raw: dict, answers: dict[str, int] | None = Non
     ([{'id': 'q3', 'kind': 'multi', 'items': []}], [{'id': 'definition'}], {})
     """
     drop = {"note", "source"}
-    return {"questions": [{k: v for k, v in q.items() if k not in drop} for q in raw.get("questions", [])],
-            "free_text": [{k: v for k, v in f.items() if k not in drop} for f in raw.get("free_text") or []],
-            "texts": {}, "interview_grid": None}
+    return {
+        "questions": [{k: v for k, v in q.items() if k not in drop} for q in raw.get("questions", [])],
+        "free_text": [{k: v for k, v in f.items() if k not in drop} for f in raw.get("free_text") or []],
+        "texts": {},
+        "interview_grid": None,
+    }
 
 
 def _codebook_dict(raw: dict, wave: str, summary: ImportSummary, sizes: dict[str, int], today: str) -> dict:
@@ -283,34 +329,51 @@ def _codebook_dict(raw: dict, wave: str, summary: ImportSummary, sizes: dict[str
     def lower_first(text: str) -> str:
         return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
-    seg_text = " et ".join(f"{sizes[level['code']]} {lower_first(level.get('description') or level['label'])} "
-                           f"({level['label']})" for level in raw["segments"]["levels"])
+    seg_text = " et ".join(
+        f"{sizes[level['code']]} {lower_first(level.get('description') or level['label'])} ({level['label']})"
+        for level in raw["segments"]["levels"]
+    )
     data["wave"] = wave
     data["title"] = f"{raw.get('title', 'Enquête')} — vague {wave}"
     if summary.submitted:
         first, last = summary.submitted
-        data["date"] = first if first == last else f"{first}/{last}"     # ISO 8601 interval
-        data["period"] = {"first": first, "last": last, "note": "Premier et dernier envoi d'une réponse, d'après "
-                          "l'export (jamais la date de l'import)."}
+        data["date"] = first if first == last else f"{first}/{last}"  # ISO 8601 interval
+        data["period"] = {
+            "first": first,
+            "last": last,
+            "note": "Premier et dernier envoi d'une réponse, d'après l'export (jamais la date de l'import).",
+        }
     else:
         data["date"] = "non précisée (l'export ne donne pas la date des réponses)"
         data.pop("period", None)
     data["population"] = f"{summary.respondents} structures ayant répondu au questionnaire : {seg_text}"
-    data["source"] = (f"Export {FORMAT_LABELS[summary.format]} « {summary.source} » (SHA-256 {summary.sha256}), "
-                      f"importé le {today} par ciatstudy import")
-    data["published_rounding"] = {"decimals": int((raw.get("published_rounding") or {}).get("decimals", 2)),
-                                  "method": "half_up",
-                                  "note": "Affichage à deux décimales, arrondi au demi supérieur, comme le rapport de 2014."}
+    data["source"] = (
+        f"Export {FORMAT_LABELS[summary.format]} « {summary.source} » (SHA-256 {summary.sha256}), "
+        f"importé le {today} par ciatstudy import"
+    )
+    data["published_rounding"] = {
+        "decimals": int((raw.get("published_rounding") or {}).get("decimals", 2)),
+        "method": "half_up",
+        "note": "Affichage à deux décimales, arrondi au demi supérieur, comme le rapport de 2014.",
+    }
     segments = dict(raw["segments"])
     segments["levels"] = [{**level, "n": sizes[level["code"]]} for level in raw["segments"]["levels"]]
     data["segments"] = segments
-    data["responses"] = {"file": "responses.csv", "id_column": raw.get("responses", {}).get("id_column", "respondent_id"),
-                         "reconstructed": False,
-                         "pseudonymised": summary.pseudonymised,
-                         **({"key_id": summary.key_id} if summary.pseudonymised else {})}
-    data["import"] = {"file": summary.source, "format": summary.format, "sha256": summary.sha256,
-                      "imported": today, "mapping": summary.mapping_files,
-                      "questionnaire_wave": str(raw.get("wave", ""))}
+    data["responses"] = {
+        "file": "responses.csv",
+        "id_column": raw.get("responses", {}).get("id_column", "respondent_id"),
+        "reconstructed": False,
+        "pseudonymised": summary.pseudonymised,
+        **({"key_id": summary.key_id} if summary.pseudonymised else {}),
+    }
+    data["import"] = {
+        "file": summary.source,
+        "format": summary.format,
+        "sha256": summary.sha256,
+        "imported": today,
+        "mapping": summary.mapping_files,
+        "questionnaire_wave": str(raw.get("wave", "")),
+    }
     for corpus in data["free_text"]:  # the plan leaves out a corpus with no answer (ciatstudy.sections)
         corpus["answers"] = int(summary.corpora.get(str(corpus["id"]), 0))
     return {k: v for k, v in data.items() if v is not None and v != {}}
@@ -325,41 +388,77 @@ def _field(name, ftype, description, **constraints):
 
 def _datapackage(wave: str, codebook: Codebook, has_quotes: bool, summary: ImportSummary) -> dict:
     corpora = [str(f.get("id")) for f in (codebook.raw.get("free_text") or [])]
-    fields = [_field(codebook.id_column, "string", "Respondent id: keyed pseudonym (p-…) or number in export order; "
-                     "never the survey tool's own id.", required=True, unique=True),
-              _field(codebook.segment_variable, "string", "Segment code of the codebook.", required=True,
-                     enum=codebook.segment_codes)]
+    fields = [
+        _field(
+            codebook.id_column,
+            "string",
+            "Respondent id: keyed pseudonym (p-…) or number in export order; never the survey tool's own id.",
+            required=True,
+            unique=True,
+        ),
+        _field(
+            codebook.segment_variable,
+            "string",
+            "Segment code of the codebook.",
+            required=True,
+            enum=codebook.segment_codes,
+        ),
+    ]
     for q in codebook.questions:
         values = [3, 2, 1] if q.kind == "agreement3" else [1, 0]
         for code, label in q.items:
             fields.append(_field(code, "integer", f"{q.id} ({q.kind}): {label}", enum=values))
-    resources = [{
-        "name": "responses", "path": "responses.csv", "title": f"Réponses de la vague {wave}",
-        "description": "One row per respondent, one column per item of the codebook: 3/2/1 for agreement items, "
-                       "1/0 for choices, empty for no answer. Imported from the survey tool's export; no personal data.",
-        "sources": [{"title": f"{summary.source} ({FORMAT_LABELS[summary.format]})"}],
-        "format": "csv", "encoding": "utf-8",
-        "schema": {"fields": fields, "primaryKey": [codebook.id_column]},
-    }]
-    if has_quotes:
-        resources.append({
-            "name": "quotes", "path": "quotes.csv", "title": f"Réponses libres de la vague {wave}",
-            "description": "Free-text answers, one row per answer; e-mails, phone numbers, IP addresses and the names, "
-                           "structures and e-mails given elsewhere in the export are replaced by tags.",
+    resources = [
+        {
+            "name": "responses",
+            "path": "responses.csv",
+            "title": f"Réponses de la vague {wave}",
+            "description": "One row per respondent, one column per item of the codebook: 3/2/1 for agreement items, "
+            "1/0 for choices, empty for no answer. Imported from the survey tool's export; no personal data.",
             "sources": [{"title": f"{summary.source} ({FORMAT_LABELS[summary.format]})"}],
-            "format": "csv", "encoding": "utf-8",
-            "schema": {"fields": [
-                _field("quote_id", "string", "t001, t002… in export order.", required=True, pattern="^t[0-9]{3,}$"),
-                _field("respondent_id", "string", "Respondent id, as in responses.csv.", required=True),
-                _field("segment", "string", "Segment code.", required=True, enum=codebook.segment_codes),
-                _field("corpus", "string", "Free-text question (codebook free_text id).", required=True, enum=corpora),
-                _field("text", "string", "The answer, identifiers replaced by tags.", required=True),
-                _field("source", "string", "Export and column the answer comes from.", required=True),
-            ], "primaryKey": ["quote_id"]},
-        })
-    return {"name": f"ciat-{wave}".lower(), "title": f"Enquête CIAT — vague {wave} (import d'un export d'enquête)",
-            "description": f"Wave {wave} of ciatstudy, imported by `ciatstudy import` from {summary.source}. See README.md.",
-            "resources": resources}
+            "format": "csv",
+            "encoding": "utf-8",
+            "schema": {"fields": fields, "primaryKey": [codebook.id_column]},
+        }
+    ]
+    if has_quotes:
+        resources.append(
+            {
+                "name": "quotes",
+                "path": "quotes.csv",
+                "title": f"Réponses libres de la vague {wave}",
+                "description": "Free-text answers, one row per answer; e-mails, phone numbers, IP addresses and the names, "
+                "structures and e-mails given elsewhere in the export are replaced by tags.",
+                "sources": [{"title": f"{summary.source} ({FORMAT_LABELS[summary.format]})"}],
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        _field(
+                            "quote_id", "string", "t001, t002… in export order.", required=True, pattern="^t[0-9]{3,}$"
+                        ),
+                        _field("respondent_id", "string", "Respondent id, as in responses.csv.", required=True),
+                        _field("segment", "string", "Segment code.", required=True, enum=codebook.segment_codes),
+                        _field(
+                            "corpus",
+                            "string",
+                            "Free-text question (codebook free_text id).",
+                            required=True,
+                            enum=corpora,
+                        ),
+                        _field("text", "string", "The answer, identifiers replaced by tags.", required=True),
+                        _field("source", "string", "Export and column the answer comes from.", required=True),
+                    ],
+                    "primaryKey": ["quote_id"],
+                },
+            }
+        )
+    return {
+        "name": f"ciat-{wave}".lower(),
+        "title": f"Enquête CIAT — vague {wave} (import d'un export d'enquête)",
+        "description": f"Wave {wave} of ciatstudy, imported by `ciatstudy import` from {summary.source}. See README.md.",
+        "resources": resources,
+    }
 
 
 def _readme(summary: ImportSummary, wave: str, today: str, command: str) -> str:
@@ -367,10 +466,13 @@ def _readme(summary: ImportSummary, wave: str, today: str, command: str) -> str:
         items = list(items)
         return "\n".join(f"- {i}" for i in items) if items else "- (none)"
 
-    ids = (f"keyed pseudonyms `p-…` (HMAC-SHA256 of the normalised e-mail, else structure, else name; key "
-           f"`{summary.key_id}` kept outside the repository): the same respondent gets the same id in every wave "
-           f"imported with this key" if summary.pseudonymised else
-           f"numbers in export order (`{wave}-001`…); the survey tool's own response ids are not kept")
+    ids = (
+        f"keyed pseudonyms `p-…` (HMAC-SHA256 of the normalised e-mail, else structure, else name; key "
+        f"`{summary.key_id}` kept outside the repository): the same respondent gets the same id in every wave "
+        f"imported with this key"
+        if summary.pseudonymised
+        else f"numbers in export order (`{wave}-001`…); the survey tool's own response ids are not kept"
+    )
     period = f"{summary.submitted[0]} to {summary.submitted[1]}" if summary.submitted else "not given by the export"
     return f"""# Wave {wave} — raw data (imported)
 
@@ -386,7 +488,7 @@ hand: fix the mapping and import again (remove this folder first).
 | size | {summary.size} bytes |
 | responses submitted | {period} |
 | imported | {today} |
-| mapping | {', '.join(f'`{m}`' for m in summary.mapping_files)} |
+| mapping | {", ".join(f"`{m}`" for m in summary.mapping_files)} |
 | automatic matches | {len(summary.matches)} (listed below) |
 | command | `{command}` |
 
@@ -397,7 +499,7 @@ tool's data are kept, outside the repository.
 | file | what it is |
 |---|---|
 | `codebook.yaml` | the questionnaire's codebook (questions, items, labels, segments) with this wave's metadata; `responses.reconstructed: false` |
-| `responses.csv` | {summary.respondents} respondents ({', '.join(f'{k} {v}' for k, v in summary.segments.items())}): id, segment, one column per item (3/2/1 agreement, 1/0 choices, empty = no answer) |
+| `responses.csv` | {summary.respondents} respondents ({", ".join(f"{k} {v}" for k, v in summary.segments.items())}): id, segment, one column per item (3/2/1 agreement, 1/0 choices, empty = no answer) |
 | `quotes.csv` | {summary.quotes} free-text answers by corpus, identifiers replaced by tags ({summary.redactions} replaced) |
 | `datapackage.json` | Frictionless description of both tables, checked by `load_wave` |
 
@@ -406,40 +508,53 @@ tool's data are kept, outside the repository.
 
 ## Personal data dropped
 Direct identifiers are not imported (columns, with the kind recognised):
-{bullet(f'`{c}` ({k})' for c, k in summary.identifiers)}
+{bullet(f"`{c}` ({k})" for c, k in summary.identifiers)}
 
 ## Metadata not imported
-{bullet(f'`{c}`' for c in summary.ignored)}
+{bullet(f"`{c}`" for c in summary.ignored)}
 
 ## Not imported because the mapping does not cover them
-{bullet(f'`{c}`' for c in summary.unmapped)}
+{bullet(f"`{c}`" for c in summary.unmapped)}
 
 ## Items missing from the export (imported as no answer)
-{bullet(f'{q}: {", ".join(items)}' for q, items in summary.missing_items.items())}
+{bullet(q + ": " + ", ".join(items) for q, items in summary.missing_items.items())}
 
 ## Questions not asked in this wave
 {bullet(summary.absent_questions)}
 
 ## Matched automatically (wording and answer shape, score 0–1)
-{bullet(f'`{m}`' for m in summary.matches)}
+{bullet(f"`{m}`" for m in summary.matches)}
 
 ## Empty responses skipped (no segment and no answer)
-{bullet(f'row {n}' for n in summary.skipped_rows)}
+{bullet(f"row {n}" for n in summary.skipped_rows)}
 """
 
 
 def _submitted(export: Export) -> tuple[str, str] | None:
     """First and last submission day (ISO), from the tool's timestamp column, if any."""
     # The submission itself first (KoboToolbox also writes when the form was closed on the device: "end").
-    names = ["_submission_time", "submitdate", "date submitted", "date de soumission", "timestamp", "horodateur",
-             "end date", "date de fin", "end", "datestamp"]
-    columns = sorted((c for c in export.columns if c.header.strip().casefold() in names),
-                     key=lambda c: names.index(c.header.strip().casefold()))
+    names = [
+        "_submission_time",
+        "submitdate",
+        "date submitted",
+        "date de soumission",
+        "timestamp",
+        "horodateur",
+        "end date",
+        "date de fin",
+        "end",
+        "datestamp",
+    ]
+    columns = sorted(
+        (c for c in export.columns if c.header.strip().casefold() in names),
+        key=lambda c: names.index(c.header.strip().casefold()),
+    )
     for col in columns:
         header = col.header.strip().casefold()
         texts = [cells[col.index].strip() for _, cells in export.rows if cells[col.index].strip()]
-        slashed = [tuple(int(g) for g in m.groups()) for t in texts
-                   if (m := re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", t))]
+        slashed = [
+            tuple(int(g) for g in m.groups()) for t in texts if (m := re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", t))
+        ]
         # dd/mm/yyyy (French Google Forms) or mm/dd/yyyy (SurveyMonkey, English Google Forms): decided by
         # the values themselves when one of them is unambiguous, else by the tool and the header's language.
         if any(a > 12 for a, _, _ in slashed):
@@ -450,7 +565,7 @@ def _submitted(export: Export) -> tuple[str, str] | None:
             day_first = export.format != "surveymonkey" and header != "timestamp"
         days = []
         for t in texts:
-            m = re.match(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})", t)   # ISO (LimeSurvey, Kobo), SurveyMonkey y/m/d
+            m = re.match(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})", t)  # ISO (LimeSurvey, Kobo), SurveyMonkey y/m/d
             if m:
                 y, mo, d = (int(g) for g in m.groups())
                 days.append(f"{y:04d}-{mo:02d}-{d:02d}")
@@ -469,10 +584,18 @@ def _submitted(export: Export) -> tuple[str, str] | None:
     return None
 
 
-def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: str | os.PathLike | None = None,
-                  key_file: str | os.PathLike | None = None, root: str | os.PathLike | None = None,
-                  questionnaire: str | os.PathLike | None = None, link: bool | None = None,
-                  command: str | None = None) -> ImportSummary:
+def import_export(
+    file: str | os.PathLike,
+    *,
+    format: str,
+    wave: str,
+    mapping: str | os.PathLike | None = None,
+    key_file: str | os.PathLike | None = None,
+    root: str | os.PathLike | None = None,
+    questionnaire: str | os.PathLike | None = None,
+    link: bool | None = None,
+    command: str | None = None,
+) -> ImportSummary:
     """Import a survey-tool export as wave ``wave``: see the module docstring.
 
     Parameters
@@ -506,20 +629,25 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
     """
     root = Path(root) if root else project_root()
     if format not in FORMATS:
-        raise DataError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name,
-                        row=1, column="A")
+        raise DataError(
+            f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name, row=1, column="A"
+        )
     try:
         check_wave_name(wave)  # the one check of every command that takes a wave
     except ValueError as exc:
         raise DataError(str(exc)) from None
     target = Paths.for_wave(str(wave), root).raw
     if target.exists():
-        raise DataError(f"wave {wave} already exists ({target}); raw data are read-only: choose another wave name, "
-                        "or remove the folder to import again")
+        raise DataError(
+            f"wave {wave} already exists ({target}); raw data are read-only: choose another wave name, "
+            "or remove the folder to import again"
+        )
     codebook, raw_codebook = _questionnaire(root, questionnaire)
     maps: Mapping = load_mapping(format, codebook, mapping)
     if link is None:
-        link = bool(key_file or os.environ.get("CIATSTUDY_PSEUDONYM_KEY") or os.environ.get("CIATSTUDY_PSEUDONYM_KEY_FILE"))
+        link = bool(
+            key_file or os.environ.get("CIATSTUDY_PSEUDONYM_KEY") or os.environ.get("CIATSTUDY_PSEUDONYM_KEY_FILE")
+        )
     key = load_key(key_file, repository=root) if link else None
 
     export = read_export(file, format)
@@ -540,31 +668,56 @@ def import_export(file: str | os.PathLike, *, format: str, wave: str, mapping: s
         answered[q.id] = int((cols != "").any(axis=1).sum())
     roles = plan.roles
     summary = ImportSummary(
-        wave=str(wave), folder=target, source=recorded_file_name(export.file, export.grid.sha256, redactor),
-        format=format, sha256=export.grid.sha256,
-        size=export.grid.size, reading=", ".join(export.grid.notes) or export.grid.container.upper(),
-        respondents=len(respondents), segments=sizes, answered=answered, quotes=len(quotes),
-        redactions=redactor.count, redaction_counts=dict(redactor.counts),
+        wave=str(wave),
+        folder=target,
+        source=recorded_file_name(export.file, export.grid.sha256, redactor),
+        format=format,
+        sha256=export.grid.sha256,
+        size=export.grid.size,
+        reading=", ".join(export.grid.notes) or export.grid.container.upper(),
+        respondents=len(respondents),
+        segments=sizes,
+        answered=answered,
+        quotes=len(quotes),
+        redactions=redactor.count,
+        redaction_counts=dict(redactor.counts),
         identifiers=[(c.where, roles[c.index].identifier) for c in plan.of("identifier")],
-        ignored=[c.where for c in plan.of("ignore")], unmapped=[c.where for c in plan.of("unmapped")],
-        missing_items=plan.missing_items, absent_questions=[q for q, m in maps.questions.items() if m.absent],
-        skipped_rows=skipped, other_texts_dropped=dropped, pseudonymised=key is not None,
-        key_id=key_id(key) if key else "", unlinked=unlinked, mapping_files=maps.files,
-        submitted=_submitted(export), matches=[m.line() for m in found.fuzzy()], mapping_notes=maps.notes,
+        ignored=[c.where for c in plan.of("ignore")],
+        unmapped=[c.where for c in plan.of("unmapped")],
+        missing_items=plan.missing_items,
+        absent_questions=[q for q, m in maps.questions.items() if m.absent],
+        skipped_rows=skipped,
+        other_texts_dropped=dropped,
+        pseudonymised=key is not None,
+        key_id=key_id(key) if key else "",
+        unlinked=unlinked,
+        mapping_files=maps.files,
+        submitted=_submitted(export),
+        matches=[m.line() for m in found.fuzzy()],
+        mapping_notes=maps.notes,
         corpora={str(k): int(v) for k, v in quotes["corpus"].value_counts().items()},
         ticked_nothing={q.id: len(respondents) - answered[q.id] for q in codebook.questions if q.kind != "agreement3"},
-        bases={q.id: q.base for q in codebook.questions if q.kind != "agreement3"})
+        bases={q.id: q.base for q in codebook.questions if q.kind != "agreement3"},
+    )
     today = _dt.date.today().isoformat()
-    command = command or (f"ciatstudy import {summary.source} --format {format} --wave {wave}"
-                          + (f" --mapping {Path(mapping).name}" if mapping else "")
-                          + (" --key-file <key outside the repository>" if key else ""))
+    command = command or (
+        f"ciatstudy import {summary.source} --format {format} --wave {wave}"
+        + (f" --mapping {Path(mapping).name}" if mapping else "")
+        + (" --key-file <key outside the repository>" if key else "")
+    )
     _write_wave(target, summary, responses, quotes, raw_codebook, codebook, sizes, today, command)
     return summary
 
 
-def suggest_mapping(file: str | os.PathLike, *, format: str, output: str | os.PathLike,
-                    mapping: str | os.PathLike | None = None, root: str | os.PathLike | None = None,
-                    questionnaire: str | os.PathLike | None = None) -> Matching:
+def suggest_mapping(
+    file: str | os.PathLike,
+    *,
+    format: str,
+    output: str | os.PathLike,
+    mapping: str | os.PathLike | None = None,
+    root: str | os.PathLike | None = None,
+    questionnaire: str | os.PathLike | None = None,
+) -> Matching:
     """Write the complete mapping that automatic matching finds for ``file``, for review; write nothing else.
 
     The YAML names the segment, every question, item and answer label the
@@ -582,8 +735,9 @@ def suggest_mapping(file: str | os.PathLike, *, format: str, output: str | os.Pa
 
     root = Path(root) if root else project_root()
     if format not in FORMATS:
-        raise DataError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name,
-                        row=1, column="A")
+        raise DataError(
+            f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name, row=1, column="A"
+        )
     codebook, _ = _questionnaire(root, questionnaire)
     maps: Mapping = load_mapping(format, codebook, mapping)
     export = read_export(file, format)
@@ -597,30 +751,42 @@ def suggest_mapping(file: str | os.PathLike, *, format: str, output: str | os.Pa
     return found
 
 
-def _write_wave(target: Path, summary: ImportSummary, responses: pd.DataFrame, quotes: pd.DataFrame,
-                raw_codebook: dict, codebook: Codebook, sizes: dict, today: str, command: str) -> None:
+def _write_wave(
+    target: Path,
+    summary: ImportSummary,
+    responses: pd.DataFrame,
+    quotes: pd.DataFrame,
+    raw_codebook: dict,
+    codebook: Codebook,
+    sizes: dict,
+    today: str,
+    command: str,
+) -> None:
     from ..io import load_wave, write_csv, write_text
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
     try:
         cb = _codebook_dict(raw_codebook, summary.wave, summary, sizes, today)
-        write_text("# Codebook of wave " + summary.wave + ", written by `ciatstudy import` from the questionnaire's "
-                   "codebook (see README.md).\n" + yaml.safe_dump(cb, sort_keys=False, allow_unicode=True, width=100),
-                   staging / "codebook.yaml")
+        write_text(
+            "# Codebook of wave " + summary.wave + ", written by `ciatstudy import` from the questionnaire's "
+            "codebook (see README.md).\n" + yaml.safe_dump(cb, sort_keys=False, allow_unicode=True, width=100),
+            staging / "codebook.yaml",
+        )
         write_csv(responses, staging / "responses.csv")
         if len(quotes):
             write_csv(quotes, staging / "quotes.csv")
         package = _datapackage(summary.wave, codebook, bool(len(quotes)), summary)
         write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", staging / "datapackage.json")
         write_text(_readme(summary, summary.wave, today, command), staging / "README.md")
-        load_wave(staging)            # the same checks as every later load
+        load_wave(staging)  # the same checks as every later load
         os.chmod(staging, 0o755)
         try:
             os.rename(staging, target)
         except OSError as exc:
-            raise DataError(f"could not move the new wave into place ({exc}); nothing was written",
-                            file=str(target)) from None
+            raise DataError(
+                f"could not move the new wave into place ({exc}); nothing was written", file=str(target)
+            ) from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -633,11 +799,18 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     parser.add_argument("--format", required=True, choices=FORMATS, help="the tool that wrote the export")
     parser.add_argument("--wave", required=True, help="name of the new wave, e.g. 2025 (data/raw/WAVE/ must not exist)")
     parser.add_argument("--mapping", metavar="MAPPING.yaml", help="mapping laid over the format's default one")
-    parser.add_argument("--suggest-mapping", metavar="MAPPING.yaml", dest="suggest_mapping",
-                        help="write the mapping that automatic matching finds (for review, then --mapping) and "
-                        "nothing else")
-    parser.add_argument("--key-file", metavar="KEY", help="pseudonymisation key, outside the repository: "
-                        "respondent ids become keyed pseudonyms, linkable across waves")
+    parser.add_argument(
+        "--suggest-mapping",
+        metavar="MAPPING.yaml",
+        dest="suggest_mapping",
+        help="write the mapping that automatic matching finds (for review, then --mapping) and nothing else",
+    )
+    parser.add_argument(
+        "--key-file",
+        metavar="KEY",
+        help="pseudonymisation key, outside the repository: "
+        "respondent ids become keyed pseudonyms, linkable across waves",
+    )
     parser.set_defaults(func=run_import)
     return parser
 
@@ -646,14 +819,15 @@ def run_import(args: argparse.Namespace) -> int:
     """Run an import from parsed arguments and print its summary (DataError propagates)."""
     if getattr(args, "suggest_mapping", None):
         found = suggest_mapping(args.file, format=args.format, output=args.suggest_mapping, mapping=args.mapping)
-        print(f"wrote {args.suggest_mapping}: a mapping for {Path(args.file).name} — {len(found.matches)} matches "
-              f"({len(found.fuzzy())} automatic), {len(found.problems)} to settle (marked REVIEW), "
-              f"{len(found.unmatched)} columns matched to nothing; nothing else was written. Review it, then: "
-              f"ciatstudy import {Path(args.file).name} --format {args.format} --wave {args.wave} "
-              f"--mapping {args.suggest_mapping}")
+        print(
+            f"wrote {args.suggest_mapping}: a mapping for {Path(args.file).name} — {len(found.matches)} matches "
+            f"({len(found.fuzzy())} automatic), {len(found.problems)} to settle (marked REVIEW), "
+            f"{len(found.unmatched)} columns matched to nothing; nothing else was written. Review it, then: "
+            f"ciatstudy import {Path(args.file).name} --format {args.format} --wave {args.wave} "
+            f"--mapping {args.suggest_mapping}"
+        )
         return 0
-    summary = import_export(args.file, format=args.format, wave=args.wave, mapping=args.mapping,
-                            key_file=args.key_file)
+    summary = import_export(args.file, format=args.format, wave=args.wave, mapping=args.mapping, key_file=args.key_file)
     print(summary.text())
     return 0
 

@@ -31,19 +31,19 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 @dataclass
 class Role:
-    kind: str                     # id segment item question other free identifier ignore unmapped
+    kind: str  # id segment item question other free identifier ignore unmapped
     question: str | None = None
     item: str | None = None
     corpus: str | None = None
     identifier: str | None = None
-    coded: bool = False           # holds codebook numbers (plain layout)
+    coded: bool = False  # holds codebook numbers (plain layout)
 
 
 @dataclass
 class Plan:
     roles: dict[int, Role]
     columns: list[Column]
-    missing_items: dict[str, list[str]] = field(default_factory=dict)   # question -> item codes not in export
+    missing_items: dict[str, list[str]] = field(default_factory=dict)  # question -> item codes not in export
 
     def of(self, kind: str) -> list[Column]:
         return [c for c in self.columns if self.roles[c.index].kind == kind]
@@ -55,8 +55,8 @@ class Respondent:
     raw_id: str
     segment: str
     answers: dict[str, int | None]
-    texts: list[tuple[str, str, Column]]            # (corpus, text, column)
-    identifiers: list[tuple[str, str, Column]]      # (kind, value, column)
+    texts: list[tuple[str, str, Column]]  # (corpus, text, column)
+    identifiers: list[tuple[str, str, Column]]  # (kind, value, column)
 
 
 def _shown(cell: str) -> str:
@@ -106,8 +106,9 @@ def assign_roles(export: Export, mapping: Mapping, codebook: Codebook) -> Plan:
         if not id_found and names & set(mapping.respondent_id):
             roles[col.index], id_found = Role("id"), True
             continue
-        kind = next((mapping.identifiers[n] for n in names if n in mapping.identifiers), None) \
-            or next((mapping.identifiers[n] for n in col.broad if n in mapping.identifiers), None)
+        kind = next((mapping.identifiers[n] for n in names if n in mapping.identifiers), None) or next(
+            (mapping.identifiers[n] for n in col.broad if n in mapping.identifiers), None
+        )
         if kind:
             if kind == "contact":
                 kind = header_identifier_kind(col.header) or kind
@@ -137,31 +138,48 @@ def assign_roles(export: Export, mapping: Mapping, codebook: Codebook) -> Plan:
     plan = Plan(roles, export.columns)
     if not segment_found:
         wanted = next(iter(mapping.segment_question), codebook.segment_variable)
-        raise DataError(f"no segment column: none of the export's columns is the segment question "
-                        f"(looked for {wanted!r}); name it under segment.question in the mapping",
-                        file=export.file, row=1, column=wanted)
+        raise DataError(
+            f"no segment column: none of the export's columns is the segment question "
+            f"(looked for {wanted!r}); name it under segment.question in the mapping",
+            file=export.file,
+            row=1,
+            column=wanted,
+        )
     if mapping.respondent_id and not id_found:
-        raise DataError(f"no respondent-id column (looked for {', '.join(mapping.respondent_id)})",
-                        file=export.file, row=1, column=mapping.respondent_id[0])
+        raise DataError(
+            f"no respondent-id column (looked for {', '.join(mapping.respondent_id)})",
+            file=export.file,
+            row=1,
+            column=mapping.respondent_id[0],
+        )
     for q in codebook.questions:
         qmap = mapping.questions[q.id]
         if qmap.absent:
             continue
-        cols = [c for c in export.columns if roles[c.index].question == q.id
-                and roles[c.index].kind in ("item", "question")]
+        cols = [
+            c for c in export.columns if roles[c.index].question == q.id and roles[c.index].kind in ("item", "question")
+        ]
         if not cols:
             wanted = [textwrap.shorten(q.wording or q.title or q.id, 90, placeholder="…")]
-            raise DataError(f"question {q.id} of the codebook ({q.title!r}) is missing from the export and from "
-                            f"the mapping: map its column under questions.{q.id}.question, or write "
-                            f"'{q.id}: null' if this wave did not ask it", file=export.file, row=1,
-                            column=wanted[0])
+            raise DataError(
+                f"question {q.id} of the codebook ({q.title!r}) is missing from the export and from "
+                f"the mapping: map its column under questions.{q.id}.question, or write "
+                f"'{q.id}: null' if this wave did not ask it",
+                file=export.file,
+                row=1,
+                column=wanted[0],
+            )
         seen: dict[str, Column] = {}
         for c in cols:
             role = roles[c.index]
             if role.kind == "item":
                 if role.item in seen:
-                    raise DataError(f"two columns for item {role.item} of {q.id}: {seen[role.item].where} and this one",
-                                    file=export.file, row=header_row, column=c.where)
+                    raise DataError(
+                        f"two columns for item {role.item} of {q.id}: {seen[role.item].where} and this one",
+                        file=export.file,
+                        row=header_row,
+                        column=c.where,
+                    )
                 seen[role.item] = c
         if seen and not any(roles[c.index].kind == "question" for c in cols):
             missing = [code for code in q.codes if code not in seen]
@@ -185,10 +203,14 @@ def _question_role(col: Column, mapping: Mapping, export: Export, header_row: in
             if s in qmap.items:
                 return Role("item", qmap.id, qmap.items[s])
             what = "row" if qmap.kind == "agreement3" else "option"
-            raise DataError(f"{what} {sub!r} of question {qmap.id} is not in the mapping nor among the codebook's "
-                            f"labels: add it under questions.{qmap.id}.items (or other)", file=export.file,
-                            row=header_row, column=col.where)
-    for qmap in mapping.questions.values():   # an "other" text in a column of its own (KoboToolbox)
+            raise DataError(
+                f"{what} {sub!r} of question {qmap.id} is not in the mapping nor among the codebook's "
+                f"labels: add it under questions.{qmap.id}.items (or other)",
+                file=export.file,
+                row=header_row,
+                column=col.where,
+            )
+    for qmap in mapping.questions.values():  # an "other" text in a column of its own (KoboToolbox)
         if not qmap.absent and qmap.other and col.names & qmap.other.match:
             return Role("other", qmap.id)
     return None
@@ -205,8 +227,12 @@ def _agreement(cell: str, qmap: QuestionMap, where: tuple) -> int | None:
     if number in (1, 2, 3):
         return int(number)
     labels = sorted({k for k in qmap.answers if not k.isdigit()})
-    raise DataError(f"unknown answer label {_shown(cell)!r} for {qmap.id} (expected one of {labels}, or 3/2/1)",
-                    file=where[0], row=where[1], column=where[2])
+    raise DataError(
+        f"unknown answer label {_shown(cell)!r} for {qmap.id} (expected one of {labels}, or 3/2/1)",
+        file=where[0],
+        row=where[1],
+        column=where[2],
+    )
 
 
 def _flag(cell: str, qmap: QuestionMap, col: Column, code: str, coded: bool, where: tuple) -> int | None:
@@ -217,8 +243,12 @@ def _flag(cell: str, qmap: QuestionMap, col: Column, code: str, coded: bool, whe
     if number is not None:
         if number in (0, 1):
             return int(number)
-        raise DataError(f"{_shown(cell)!r} is not 1 (chosen) or 0 (not chosen) for item {code}", file=where[0],
-                        row=where[1], column=where[2])
+        raise DataError(
+            f"{_shown(cell)!r} is not 1 (chosen) or 0 (not chosen) for item {code}",
+            file=where[0],
+            row=where[1],
+            column=where[2],
+        )
     if not coded:
         if key in YES:
             return 1
@@ -226,8 +256,13 @@ def _flag(cell: str, qmap: QuestionMap, col: Column, code: str, coded: bool, whe
             return 0
         if qmap.items.get(key) == code or any(sub is not None and key == match_key(sub) for _, sub in col.readings):
             return 1
-    raise DataError(f"unknown answer {_shown(cell)!r} for option {code} of {qmap.id} (expected the option's label, "
-                    "Y/Oui/1 or empty)", file=where[0], row=where[1], column=where[2])
+    raise DataError(
+        f"unknown answer {_shown(cell)!r} for option {code} of {qmap.id} (expected the option's label, "
+        "Y/Oui/1 or empty)",
+        file=where[0],
+        row=where[1],
+        column=where[2],
+    )
 
 
 def split_labels(cell: str, labels: dict[str, str], *, allow_other: bool) -> tuple[list[str], str] | None:
@@ -290,8 +325,9 @@ def split_labels(cell: str, labels: dict[str, str], *, allow_other: bool) -> tup
     return walk(0)
 
 
-def _one_cell(cell: str, qmap: QuestionMap, joined: str, where: tuple,
-              memo: dict | None = None) -> tuple[set[str] | None, str]:
+def _one_cell(
+    cell: str, qmap: QuestionMap, joined: str, where: tuple, memo: dict | None = None
+) -> tuple[set[str] | None, str]:
     """Codes chosen in a whole-question cell, and an inline "other" text (Google Forms).
 
     ``memo`` remembers the reading of each distinct cell of a question (combinations of checkbox labels
@@ -325,8 +361,12 @@ def _one_cell(cell: str, qmap: QuestionMap, joined: str, where: tuple,
             return codes, ""
         cell = " ".join(unknown)
     known = sorted({k for k in qmap.items if not re.fullmatch(r"\d[a-z]", k)})[:12]
-    raise DataError(f"unknown answer label {_shown(cell)!r} for {qmap.id} (known: {known}"
-                    f"{'…' if len(qmap.items) > 24 else ''})", file=where[0], row=where[1], column=where[2])
+    raise DataError(
+        f"unknown answer label {_shown(cell)!r} for {qmap.id} (known: {known}{'…' if len(qmap.items) > 24 else ''})",
+        file=where[0],
+        row=where[1],
+        column=where[2],
+    )
 
 
 def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook) -> tuple[list[Respondent], list[int]]:
@@ -347,6 +387,7 @@ def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook
     respondents, skipped, seen_ids = [], [], {}
     memo: dict = {}
     for number, cells in export.rows:
+
         def where(col):
             return (export.file, number, col.where)
 
@@ -388,9 +429,13 @@ def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook
                         codes, other = _one_cell(cells[c.index], qmap, mapping.joined, where(c), memo)
                         if codes is not None:
                             if split and set(codes) != {k for k, v in split.items() if v}:
-                                raise DataError(f"{q.id}: this cell says {sorted(codes)} but the option columns say "
-                                                f"{sorted(k for k, v in split.items() if v)}", file=export.file,
-                                                row=number, column=c.where)
+                                raise DataError(
+                                    f"{q.id}: this cell says {sorted(codes)} but the option columns say "
+                                    f"{sorted(k for k, v in split.items() if v)}",
+                                    file=export.file,
+                                    row=number,
+                                    column=c.where,
+                                )
                             answered = True
                             chosen |= codes
                         if other:
@@ -406,39 +451,57 @@ def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook
                 if answered:
                     values = {code: (int(code in chosen) if code in present else None) for code in q.codes}
                     if q.kind == "single" and len(chosen) > 1:
-                        raise DataError(f"{q.id} is choose-one but {len(chosen)} options are chosen "
-                                        f"({', '.join(sorted(chosen))})", file=export.file, row=number,
-                                        column=first_col.where)
+                        raise DataError(
+                            f"{q.id} is choose-one but {len(chosen)} options are chosen ({', '.join(sorted(chosen))})",
+                            file=export.file,
+                            row=number,
+                            column=first_col.where,
+                        )
             answers.update(values)
         for c in plan.of("free"):
             text = cells[c.index].strip()
             if text and match_key(text) not in MISSING:
                 texts.append((roles[c.index].corpus, text, c))
-        identifiers = [(roles[c.index].identifier, cells[c.index].strip(), c) for c in plan.of("identifier")
-                       if cells[c.index].strip()]
+        identifiers = [
+            (roles[c.index].identifier, cells[c.index].strip(), c)
+            for c in plan.of("identifier")
+            if cells[c.index].strip()
+        ]
         seg_raw = cells[seg_col.index].strip()
         if not seg_raw or match_key(seg_raw) in MISSING:
             if all(v is None for v in answers.values()) and not texts:
                 skipped.append(number)
                 continue
-            raise DataError("respondent with no segment: answers but no answer to the segment question",
-                            file=export.file, row=number, column=seg_col.where)
+            raise DataError(
+                "respondent with no segment: answers but no answer to the segment question",
+                file=export.file,
+                row=number,
+                column=seg_col.where,
+            )
         segment = mapping.segment_values.get(match_key(seg_raw))
         if segment is None:
-            raise DataError(f"unknown segment answer {_shown(seg_raw)!r} (expected one of "
-                            f"{sorted(set(mapping.segment_values))})", file=export.file, row=number,
-                            column=seg_col.where)
+            raise DataError(
+                f"unknown segment answer {_shown(seg_raw)!r} (expected one of {sorted(set(mapping.segment_values))})",
+                file=export.file,
+                row=number,
+                column=seg_col.where,
+            )
         raw_id = ""
         if id_cols:
             raw_id = cells[id_cols[0].index].strip()
             if not raw_id:
                 raise DataError("empty respondent id", file=export.file, row=number, column=id_cols[0].where)
             if raw_id in seen_ids:
-                raise DataError(f"duplicated respondent: the same response id as row {seen_ids[raw_id]}",
-                                file=export.file, row=number, column=id_cols[0].where)
+                raise DataError(
+                    f"duplicated respondent: the same response id as row {seen_ids[raw_id]}",
+                    file=export.file,
+                    row=number,
+                    column=id_cols[0].where,
+                )
             seen_ids[raw_id] = number
         respondents.append(Respondent(number, raw_id, segment, answers, texts, identifiers))
     if not respondents:
-        raise DataError("no response with answers in the export", file=export.file, row=export.header_rows + 1,
-                        column=seg_col.where)
+        raise DataError(
+            "no response with answers in the export", file=export.file, row=export.header_rows + 1, column=seg_col.where
+        )
     return respondents, skipped

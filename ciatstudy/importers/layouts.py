@@ -50,9 +50,21 @@ FORMAT_LABELS = {
 _SM_ID = ("respondent id", "respondentid", "id du repondant", "identifiant du repondant", "id de repondant")
 _SM_WHOLE = ("response", "open-ended response", "reponse", "reponse ouverte", "open-ended", "reponse libre")
 _LS_ID = ("id", "response id", "id de la reponse", "antwort id", "id reponse", "identifiant de la reponse")
-_LS_META = ("submitdate", "date submitted", "date de soumission", "datum abgeschickt", "lastpage", "last page",
-            "derniere page", "letzte seite", "startlanguage", "start language", "langue de depart",
-            "start-sprache", "seed")
+_LS_META = (
+    "submitdate",
+    "date submitted",
+    "date de soumission",
+    "datum abgeschickt",
+    "lastpage",
+    "last page",
+    "derniere page",
+    "letzte seite",
+    "startlanguage",
+    "start language",
+    "langue de depart",
+    "start-sprache",
+    "seed",
+)
 _GOOGLE_FIRST = ("timestamp", "horodateur", "marca temporal", "zeitstempel", "horodatage", "date et heure")
 _KOBO_META = ("_uuid", "_id", "_submission_time", "meta/instanceid", "_index", "__version__", "_validation_status")
 _BRACKETED = re.compile(r"^(?P<key>.*?)\s*\[(?P<sub>[^\[\]]*)\]\s*$", re.S)
@@ -72,11 +84,11 @@ def match_key(text: str) -> str:
 @dataclass
 class Column:
     index: int
-    header: str                                      # as shown to the analyst
-    readings: list[tuple[str, str | None]]           # (question, row/option) readings, most specific first
+    header: str  # as shown to the analyst
+    readings: list[tuple[str, str | None]]  # (question, row/option) readings, most specific first
     letter: str = ""
-    names: set[str] = field(default_factory=set)     # normalised exact names
-    broad: set[str] = field(default_factory=set)     # normalised question keys of (question, sub) readings
+    names: set[str] = field(default_factory=set)  # normalised exact names
+    broad: set[str] = field(default_factory=set)  # normalised question keys of (question, sub) readings
 
     def __post_init__(self):
         self.letter = column_letter(self.index)
@@ -100,7 +112,7 @@ class Export:
     grid: Grid
     format: str
     columns: list[Column]
-    rows: list[tuple[int, list[str]]]   # (spreadsheet row number, cells) of the data rows
+    rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells) of the data rows
     header_rows: int
 
     @property
@@ -128,7 +140,11 @@ def _signature(grid: Grid, fmt: str) -> str | None:
     if fmt == "google":
         return None if head and head[0] in _GOOGLE_FIRST else "the first column is not 'Timestamp' / 'Horodateur'"
     if fmt == "kobo":
-        return None if any(h in _KOBO_META for h in head) else "no KoboToolbox metadata column (_id, _uuid, _submission_time)"
+        return (
+            None
+            if any(h in _KOBO_META for h in head)
+            else "no KoboToolbox metadata column (_id, _uuid, _submission_time)"
+        )
     if fmt == "plain":
         if any(h in _SM_ID for h in head) or any(h in _KOBO_META for h in head) or (head and head[0] in _GOOGLE_FIRST):
             return "it carries a survey tool's metadata columns"
@@ -157,9 +173,13 @@ def _surveymonkey(grid: Grid) -> tuple[list[Column], int]:
     second = grid.rows[1] if len(grid.rows) > 1 else [""] * len(top)
     id_index = next(i for i, h in enumerate(top) if match_key(h) in _SM_ID)
     if second[id_index].strip() or not any(v.strip() for v in second):
-        raise DataError("the second header row (options and matrix rows) is missing: row 2 already holds answers; "
-                        "export 'All responses data' with both header rows", file=grid.file, row=2,
-                        column=f"{column_letter(id_index)} ({top[id_index]})")
+        raise DataError(
+            "the second header row (options and matrix rows) is missing: row 2 already holds answers; "
+            "export 'All responses data' with both header rows",
+            file=grid.file,
+            row=2,
+            column=f"{column_letter(id_index)} ({top[id_index]})",
+        )
     columns, current = [], ""
     for i, (q, sub) in enumerate(zip(top, second)):
         q, sub = q.strip(), sub.strip()
@@ -175,8 +195,9 @@ def _surveymonkey(grid: Grid) -> tuple[list[Column], int]:
 
 
 def _single_header(grid: Grid, reader) -> tuple[list[Column], int]:
-    return [Column(i, h.strip() or f"Column {column_letter(i)}", reader(h.strip(), i))
-            for i, h in enumerate(grid.rows[0])], 1
+    return [
+        Column(i, h.strip() or f"Column {column_letter(i)}", reader(h.strip(), i)) for i, h in enumerate(grid.rows[0])
+    ], 1
 
 
 def _kobo_readings(headers: list[str]):
@@ -187,9 +208,9 @@ def _kobo_readings(headers: list[str]):
         readings = [(header, None)]
         if len(parts) >= 2:
             parent = "/".join(parts[:-1])
-            if parent in present:          # select_multiple split column: question/option
+            if parent in present:  # select_multiple split column: question/option
                 readings = [(parent, parts[-1]), (parts[-2], parts[-1]), (header, None)]
-            else:                          # group/question (or group/row of a matrix group)
+            else:  # group/question (or group/row of a matrix group)
                 readings += [(parts[-1], None), (parent, parts[-1]), (parts[-2], parts[-1])]
         return readings
 
@@ -206,14 +227,19 @@ def parse(grid: Grid, fmt: str) -> Export:
         looks like), a header row is missing, or there is no data row.
     """
     if fmt not in FORMATS:
-        raise DataError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", file=grid.file,
-                        row=1, column="A")
+        raise DataError(
+            f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", file=grid.file, row=1, column="A"
+        )
     why = _signature(grid, fmt)
     if why:
         guess = sniff_format(grid)
         hint = f"; it looks like a {guess} export: use --format {guess}" if guess and guess != fmt else ""
-        raise DataError(f"this does not look like a {FORMAT_LABELS[fmt]} export: {why}{hint}",
-                        file=grid.file, row=1, column=f"A ({textwrap.shorten(grid.rows[0][0] or '', 60) or 'empty'})")
+        raise DataError(
+            f"this does not look like a {FORMAT_LABELS[fmt]} export: {why}{hint}",
+            file=grid.file,
+            row=1,
+            column=f"A ({textwrap.shorten(grid.rows[0][0] or '', 60) or 'empty'})",
+        )
     if fmt == "surveymonkey":
         columns, header_rows = _surveymonkey(grid)
     elif fmt in ("limesurvey", "google"):
@@ -229,6 +255,7 @@ def parse(grid: Grid, fmt: str) -> Export:
         seen[c.header] = c
     rows = [(n, r) for n, r in zip(grid.numbers[header_rows:], grid.rows[header_rows:]) if any(v.strip() for v in r)]
     if not rows:
-        raise DataError("the export has its header but no response", file=grid.file, row=header_rows + 1,
-                        column=columns[0].where)
+        raise DataError(
+            "the export has its header but no response", file=grid.file, row=header_rows + 1, column=columns[0].where
+        )
     return Export(grid, fmt, columns, rows, header_rows)

@@ -45,8 +45,18 @@ from ..privacy import IDENTIFIER_KINDS
 from .layouts import FORMATS, match_key
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
-_TOP_KEYS = {"format", "respondent_id", "segment", "questions", "free_text", "identifiers", "ignore", "joined",
-             "description", "columns"}
+_TOP_KEYS = {
+    "format",
+    "respondent_id",
+    "segment",
+    "questions",
+    "free_text",
+    "identifiers",
+    "ignore",
+    "joined",
+    "description",
+    "columns",
+}
 _QUESTION_KEYS = {"question", "items", "answers", "other"}
 _JOINED = ("labels", "names", "single")
 
@@ -64,8 +74,8 @@ class QuestionMap:
     kind: str
     absent: bool = False
     question: set[str] = field(default_factory=set)
-    items: dict[str, str] = field(default_factory=dict)       # match key -> item code
-    answers: dict[str, int] = field(default_factory=dict)     # match key -> score (agreement3)
+    items: dict[str, str] = field(default_factory=dict)  # match key -> item code
+    answers: dict[str, int] = field(default_factory=dict)  # match key -> score (agreement3)
     other: OtherMap | None = None
     wording: str = ""
 
@@ -79,12 +89,12 @@ class Mapping:
     segment_values: dict[str, str]
     questions: dict[str, QuestionMap]
     free_text: dict[str, list[str]]
-    identifiers: dict[str, str]               # match key -> identifier kind
+    identifiers: dict[str, str]  # match key -> identifier kind
     ignore: set[str]
     joined: str
     sha256: dict[str, str] = field(default_factory=dict)
-    columns: dict[str, str] = field(default_factory=dict)     # match key of a header -> item code (coded)
-    notes: list[str] = field(default_factory=list)            # what the analyst's file replaced in the default
+    columns: dict[str, str] = field(default_factory=dict)  # match key of a header -> item code (coded)
+    notes: list[str] = field(default_factory=list)  # what the analyst's file replaced in the default
 
 
 # --------------------------------------------------------------------------- YAML with line numbers
@@ -98,8 +108,12 @@ def _load_yaml(path: Path, display: str) -> tuple[dict, dict]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", file=display,
-                        row=mark.line + 1 if mark else 1, column=f"character {mark.column + 1}" if mark else "A") from None
+        raise DataError(
+            f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+            file=display,
+            row=mark.line + 1 if mark else 1,
+            column=f"character {mark.column + 1}" if mark else "A",
+        ) from None
     lines: dict[tuple, int] = {}
 
     def walk(n, path):
@@ -150,13 +164,21 @@ def check_shape(data: dict, display: str, lines: dict) -> None:
     ...
     ciatstudy.errors.DataError: m.yaml, row 1, column 'questions.q1.items': must be a mapping of export labels to item codes (label: code), not a list
     """
+
     def fail(path, what, value):
         key = ".".join(str(p) for p in path)
         got = type(value).__name__ if value is not None else "empty"
-        got = {"list": "a list", "dict": "a mapping", "str": "a text", "int": "a number", "float": "a number",
-               "bool": "true/false"}.get(got, got)
-        raise DataError(f"must be {what}, not {got}", file=display,
-                        row=lines.get(tuple(str(p) for p in path), 1), column=key)
+        got = {
+            "list": "a list",
+            "dict": "a mapping",
+            "str": "a text",
+            "int": "a number",
+            "float": "a number",
+            "bool": "true/false",
+        }.get(got, got)
+        raise DataError(
+            f"must be {what}, not {got}", file=display, row=lines.get(tuple(str(p) for p in path), 1), column=key
+        )
 
     def texts(value, path):
         if value is None or _is_text(value) or (isinstance(value, list) and all(_is_text(v) for v in value)):
@@ -191,8 +213,7 @@ def check_shape(data: dict, display: str, lines: dict) -> None:
         if not isinstance(segment, dict):
             fail(("segment",), "a mapping (question, values)", segment)
         texts(segment.get("question"), ("segment", "question"))
-        table(segment.get("values"), ("segment", "values"), "a mapping of export answers to segment codes",
-              text_value)
+        table(segment.get("values"), ("segment", "values"), "a mapping of export answers to segment codes", text_value)
     table(data.get("columns"), ("columns",), "a mapping of export headers to item codes", text_value)
     table(data.get("free_text"), ("free_text",), "a mapping of corpus ids to export headers", texts)
     table(data.get("identifiers"), ("identifiers",), "a mapping of identifier kinds to export headers", texts)
@@ -208,8 +229,9 @@ def check_shape(data: dict, display: str, lines: dict) -> None:
         if not isinstance(entry, dict):
             fail(path, "a mapping (question, items, answers, other) or null", entry)
         texts(entry.get("question"), (*path, "question"))
-        table(entry.get("items"), (*path, "items"),
-              "a mapping of export labels to item codes (label: code)", text_value)
+        table(
+            entry.get("items"), (*path, "items"), "a mapping of export labels to item codes (label: code)", text_value
+        )
         table(entry.get("answers"), (*path, "answers"), "a mapping of export labels to scores (label: 3)", score)
         other = entry.get("other")
         if other is not None:
@@ -249,8 +271,11 @@ def _merge(base: dict, over: dict, notes: list[str], path: tuple = ()) -> dict:
         else:
             if old is not None and old != value and key != "description":
                 shown = "null (not asked in this wave)" if value is None else repr(value)
-                notes.append(f"{where}: {shown} replaces the default {old!r}"
-                             if not isinstance(old, dict) else f"{where}: {shown} replaces the default entry")
+                notes.append(
+                    f"{where}: {shown} replaces the default {old!r}"
+                    if not isinstance(old, dict)
+                    else f"{where}: {shown} replaces the default entry"
+                )
             out[key] = value
     return out
 
@@ -299,11 +324,19 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
         digests[display] = hashlib.sha256(mpath.read_bytes()).hexdigest()
         unknown = sorted(set(user) - _TOP_KEYS)
         if unknown:
-            raise DataError(f"unknown key {unknown[0]!r} (expected some of {sorted(_TOP_KEYS)})", file=display,
-                            row=lines.get((unknown[0],)), column=unknown[0])
+            raise DataError(
+                f"unknown key {unknown[0]!r} (expected some of {sorted(_TOP_KEYS)})",
+                file=display,
+                row=lines.get((unknown[0],)),
+                column=unknown[0],
+            )
         if user.get("format") not in (None, fmt):
-            raise DataError(f"this mapping is for format {user['format']!r}, not {fmt!r}", file=display,
-                            row=lines.get(("format",)), column="format")
+            raise DataError(
+                f"this mapping is for format {user['format']!r}, not {fmt!r}",
+                file=display,
+                row=lines.get(("format",)),
+                column="format",
+            )
         data = _merge(data, user, notes)
 
     def line(*path):
@@ -313,13 +346,21 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
     questions: dict[str, QuestionMap] = {}
     entries = data.get("questions") or {}
     if not isinstance(entries, dict):
-        raise DataError("questions must map question ids (q1, q2...) to entries", file=display,
-                        row=line("questions"), column="questions")
+        raise DataError(
+            "questions must map question ids (q1, q2...) to entries",
+            file=display,
+            row=line("questions"),
+            column="questions",
+        )
     known_ids = [q.id for q in codebook.questions]
     for qid in entries:
         if qid not in known_ids:
-            raise DataError(f"question {qid!r} is not in the codebook (it has {', '.join(known_ids)})",
-                            file=display, row=line("questions", qid), column=str(qid))
+            raise DataError(
+                f"question {qid!r} is not in the codebook (it has {', '.join(known_ids)})",
+                file=display,
+                row=line("questions", qid),
+                column=str(qid),
+            )
     corpora = [str(f.get("id")) for f in (codebook.raw.get("free_text") or [])]
     for q in codebook.questions:
         entry = entries.get(q.id, {})
@@ -332,43 +373,83 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
             questions[q.id] = qmap
             continue
         if not isinstance(entry, dict):
-            raise DataError(f"the entry of {q.id} must be a mapping (question, items, answers, other) or null",
-                            file=display, row=line("questions", q.id), column=q.id)
+            raise DataError(
+                f"the entry of {q.id} must be a mapping (question, items, answers, other) or null",
+                file=display,
+                row=line("questions", q.id),
+                column=q.id,
+            )
         unknown = sorted(set(entry) - _QUESTION_KEYS)
         if unknown:
-            raise DataError(f"unknown key {unknown[0]!r} in {q.id} (expected some of {sorted(_QUESTION_KEYS)})",
-                            file=display, row=line("questions", q.id, unknown[0]), column=unknown[0])
-        qmap.question |= {match_key(v) for v in _as_list(entry.get("question"), f"{q.id}.question", display,
-                                                         line("questions", q.id, "question"))}
+            raise DataError(
+                f"unknown key {unknown[0]!r} in {q.id} (expected some of {sorted(_QUESTION_KEYS)})",
+                file=display,
+                row=line("questions", q.id, unknown[0]),
+                column=unknown[0],
+            )
+        qmap.question |= {
+            match_key(v)
+            for v in _as_list(entry.get("question"), f"{q.id}.question", display, line("questions", q.id, "question"))
+        }
         for raw, code in (entry.get("items") or {}).items():
             if str(code) not in q.codes:
-                raise DataError(f"item {code!r} is not an item of {q.id} ({', '.join(q.codes)})", file=display,
-                                row=line("questions", q.id, "items", raw), column=str(raw))
+                raise DataError(
+                    f"item {code!r} is not an item of {q.id} ({', '.join(q.codes)})",
+                    file=display,
+                    row=line("questions", q.id, "items", raw),
+                    column=str(raw),
+                )
             qmap.items[match_key(str(raw))] = str(code)
         for raw, score in (entry.get("answers") or {}).items():
             if q.kind != "agreement3":
-                raise DataError(f"{q.id} is a {q.kind} question: answers map only agreement scales; "
-                                "map options with items", file=display, row=line("questions", q.id, "answers"),
-                                column="answers")
+                raise DataError(
+                    f"{q.id} is a {q.kind} question: answers map only agreement scales; map options with items",
+                    file=display,
+                    row=line("questions", q.id, "answers"),
+                    column="answers",
+                )
             if score not in (1, 2, 3):
-                raise DataError(f"score {score!r} is off the 3/2/1 scale", file=display,
-                                row=line("questions", q.id, "answers", raw), column=str(raw))
+                raise DataError(
+                    f"score {score!r} is off the 3/2/1 scale",
+                    file=display,
+                    row=line("questions", q.id, "answers", raw),
+                    column=str(raw),
+                )
             qmap.answers[match_key(str(raw))] = int(score)
         other = entry.get("other")
         if other is not None:
             if not isinstance(other, dict) or "match" not in other:
-                raise DataError(f"{q.id}.other needs match (the 'other' column or option) and item and/or corpus",
-                                file=display, row=line("questions", q.id, "other"), column="other")
+                raise DataError(
+                    f"{q.id}.other needs match (the 'other' column or option) and item and/or corpus",
+                    file=display,
+                    row=line("questions", q.id, "other"),
+                    column="other",
+                )
             item, corpus = other.get("item"), other.get("corpus")
             if item is not None and str(item) not in q.codes:
-                raise DataError(f"item {item!r} is not an item of {q.id}", file=display,
-                                row=line("questions", q.id, "other", "item"), column="item")
+                raise DataError(
+                    f"item {item!r} is not an item of {q.id}",
+                    file=display,
+                    row=line("questions", q.id, "other", "item"),
+                    column="item",
+                )
             if corpus is not None and str(corpus) not in corpora:
-                raise DataError(f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
-                                file=display, row=line("questions", q.id, "other", "corpus"), column="corpus")
-            qmap.other = OtherMap({match_key(v) for v in _as_list(other["match"], f"{q.id}.other.match", display,
-                                                                 line("questions", q.id, "other", "match"))},
-                                  None if item is None else str(item), None if corpus is None else str(corpus))
+                raise DataError(
+                    f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
+                    file=display,
+                    row=line("questions", q.id, "other", "corpus"),
+                    column="corpus",
+                )
+            qmap.other = OtherMap(
+                {
+                    match_key(v)
+                    for v in _as_list(
+                        other["match"], f"{q.id}.other.match", display, line("questions", q.id, "other", "match")
+                    )
+                },
+                None if item is None else str(item),
+                None if corpus is None else str(corpus),
+            )
         questions[q.id] = qmap
 
     # free text
@@ -376,8 +457,12 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
     entries = data.get("free_text") or {}
     for corpus in entries:
         if str(corpus) not in corpora:
-            raise DataError(f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
-                            file=display, row=line("free_text", corpus), column=str(corpus))
+            raise DataError(
+                f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
+                file=display,
+                row=line("free_text", corpus),
+                column=str(corpus),
+            )
     for spec in codebook.raw.get("free_text") or []:
         cid = str(spec.get("id"))
         candidates = _as_list(entries.get(cid), f"free_text.{cid}", display, line("free_text", cid))
@@ -387,8 +472,12 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
     identifiers: dict[str, str] = {}
     for kind, names in (data.get("identifiers") or {}).items():
         if kind not in IDENTIFIER_KINDS:
-            raise DataError(f"unknown identifier kind {kind!r} (expected one of {sorted(IDENTIFIER_KINDS)})",
-                            file=display, row=line("identifiers", kind), column=str(kind))
+            raise DataError(
+                f"unknown identifier kind {kind!r} (expected one of {sorted(IDENTIFIER_KINDS)})",
+                file=display,
+                row=line("identifiers", kind),
+                column=str(kind),
+            )
         for name in _as_list(names, f"identifiers.{kind}", display, line("identifiers", kind)):
             identifiers[match_key(name)] = kind
 
@@ -400,26 +489,41 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
                 values[match_key(str(text))] = str(level["code"])
     for raw, code in (segment.get("values") or {}).items():
         if str(code) not in codebook.segment_codes:
-            raise DataError(f"segment {code!r} is not in the codebook ({', '.join(codebook.segment_codes)})",
-                            file=display, row=line("segment", "values", raw), column=str(raw))
+            raise DataError(
+                f"segment {code!r} is not in the codebook ({', '.join(codebook.segment_codes)})",
+                file=display,
+                row=line("segment", "values", raw),
+                column=str(raw),
+            )
         values[match_key(str(raw))] = str(code)
     columns = {}
     for raw, code in (data.get("columns") or {}).items():
         if str(code) not in codebook.item_codes:
-            raise DataError(f"item {code!r} is not in the codebook", file=display, row=line("columns", raw),
-                            column=f"columns.{raw}")
+            raise DataError(
+                f"item {code!r} is not in the codebook", file=display, row=line("columns", raw), column=f"columns.{raw}"
+            )
         columns[match_key(str(raw))] = str(code)
     joined = str(data.get("joined") or "single")
     if joined not in _JOINED:
         raise DataError(f"joined must be one of {_JOINED}", file=display, row=line("joined"), column="joined")
     return Mapping(
-        files=files, format=fmt,
-        respondent_id=[match_key(v) for v in _as_list(data.get("respondent_id"), "respondent_id", display,
-                                                      line("respondent_id"))],
-        segment_question=[match_key(v) for v in _as_list(segment.get("question"), "segment.question", display,
-                                                         line("segment", "question"))]
+        files=files,
+        format=fmt,
+        respondent_id=[
+            match_key(v) for v in _as_list(data.get("respondent_id"), "respondent_id", display, line("respondent_id"))
+        ],
+        segment_question=[
+            match_key(v)
+            for v in _as_list(segment.get("question"), "segment.question", display, line("segment", "question"))
+        ]
         + [match_key(codebook.segment_variable)],
-        segment_values=values, questions=questions, free_text=free_text, identifiers=identifiers,
+        segment_values=values,
+        questions=questions,
+        free_text=free_text,
+        identifiers=identifiers,
         ignore={match_key(v) for v in _as_list(data.get("ignore"), "ignore", display, line("ignore"))},
-        joined=joined, sha256=digests, columns=columns, notes=notes,
+        joined=joined,
+        sha256=digests,
+        columns=columns,
+        notes=notes,
     )

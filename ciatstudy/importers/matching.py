@@ -59,21 +59,53 @@ from .decode import MISSING, NO, YES, parse_number
 from .layouts import Column, Export, match_key
 from .mapping import Mapping, OtherMap, QuestionMap
 
-__all__ = ["TAKEN", "CANDIDATE", "MARGIN", "Match", "Matching", "MatchError", "fold", "similarity", "french_score",
-           "match_export"]
+__all__ = [
+    "TAKEN",
+    "CANDIDATE",
+    "MARGIN",
+    "Match",
+    "Matching",
+    "MatchError",
+    "fold",
+    "similarity",
+    "french_score",
+    "match_export",
+]
 
-TAKEN = 0.80        # a match at least this good (and clear of the next one) is taken
-CANDIDATE = 0.60    # below this, a column is not a candidate for a question (it stays unmapped)
-MARGIN = 0.05       # how far the best candidate must lead the second
-ITEM_TAKEN = 0.75   # an option / row / answer label is matched to an item at least this well
-SHAPE_LIMIT = 80    # distinct answers (most frequent first) compared for a column's shape
+TAKEN = 0.80  # a match at least this good (and clear of the next one) is taken
+CANDIDATE = 0.60  # below this, a column is not a candidate for a question (it stays unmapped)
+MARGIN = 0.05  # how far the best candidate must lead the second
+ITEM_TAKEN = 0.75  # an option / row / answer label is matched to an item at least this well
+SHAPE_LIMIT = 80  # distinct answers (most frequent first) compared for a column's shape
 
 # Usual instructions appended to a question, dropped before comparing (after folding).
-_SUFFIXES = ("plusieurs reponses possibles", "plusieurs reponses sont possibles", "une seule reponse possible",
-             "une seule reponse", "reponse unique", "choix multiples", "cochez toutes les reponses qui s appliquent",
-             "select all that apply", "choose one", "facultatif", "obligatoire", "optional", "required")
-_OTHER_WORDS = {"autre", "autres", "other", "autre veuillez preciser", "other please specify", "autre precisez",
-                "autre preciser", "precisez", "autre s", "oth"}
+_SUFFIXES = (
+    "plusieurs reponses possibles",
+    "plusieurs reponses sont possibles",
+    "une seule reponse possible",
+    "une seule reponse",
+    "reponse unique",
+    "choix multiples",
+    "cochez toutes les reponses qui s appliquent",
+    "select all that apply",
+    "choose one",
+    "facultatif",
+    "obligatoire",
+    "optional",
+    "required",
+)
+_OTHER_WORDS = {
+    "autre",
+    "autres",
+    "other",
+    "autre veuillez preciser",
+    "other please specify",
+    "autre precisez",
+    "autre preciser",
+    "precisez",
+    "autre s",
+    "oth",
+}
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|«[^«»]*»")
 
 
@@ -105,9 +137,11 @@ def _scores(queries: list[str], choices: list[str], *, contained: bool = True, t
     """Similarity (0..1) of every folded query with every folded choice."""
     if not queries or not choices:
         return np.zeros((len(queries), len(choices)))
-    best = np.maximum(process.cdist(queries, choices, scorer=fuzz.ratio),
-                      process.cdist(queries, choices, scorer=fuzz.token_sort_ratio))
-    if tokens:      # every word of one said in the other: « Oui, une MDA » says « oui »
+    best = np.maximum(
+        process.cdist(queries, choices, scorer=fuzz.ratio),
+        process.cdist(queries, choices, scorer=fuzz.token_sort_ratio),
+    )
+    if tokens:  # every word of one said in the other: « Oui, une MDA » says « oui »
         best = np.maximum(best, 0.9 * process.cdist(queries, choices, scorer=fuzz.token_set_ratio))
     if contained:
         # A text that begins the other (a dropped tail, an XML name made of a label's first words) counts,
@@ -130,12 +164,14 @@ def _scores(queries: list[str], choices: list[str], *, contained: bool = True, t
 
 def similarity(a: str, b: str) -> float:
     """Similarity (0..1) of two wordings after :func:`fold`, the better of with and without bracketed notes."""
-    return float(max(_scores([fold(a)], [fold(b)])[0, 0],
-                     _scores([fold(a, brackets=True)], [fold(b, brackets=True)])[0, 0]))
+    return float(
+        max(_scores([fold(a)], [fold(b)])[0, 0], _scores([fold(a, brackets=True)], [fold(b, brackets=True)])[0, 0])
+    )
 
 
-def _alias_scores(texts: list[str], aliases: list[list[str]], *, contained: bool = True,
-                  tokens: bool = False) -> np.ndarray:
+def _alias_scores(
+    texts: list[str], aliases: list[list[str]], *, contained: bool = True, tokens: bool = False
+) -> np.ndarray:
     """Best similarity of each text with any alias of each target (rows: texts, columns: targets)."""
     flat, owner = [], []
     for t, names in enumerate(aliases):
@@ -146,8 +182,10 @@ def _alias_scores(texts: list[str], aliases: list[list[str]], *, contained: bool
                     owner.append(t)
     queries = [fold(t) for t in texts]
     queries_b = [fold(t, brackets=True) for t in texts]
-    raw = np.maximum(_scores(queries, flat, contained=contained, tokens=tokens),
-                     _scores(queries_b, flat, contained=contained, tokens=tokens))
+    raw = np.maximum(
+        _scores(queries, flat, contained=contained, tokens=tokens),
+        _scores(queries_b, flat, contained=contained, tokens=tokens),
+    )
     out = np.zeros((len(texts), len(aliases)))
     for k, t in enumerate(owner):
         out[:, t] = np.maximum(out[:, t], raw[:, k])
@@ -203,12 +241,12 @@ def _short(text: str, width: int = 60) -> str:
 class Match:
     """One taken match: an export text read as a codebook target."""
 
-    path: str            # mapping key path, e.g. "questions.q5.question" or "questions.q1.items"
-    source: str          # the export's text (header, row, option or answer label)
-    target: str          # q5, 1A, a score 3, a segment code, a corpus id
-    score: float         # 1.0 for what the mapping says exactly
-    label: str = ""      # the codebook text it was matched to
-    auto: bool = True    # found by matching (False: the mapping said it)
+    path: str  # mapping key path, e.g. "questions.q5.question" or "questions.q1.items"
+    source: str  # the export's text (header, row, option or answer label)
+    target: str  # q5, 1A, a score 3, a segment code, a corpus id
+    score: float  # 1.0 for what the mapping says exactly
+    label: str = ""  # the codebook text it was matched to
+    auto: bool = True  # found by matching (False: the mapping said it)
 
     def line(self) -> str:
         """``q5 ← « Quels sont les facteurs… » (0,93)``: how the import summary shows it."""
@@ -222,7 +260,7 @@ class Problem:
     what: str
     candidates: list[tuple[str, float]]
     key: str
-    row: int = 1                  # where in the export (spreadsheet row; 1 = header)
+    row: int = 1  # where in the export (spreadsheet row; 1 = header)
     column: str = "A"
 
     def text(self) -> str:
@@ -241,12 +279,14 @@ class MatchError(DataError):
 
     def __init__(self, file: str, problems: list[Problem]):
         self.problems = problems
-        if len(problems) == 1:      # one problem: the usual one located line
+        if len(problems) == 1:  # one problem: the usual one located line
             p = problems[0]
             super().__init__(p.text(), file=file, row=p.row, column=p.column)
             return
-        head = (f"{len(problems)} questions, items or labels could not be matched with confidence; "
-                "settle them in a mapping file (--mapping; `--suggest-mapping FILE` writes one to review):")
+        head = (
+            f"{len(problems)} questions, items or labels could not be matched with confidence; "
+            "settle them in a mapping file (--mapping; `--suggest-mapping FILE` writes one to review):"
+        )
         super().__init__(head, file=file)
         # The one exception to the one-line rule: every problem on a line of its own, so that one attempt
         # shows all of them (each line is short: wordings are cut, identifiers masked).
@@ -260,8 +300,8 @@ class Matching:
     mapping: Mapping
     matches: list[Match] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    unmatched: list[str] = field(default_factory=list)      # columns matched to nothing (``where``)
-    groups: dict[str, list[Column]] = field(default_factory=dict)   # question -> its columns
+    unmatched: list[str] = field(default_factory=list)  # columns matched to nothing (``where``)
+    groups: dict[str, list[Column]] = field(default_factory=dict)  # question -> its columns
 
     def fuzzy(self) -> list[Match]:
         """The matches found by matching, not said by the mapping (what the import summary shows)."""
@@ -271,10 +311,10 @@ class Matching:
 # --------------------------------------------------------------------------- column groups
 @dataclass
 class _Group:
-    key: str                                              # the question as the export writes it
-    subs: list[tuple[Column, str]] = field(default_factory=list)   # (column, row / option)
-    whole: list[Column] = field(default_factory=list)     # whole-question columns
-    short: str = ""                                       # KoboToolbox: the question's own name
+    key: str  # the question as the export writes it
+    subs: list[tuple[Column, str]] = field(default_factory=list)  # (column, row / option)
+    whole: list[Column] = field(default_factory=list)  # whole-question columns
+    short: str = ""  # KoboToolbox: the question's own name
 
     @property
     def columns(self) -> list[Column]:
@@ -335,7 +375,7 @@ def _groups(export: Export, skip: set[int]) -> list[_Group]:
             # A group of select_one columns sharing few answers is a grid (a matrix question); anything else
             # is a set of separate questions that happen to sit in one group.
             sets = [{match_key(v) for v in _distinct(export, [c], 8)} for c, _ in members]
-            shared = all(sets[i] & set().union(*sets[:i], *sets[i + 1:]) for i in range(len(sets)))
+            shared = all(sets[i] & set().union(*sets[:i], *sets[i + 1 :]) for i in range(len(sets)))
             if len(members) >= 2 and len(set().union(*sets)) <= 6 and shared:
                 groups[match_key(parent)] = _Group(parent, subs=members, short=parent.split("/")[-1])
             else:
@@ -352,8 +392,9 @@ def _groups(export: Export, skip: set[int]) -> list[_Group]:
 def _other_stem(g: _Group) -> str | None:
     """``freins`` for a column named ``…/freins_autre`` (or ``other``, ``precisez``), else None."""
     f = fold((g.short or g.key).split("/")[-1])
-    return next((f[: -len(w)].strip() for w in (" autre precisez", " autre", " other", " precisez")
-                 if f.endswith(w)), None)
+    return next(
+        (f[: -len(w)].strip() for w in (" autre precisez", " autre", " other", " precisez") if f.endswith(w)), None
+    )
 
 
 # --------------------------------------------------------------------------- the matcher
@@ -389,7 +430,7 @@ class _Matcher:
                 segment = col
                 skip.add(col.index)
             elif col.header.strip().casefold() in {c.casefold() for c in self.codebook.item_codes}:
-                skip.add(col.index)          # a codebook code: the plain layout, read as is
+                skip.add(col.index)  # a codebook code: the plain layout, read as is
         return skip, segment
 
     def _identifier_columns(self, columns: list[Column]) -> set[int]:
@@ -422,8 +463,11 @@ class _Matcher:
     def _segment(self, groups: list[_Group], found: Column | None) -> tuple[Column | None, list[_Group]]:
         m = self.mapping
         if found is None:
-            heads = [*m.segment_question, self.codebook.segment_variable,
-                     *(str(lv.get("description") or "") for lv in self.codebook.raw["segments"]["levels"])]
+            heads = [
+                *m.segment_question,
+                self.codebook.segment_variable,
+                *(str(lv.get("description") or "") for lv in self.codebook.raw["segments"]["levels"]),
+            ]
             scored = []
             for g in groups:
                 if g.subs or len(g.whole) != 1:
@@ -442,10 +486,15 @@ class _Matcher:
                 self.matches.append(Match("segment.question", found.header, "segment", score))
                 groups = [x for x in groups if x is not g]
             else:
-                self.problems.append(Problem(
-                    "no column is clearly the segment question (two answers splitting the respondents)",
-                    [(g.key, s) for s, g in scored], 'segment: {question: ["<the export\'s header>"], '
-                    'values: {"<answer>": <segment code>}}', 1, self.codebook.segment_variable))
+                self.problems.append(
+                    Problem(
+                        "no column is clearly the segment question (two answers splitting the respondents)",
+                        [(g.key, s) for s, g in scored],
+                        'segment: {question: ["<the export\'s header>"], values: {"<answer>": <segment code>}}',
+                        1,
+                        self.codebook.segment_variable,
+                    )
+                )
                 return None, groups
         else:
             self.matches.append(Match("segment.question", found.header, "segment", 1.0, auto=False))
@@ -464,10 +513,14 @@ class _Matcher:
             for value in values:
                 if match_key(value) not in m.segment_values:
                     row = _alias_scores([value], aliases, tokens=True)[0]
-                    self.problems.append(Problem(
-                        f"unknown segment answer « {_short(value)} »",
-                        sorted(((codes[i], float(s)) for i, s in enumerate(row)), key=lambda t: -t[1]),
-                        f'segment: {{values: {{"{value}": <{"|".join(codes)}>}}}}', *self._locate([found], value)))
+                    self.problems.append(
+                        Problem(
+                            f"unknown segment answer « {_short(value)} »",
+                            sorted(((codes[i], float(s)) for i, s in enumerate(row)), key=lambda t: -t[1]),
+                            f'segment: {{values: {{"{value}": <{"|".join(codes)}>}}}}',
+                            *self._locate([found], value),
+                        )
+                    )
         return found, groups
 
     # ---- questions
@@ -485,8 +538,9 @@ class _Matcher:
 
     def _is_other(self, text: str, qmap: QuestionMap) -> bool:
         f = fold(text, brackets=True)
-        return bool(qmap.other and match_key(text) in qmap.other.match) or f in _OTHER_WORDS \
-            or fold(text) in _OTHER_WORDS
+        return (
+            bool(qmap.other and match_key(text) in qmap.other.match) or f in _OTHER_WORDS or fold(text) in _OTHER_WORDS
+        )
 
     def _agreement_share(self, values: list[str], qmap: QuestionMap | None = None) -> float:
         """Share of distinct answers that read as agreement levels (by label, mapping key or 3/2/1)."""
@@ -509,7 +563,7 @@ class _Matcher:
         """
         key = hash(tuple(values))
         cache = self.__dict__.setdefault("_pieces", {})
-        if key not in cache:     # the same cells are split once, whichever question they are compared with
+        if key not in cache:  # the same cells are split once, whichever question they are compared with
             frequency: Counter = Counter(p.strip() for v in values for p in v.split(",") if p.strip())
             cache[key] = [p for p, _ in frequency.most_common(SHAPE_LIMIT)]
         pieces = cache[key]
@@ -536,12 +590,10 @@ class _Matcher:
         return values, False
 
     def _question_score(self, g: _Group, qmap: QuestionMap) -> float:
-        text = float(_alias_scores([g.key] + ([g.short] if g.short else []),
-                                   [self._question_aliases(qmap)]).max())
+        text = float(_alias_scores([g.key] + ([g.short] if g.short else []), [self._question_aliases(qmap)]).max())
         q = self.codebook.question(qmap.id)
         subs = [s for _, s in g.subs if not self._is_other(s, qmap)]
-        values = _distinct(self.export, [c for c, s in g.subs if not self._is_other(s, qmap)] or g.whole,
-                           SHAPE_LIMIT)
+        values = _distinct(self.export, [c for c, s in g.subs if not self._is_other(s, qmap)] or g.whole, SHAPE_LIMIT)
         agreement_like = self._agreement_share(values) >= 0.6 if values else False
         if subs:
             matrix = np.maximum(_alias_scores(subs, self._item_aliases(qmap)), _code_hits(subs, q.codes))
@@ -598,13 +650,17 @@ class _Matcher:
             key = f'questions.{qm.id}.question: ["<the export\'s header>"]  (or {qm.id}: null if not asked)'
             wording = _short(self.codebook.question(qm.id).wording or qm.id, 50)
             if best is None or col[best] < TAKEN:
-                self.problems.append(Problem(f"question {qm.id} of the codebook found in no column of the export",
-                                             cands, key, 1, wording))
+                self.problems.append(
+                    Problem(
+                        f"question {qm.id} of the codebook found in no column of the export", cands, key, 1, wording
+                    )
+                )
                 continue
             rival = max((float(matrix[best, k]) for k in range(len(todo)) if k != j), default=0.0)
             if col[best] - second < MARGIN or col[best] - rival < MARGIN:
-                self.problems.append(Problem(f"question {qm.id} of the codebook matches several columns",
-                                             cands, key, 1, wording))
+                self.problems.append(
+                    Problem(f"question {qm.id} of the codebook matches several columns", cands, key, 1, wording)
+                )
                 continue
             g = rest[best]
             taken_groups.add(best)
@@ -612,8 +668,11 @@ class _Matcher:
             for c in g.whole:
                 m.questions[qm.id].question.add(match_key(c.header))
             self.groups_of[qm.id] = [g]
-            self.matches.append(Match(f"questions.{qm.id}.question", g.key, qm.id, float(col[best]),
-                                      self.codebook.question(qm.id).wording))
+            self.matches.append(
+                Match(
+                    f"questions.{qm.id}.question", g.key, qm.id, float(col[best]), self.codebook.question(qm.id).wording
+                )
+            )
         self._todo_scores = (todo, matrix, rest)
         return [g for i, g in enumerate(rest) if i not in taken_groups]
 
@@ -625,12 +684,16 @@ class _Matcher:
             subs = []
             for col, sub in g.subs:
                 if qmap.other and match_key(sub) in qmap.other.match:
-                    self.matches.append(Match(f"questions.{qmap.id}.other.match", sub, f"{qmap.id} (autre)", 1.0, auto=False))
+                    self.matches.append(
+                        Match(f"questions.{qmap.id}.other.match", sub, f"{qmap.id} (autre)", 1.0, auto=False)
+                    )
                     continue
                 # "Autre" beside a question's options is where its "other" text goes, even when an option is
                 # called "Autre" too (LimeSurvey's Q8[other] in a full-text export).
                 if match_key(sub) in qmap.items and not self._is_other(sub, qmap):
-                    self.matches.append(Match(f"questions.{qmap.id}.items", sub, qmap.items[match_key(sub)], 1.0, auto=False))
+                    self.matches.append(
+                        Match(f"questions.{qmap.id}.items", sub, qmap.items[match_key(sub)], 1.0, auto=False)
+                    )
                     continue
                 if self._is_other(sub, qmap):
                     if qmap.other is None:
@@ -642,8 +705,11 @@ class _Matcher:
             if subs:
                 texts = [s for _, s in subs]
                 matrix = np.maximum(_alias_scores(texts, aliases), _code_hits(texts, q.codes))
-                taken = {code for code in qmap.items.values()
-                         if any(match_key(s) in qmap.items and qmap.items[match_key(s)] == code for _, s in g.subs)}
+                taken = {
+                    code
+                    for code in qmap.items.values()
+                    if any(match_key(s) in qmap.items and qmap.items[match_key(s)] == code for _, s in g.subs)
+                }
                 for k, code in enumerate(q.codes):
                     if code in taken:
                         matrix[:, k] = 0
@@ -652,23 +718,44 @@ class _Matcher:
                 self._answers(qmap, g)
             elif g.whole:
                 labels, runs = self._whole_values(g, qmap)
-                self.matches += [Match(f"questions.{qmap.id}.items", v, qmap.items[match_key(v)], 1.0, auto=False)
-                                 for v in labels if match_key(v) in qmap.items and not re.fullmatch(r"\d[a-z]",
-                                                                                                   match_key(v))]
-                labels = [v for v in labels if match_key(v) not in qmap.items and match_key(v) not in YES | NO
-                          and parse_number(v) is None and not self._is_other(v, qmap)]
+                self.matches += [
+                    Match(f"questions.{qmap.id}.items", v, qmap.items[match_key(v)], 1.0, auto=False)
+                    for v in labels
+                    if match_key(v) in qmap.items and not re.fullmatch(r"\d[a-z]", match_key(v))
+                ]
+                labels = [
+                    v
+                    for v in labels
+                    if match_key(v) not in qmap.items
+                    and match_key(v) not in YES | NO
+                    and parse_number(v) is None
+                    and not self._is_other(v, qmap)
+                ]
                 if labels:
                     matrix = np.maximum(_alias_scores(labels, aliases, contained=not runs), _code_hits(labels, q.codes))
-                    if runs:     # an option already read exactly needs no piece of text guessed for it
-                        seen = {qmap.items[match_key(v)] for v in self._whole_values(g, qmap)[0]
-                                if match_key(v) in qmap.items}
+                    if runs:  # an option already read exactly needs no piece of text guessed for it
+                        seen = {
+                            qmap.items[match_key(v)]
+                            for v in self._whole_values(g, qmap)[0]
+                            if match_key(v) in qmap.items
+                        }
                         for k, code in enumerate(q.codes):
                             if code in seen:
                                 matrix[:, k] = 0
                     self._take(qmap, labels, matrix, q, "items", partial=runs, whole=g.whole)
 
-    def _take(self, qmap: QuestionMap, texts: list[str], matrix: np.ndarray, q, key: str, *, partial=False,
-              columns: list[Column] | None = None, whole: list[Column] | None = None):
+    def _take(
+        self,
+        qmap: QuestionMap,
+        texts: list[str],
+        matrix: np.ndarray,
+        q,
+        key: str,
+        *,
+        partial=False,
+        columns: list[Column] | None = None,
+        whole: list[Column] | None = None,
+    ):
         """Take each text's item by one-to-one assignment; a text left without one is a problem
         (except runs of joined cells, most of which are pieces of labels or "other" texts)."""
         if partial:
@@ -694,24 +781,32 @@ class _Matcher:
                 qmap.items[match_key(text)] = q.codes[c]
                 self.matches.append(Match(f"questions.{qmap.id}.{key}", text, q.codes[c], s, q.items[c][1]))
             else:
-                where = (self.export.header_rows, columns[i].where) if columns else \
-                    self._locate(whole or [], text)
-                self.problems.append(Problem(
-                    f"{qmap.id}: the option or row « {_short(text)} » matches no item of the codebook clearly",
-                    [(f"{q.codes[k]} {q.items[k][1]}", float(row[k])) for k in order[:3]],
-                    f'questions.{qmap.id}.{key}: {{"{_short(text, 40)}": <{"|".join(q.codes)}>}}', *where))
+                where = (self.export.header_rows, columns[i].where) if columns else self._locate(whole or [], text)
+                self.problems.append(
+                    Problem(
+                        f"{qmap.id}: the option or row « {_short(text)} » matches no item of the codebook clearly",
+                        [(f"{q.codes[k]} {q.items[k][1]}", float(row[k])) for k in order[:3]],
+                        f'questions.{qmap.id}.{key}: {{"{_short(text, 40)}": <{"|".join(q.codes)}>}}',
+                        *where,
+                    )
+                )
 
     def _answers(self, qmap: QuestionMap, g: _Group) -> None:
         every = _distinct(self.export, g.columns)
-        self.matches += [Match(f"questions.{qmap.id}.answers", v, str(qmap.answers[match_key(v)]), 1.0, auto=False)
-                         for v in every if match_key(v) in qmap.answers and not match_key(v).isdigit()]
-        values = [v for v in every if match_key(v) not in qmap.answers
-                  and parse_number(v) is None and not self._is_other(v, qmap)]
+        self.matches += [
+            Match(f"questions.{qmap.id}.answers", v, str(qmap.answers[match_key(v)]), 1.0, auto=False)
+            for v in every
+            if match_key(v) in qmap.answers and not match_key(v).isdigit()
+        ]
+        values = [
+            v
+            for v in every
+            if match_key(v) not in qmap.answers and parse_number(v) is None and not self._is_other(v, qmap)
+        ]
         if not values:
             return
         scores = sorted(self.scale, reverse=True)
-        labels = [[self.scale[s]] + [k for k, v in qmap.answers.items() if v == s and not k.isdigit()]
-                  for s in scores]
+        labels = [[self.scale[s]] + [k for k, v in qmap.answers.items() if v == s and not k.isdigit()] for s in scores]
         matrix = _alias_scores(values, labels)
         for i, value in enumerate(values):
             row = matrix[i]
@@ -719,14 +814,24 @@ class _Matcher:
             s, second = float(row[order[0]]), float(row[order[1]]) if len(order) > 1 else 0.0
             if s >= ITEM_TAKEN and s - second >= MARGIN:
                 qmap.answers[match_key(value)] = scores[int(order[0])]
-                self.matches.append(Match(f"questions.{qmap.id}.answers", value, str(scores[int(order[0])]), s,
-                                          self.scale[scores[int(order[0])]]))
+                self.matches.append(
+                    Match(
+                        f"questions.{qmap.id}.answers",
+                        value,
+                        str(scores[int(order[0])]),
+                        s,
+                        self.scale[scores[int(order[0])]],
+                    )
+                )
             else:
-                self.problems.append(Problem(
-                    f"{qmap.id}: unknown answer label « {_short(value)} » (no agreement level reads like it)",
-                    [(f"{scores[k]} {self.scale[scores[k]]}", float(row[k])) for k in order[:3]],
-                    f'questions.{qmap.id}.answers: {{"{_short(value, 40)}": <3|2|1>}}',
-                    *self._locate(g.columns, value)))
+                self.problems.append(
+                    Problem(
+                        f"{qmap.id}: unknown answer label « {_short(value)} » (no agreement level reads like it)",
+                        [(f"{scores[k]} {self.scale[scores[k]]}", float(row[k])) for k in order[:3]],
+                        f'questions.{qmap.id}.answers: {{"{_short(value, 40)}": <3|2|1>}}',
+                        *self._locate(g.columns, value),
+                    )
+                )
 
     def _others(self, groups: list[_Group]) -> list[_Group]:
         """A column of its own named like a matched question plus "autre" / "other" holds its "other" text."""
@@ -745,8 +850,14 @@ class _Matcher:
             if qmap.other is None:
                 qmap.other = OtherMap(set())
             qmap.other.match.add(match_key(g.whole[0].header))
-            self.matches.append(Match(f"questions.{qmap.id}.other.match", g.whole[0].header, f"{qmap.id} (autre)",
-                                      1.0 if match_key(g.whole[0].header) in qmap.other.match else 0.9))
+            self.matches.append(
+                Match(
+                    f"questions.{qmap.id}.other.match",
+                    g.whole[0].header,
+                    f"{qmap.id} (autre)",
+                    1.0 if match_key(g.whole[0].header) in qmap.other.match else 0.9,
+                )
+            )
         return left
 
     def _flag_leftovers(self, groups: list[_Group]) -> None:
@@ -757,13 +868,21 @@ class _Matcher:
             i = index.get(id(g))
             if i is None or not len(todo):
                 continue
-            near = sorted(((todo[j].id, float(matrix[i, j])) for j in range(len(todo)) if matrix[i, j] >= TAKEN),
-                          key=lambda t: -t[1])
+            near = sorted(
+                ((todo[j].id, float(matrix[i, j])) for j in range(len(todo)) if matrix[i, j] >= TAKEN),
+                key=lambda t: -t[1],
+            )
             if near:
                 qid = near[0][0]
-                self.problems.append(Problem(f"this column reads like {qid}, which another column was matched to",
-                                             near, f'questions.{qid}.question: ["{_short(g.key, 40)}"]',
-                                             self.export.header_rows, g.where))
+                self.problems.append(
+                    Problem(
+                        f"this column reads like {qid}, which another column was matched to",
+                        near,
+                        f'questions.{qid}.question: ["{_short(g.key, 40)}"]',
+                        self.export.header_rows,
+                        g.where,
+                    )
+                )
 
     # ---- free text
     def _free_text(self, groups: list[_Group]) -> list[_Group]:
@@ -784,10 +903,13 @@ class _Matcher:
             singles.append(g)
         if not singles or not specs:
             return left + singles
-        aliases = [[str(s.get("wording") or ""), str(s.get("title") or ""), *m.free_text.get(str(s.get("id")), [])]
-                   for s in specs]
-        matrix = np.array([_alias_scores([g.key] + ([g.short] if g.short else []), aliases).max(axis=0)
-                           for g in singles])
+        aliases = [
+            [str(s.get("wording") or ""), str(s.get("title") or ""), *m.free_text.get(str(s.get("id")), [])]
+            for s in specs
+        ]
+        matrix = np.array(
+            [_alias_scores([g.key] + ([g.short] if g.short else []), aliases).max(axis=0) for g in singles]
+        )
         for i, g in enumerate(singles):
             row = matrix[i]
             order = np.argsort(-row)
@@ -821,8 +943,13 @@ class _Matcher:
         self._flag_leftovers(groups)
         unmatched = [c.where for g in groups for c in g.columns if not column_identifier_kind(c.header, ())]
         problems = list({p.what: p for p in self.problems}.values())
-        return Matching(self.mapping, self.matches, problems, unmatched,
-                        {qid: [c for g in gs for c in g.columns] for qid, gs in self.groups_of.items()})
+        return Matching(
+            self.mapping,
+            self.matches,
+            problems,
+            unmatched,
+            {qid: [c for g in gs for c in g.columns] for qid, gs in self.groups_of.items()},
+        )
 
 
 def match_export(export: Export, mapping: Mapping, codebook: Codebook) -> Matching:
@@ -866,8 +993,7 @@ def _plain(export: Export, mapping: Mapping, codebook: Codebook) -> Matching:
                 mapping.columns[match_key(col.header)] = code
             out.matches.append(Match("columns", col.header, code, 1.0 if exact else 0.95, codebook.label(code)))
     matcher.groups_of = {}
-    rest = _groups(export, skip | {c.index for c in export.columns
-                                   if any(m.source == c.header for m in out.matches)})
+    rest = _groups(export, skip | {c.index for c in export.columns if any(m.source == c.header for m in out.matches)})
     _, rest = matcher._segment(rest, segment)
     rest = matcher._free_text(rest)
     out.matches += matcher.matches

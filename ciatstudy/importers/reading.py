@@ -69,12 +69,12 @@ def column_letter(index: int) -> str:
 class Grid:
     """The records of one export file, as strings, with their spreadsheet row numbers."""
 
-    file: str                    # name shown in messages
-    rows: list[list[str]]        # every record, header rows included, padded to the header's width
-    numbers: list[int]           # spreadsheet row number of each record
-    container: str               # "csv" or "xlsx"
-    encoding: str = ""           # CSV only
-    delimiter: str = ""          # CSV only
+    file: str  # name shown in messages
+    rows: list[list[str]]  # every record, header rows included, padded to the header's width
+    numbers: list[int]  # spreadsheet row number of each record
+    container: str  # "csv" or "xlsx"
+    encoding: str = ""  # CSV only
+    delimiter: str = ""  # CSV only
     sha256: str = ""
     size: int = 0
     notes: list[str] = field(default_factory=list)
@@ -120,8 +120,9 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise DataError("the file starts with a UTF-16 byte-order mark but is not valid UTF-16",
-                            file=file, row=1, column="A") from None
+            raise DataError(
+                "the file starts with a UTF-16 byte-order mark but is not valid UTF-16", file=file, row=1, column="A"
+            ) from None
     else:
         encoding, body = "utf-8", data
     try:
@@ -133,18 +134,29 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
         before = data[:bad].decode("utf-8-sig", "replace")
         row, col = _locate(before, _sniff_delimiter(before))
         header = next(csv.reader(io.StringIO(before, newline=""), delimiter=_sniff_delimiter(before)), [])
-        name = (f"{column_letter(col)} ({header[col]})" if row > 1 and col < len(header) and header[col]
-                else column_letter(col))
-        raise DataError(f"mixed encodings: the file is UTF-8 but byte 0x{data[bad]:02x} here is not "
-                        f"(a row pasted from a Windows-1252 file?); re-save the whole file as UTF-8",
-                        file=file, row=row, column=name)
+        name = (
+            f"{column_letter(col)} ({header[col]})"
+            if row > 1 and col < len(header) and header[col]
+            else column_letter(col)
+        )
+        raise DataError(
+            f"mixed encodings: the file is UTF-8 but byte 0x{data[bad]:02x} here is not "
+            f"(a row pasted from a Windows-1252 file?); re-save the whole file as UTF-8",
+            file=file,
+            row=row,
+            column=name,
+        )
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
-        before = data[:exc.start].decode("cp1252", "replace")
+        before = data[: exc.start].decode("cp1252", "replace")
         row, col = _locate(before, _sniff_delimiter(before))
-        raise DataError(f"neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x}); re-save as UTF-8",
-                        file=file, row=row, column=column_letter(col)) from None
+        raise DataError(
+            f"neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x}); re-save as UTF-8",
+            file=file,
+            row=row,
+            column=column_letter(col),
+        ) from None
 
 
 def _is_utf8(chunk: bytes) -> bool:
@@ -163,11 +175,11 @@ def _quote_column(record: str, delimiter: str) -> int:
         ch = record[i]
         if ch == '"' and at_start:
             end = i + 1
-            while True:            # to the closing quote ("" is a quote inside the cell)
+            while True:  # to the closing quote ("" is a quote inside the cell)
                 end = record.find('"', end)
                 if end < 0:
                     return column
-                if record[end + 1:end + 2] != '"':
+                if record[end + 1 : end + 2] != '"':
                     break
                 end += 2
             i = end + 1
@@ -191,7 +203,7 @@ def _read_csv(data: bytes, file: str) -> tuple[list[list[str]], str, str]:
     text = text.lstrip("\ufeff")
     delimiter = _sniff_delimiter(text)
     rows: list[list[str]] = []
-    starts = [0]                      # offset of the line the reader will read next
+    starts = [0]  # offset of the line the reader will read next
     record_start = 0
 
     def lines():
@@ -214,9 +226,13 @@ def _read_csv(data: bytes, file: str) -> tuple[list[list[str]], str, str]:
         except csv.Error as exc:
             number = len(rows) + 1
             column = _quote_column(text[record_start:], delimiter)
-            raise DataError(f"malformed CSV ({exc}): a double quote opened in this cell is never closed, or "
-                            "stray text follows a closing quote", file=file, row=number,
-                            column=_column_name(column, rows[0] if rows and number > 1 else [])) from None
+            raise DataError(
+                f"malformed CSV ({exc}): a double quote opened in this cell is never closed, or "
+                "stray text follows a closing quote",
+                file=file,
+                row=number,
+                column=_column_name(column, rows[0] if rows and number > 1 else []),
+            ) from None
     finally:
         csv.field_size_limit(limit)
     return rows, encoding, delimiter
@@ -235,9 +251,13 @@ def _check_cells(rows: list[list[str]], file: str) -> None:
     for number, row in enumerate(rows, start=1):
         if row and max(map(len, row)) > MAX_CELL:
             index = next(i for i, v in enumerate(row) if len(v) > MAX_CELL)
-            raise DataError(f"a cell of {len(row[index]):,} characters, more than a spreadsheet cell holds "
-                            f"({MAX_CELL:,}); starts « {excerpt(row[index], 40)} »".replace(",", "\u202f"),
-                            file=file, row=number, column=_column_name(index, rows[0] if number > 1 else []))
+            raise DataError(
+                f"a cell of {len(row[index]):,} characters, more than a spreadsheet cell holds "
+                f"({MAX_CELL:,}); starts « {excerpt(row[index], 40)} »".replace(",", "\u202f"),
+                file=file,
+                row=number,
+                column=_column_name(index, rows[0] if number > 1 else []),
+            )
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -265,22 +285,41 @@ def _check_archive(path: Path, file: str) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise DataError(f"not a readable XLSX workbook, damaged or truncated ({type(exc).__name__}); "
-                        "export it again from the survey tool", file=file, row=1, column="A") from None
+        raise DataError(
+            f"not a readable XLSX workbook, damaged or truncated ({type(exc).__name__}); "
+            "export it again from the survey tool",
+            file=file,
+            row=1,
+            column="A",
+        ) from None
     if len(members) > MAX_XLSX_MEMBERS:
-        raise DataError(f"not a plausible XLSX workbook: {len(members):,} archive members (at most "
-                        f"{MAX_XLSX_MEMBERS:,})".replace(",", "\u202f"), file=file, row=1, column="A")
+        raise DataError(
+            f"not a plausible XLSX workbook: {len(members):,} archive members (at most {MAX_XLSX_MEMBERS:,})".replace(
+                ",", "\u202f"
+            ),
+            file=file,
+            row=1,
+            column="A",
+        )
     total = 0
     for member in members:
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO:
-            raise DataError(f"refused as a zip bomb: a member of the workbook would inflate {ratio:,.0f} times "
-                            f"(to {member.file_size / 1e6:,.0f} MB; at most {MAX_XLSX_RATIO} times)"
-                            .replace(",", "\u202f"), file=file, row=1, column="A")
+            raise DataError(
+                f"refused as a zip bomb: a member of the workbook would inflate {ratio:,.0f} times "
+                f"(to {member.file_size / 1e6:,.0f} MB; at most {MAX_XLSX_RATIO} times)".replace(",", "\u202f"),
+                file=file,
+                row=1,
+                column="A",
+            )
         if total > MAX_XLSX_EXPANDED:
-            raise DataError(f"refused as a zip bomb: the workbook would inflate to more than "
-                            f"{MAX_XLSX_EXPANDED // 2**20} MiB", file=file, row=1, column="A")
+            raise DataError(
+                f"refused as a zip bomb: the workbook would inflate to more than {MAX_XLSX_EXPANDED // 2**20} MiB",
+                file=file,
+                row=1,
+                column="A",
+            )
 
 
 def _read_xlsx(path: Path, file: str) -> list[list[str]]:
@@ -297,17 +336,25 @@ def _read_xlsx(path: Path, file: str) -> list[list[str]]:
             rows = []
             for row in sheet.iter_rows(values_only=True):
                 if len(rows) >= MAX_ROWS:
-                    raise DataError(f"more than {MAX_ROWS:,} rows, the most a sheet may hold".replace(",", "\u202f"),
-                                    file=file, row=MAX_ROWS + 1, column="A")
+                    raise DataError(
+                        f"more than {MAX_ROWS:,} rows, the most a sheet may hold".replace(",", "\u202f"),
+                        file=file,
+                        row=MAX_ROWS + 1,
+                        column="A",
+                    )
                 rows.append([_cell_text(v) for v in row])
         finally:
             book.close()
     except DataError:
         raise
     except Exception as exc:  # BadZipFile, KeyError, zlib.error, EOFError, InvalidFileException...
-        raise DataError(f"not a readable XLSX workbook, damaged or truncated ({type(exc).__name__}: "
-                        f"{excerpt(exc, 80)}); export it again from the survey tool", file=file, row=1,
-                        column="A") from None
+        raise DataError(
+            f"not a readable XLSX workbook, damaged or truncated ({type(exc).__name__}: "
+            f"{excerpt(exc, 80)}); export it again from the survey tool",
+            file=file,
+            row=1,
+            column="A",
+        ) from None
     return rows
 
 
@@ -332,12 +379,14 @@ def read_grid(path: str | Path, *, display: str | None = None) -> Grid:
     is_zip = data[:4] == b"PK\x03\x04"
     suffix = path.suffix.lower()
     if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise DataError("old Excel format (.xls): save the export as .xlsx or as CSV UTF-8",
-                        file=file, row=1, column="A")
+        raise DataError(
+            "old Excel format (.xls): save the export as .xlsx or as CSV UTF-8", file=file, row=1, column="A"
+        )
     if suffix in (".xlsx", ".xlsm") or is_zip:
         if not is_zip:
-            raise DataError("named .xlsx but not an XLSX workbook (no zip signature); a CSV renamed?",
-                            file=file, row=1, column="A")
+            raise DataError(
+                "named .xlsx but not an XLSX workbook (no zip signature); a CSV renamed?", file=file, row=1, column="A"
+            )
         rows, container, encoding, delimiter = _read_xlsx(path, file), "xlsx", "", ""
     else:
         (rows, encoding, delimiter), container = _read_csv(data, file), "csv"
@@ -355,13 +404,21 @@ def read_grid(path: str | Path, *, display: str | None = None) -> Grid:
         if container == "csv" and row and len(row) != header_width:
             if len(row) < header_width:
                 missing = len(row)
-                raise DataError(f"{len(row)} fields where the header has {header_width}: the row is cut short "
-                                "(a truncated file or a stray line break?)", file=file, row=number,
-                                column=f"{column_letter(missing)} ({rows[0][missing]})")
+                raise DataError(
+                    f"{len(row)} fields where the header has {header_width}: the row is cut short "
+                    "(a truncated file or a stray line break?)",
+                    file=file,
+                    row=number,
+                    column=f"{column_letter(missing)} ({rows[0][missing]})",
+                )
             extra = header_width
             if any(v.strip() for v in row[header_width:]):
-                raise DataError(f"{len(row)} fields where the header has {header_width} (a stray delimiter?)",
-                                file=file, row=number, column=column_letter(extra))
+                raise DataError(
+                    f"{len(row)} fields where the header has {header_width} (a stray delimiter?)",
+                    file=file,
+                    row=number,
+                    column=column_letter(extra),
+                )
             row = row[:header_width]
         row = (row + [""] * header_width)[:header_width]
         out.append(row)

@@ -47,12 +47,14 @@ def suggestion_yaml(export: Export, found: Matching, codebook: Codebook) -> str:
     by_path: dict[str, list[Match]] = {}
     for m in matches:
         by_path.setdefault(m.path, []).append(m)
-    out = [f"# Mapping suggested by `ciatstudy import --suggest-mapping` for {export.file}",
-           f"# ({FORMAT_LABELS[export.format]}), {_dt.date.today().isoformat()}. Scores: 1,00 = identical once case,",
-           "# accents, quotes and punctuation are set aside; lower = matched by similar wording or answer shape.",
-           "# Review every line (above all those marked REVIEW), then import with --mapping this-file.",
-           "# This file is laid over the format's default mapping (see docs/mapping.md).",
-           f"format: {export.format}"]
+    out = [
+        f"# Mapping suggested by `ciatstudy import --suggest-mapping` for {export.file}",
+        f"# ({FORMAT_LABELS[export.format]}), {_dt.date.today().isoformat()}. Scores: 1,00 = identical once case,",
+        "# accents, quotes and punctuation are set aside; lower = matched by similar wording or answer shape.",
+        "# Review every line (above all those marked REVIEW), then import with --mapping this-file.",
+        "# This file is laid over the format's default mapping (see docs/mapping.md).",
+        f"format: {export.format}",
+    ]
     problems_for: dict[str, list[Problem]] = {}
     for p in found.problems:
         head = p.key.split(":")[0].split(".")
@@ -110,7 +112,7 @@ def suggestion_yaml(export: Export, found: Matching, codebook: Codebook) -> str:
                 out.append(f"      item: {qmap.other.item}")
             if qmap.other and qmap.other.corpus:
                 out.append(f"      corpus: {qmap.other.corpus}")
-        if len(out) == start + 1:     # nothing found: a comment, never an empty entry (null = not asked)
+        if len(out) == start + 1:  # nothing found: a comment, never an empty entry (null = not asked)
             out[start] = f"  # {q.id}: found in no column — {_short(q.wording or q.title, 70)}"
         review(prefix, "    ")
     # free text
