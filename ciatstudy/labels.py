@@ -12,7 +12,10 @@ from .config import PACKAGE_DIR
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
-    return yaml.safe_load((PACKAGE_DIR / "labels_fr.yaml").read_text(encoding="utf-8"))
+    return yaml.load(
+        (PACKAGE_DIR / "labels_fr.yaml").read_text(encoding="utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+    )  # noqa: S506 - safe
 
 
 def column(name: str) -> str:

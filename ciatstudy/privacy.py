@@ -23,6 +23,7 @@ Pure functions on strings, except :func:`load_key` (reads the key file) and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import html
@@ -240,6 +241,45 @@ _PERSON_WORDS = {"prenom", "firstname", "lastname", "surname", "nom-prenom"}
 _HEADER_NOT_IDENTIFIER = ("maison des associations", "est-elle", "structure est", "type de structure")
 
 
+_QUOTES_AND_DASHES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+    }
+)
+
+
+class _MarkTable(dict):
+    """``str.translate`` table deleting combining marks (category Mn), filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.category(chr(code)) == "Mn" else code
+        return self[code]
+
+
+_NO_MARKS = _MarkTable()
+
+
+@functools.lru_cache(maxsize=65536)  # an export repeats its answer labels in every row
+def _normalise(text: str) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_QUOTES_AND_DASHES)
+    if not text.isascii():
+        text = unicodedata.normalize("NFD", text).translate(_NO_MARKS)
+    return " ".join(text.casefold().split())
+
+
 def normalise(text: str) -> str:
     """Fold a label for matching: no HTML, accents, case, typographic quotes or extra spaces.
 
@@ -250,24 +290,7 @@ def normalise(text: str) -> str:
     >>> normalise("Entièrement <b>d'accord</b>")
     "entierement d'accord"
     """
-    text = html.unescape(re.sub(r"<[^>]+>", " ", str(text)))
-    text = unicodedata.normalize("NFKC", text)
-    text = (
-        text.replace("\u2019", "'")
-        .replace("\u2018", "'")
-        .replace("\u02bc", "'")
-        .replace("`", "'")
-        .replace("\u00b4", "'")
-        .replace("\u201c", '"')
-        .replace("\u201d", '"')
-        .replace("\u00ab", '"')
-        .replace("\u00bb", '"')
-        .replace("\u2013", "-")
-        .replace("\u2014", "-")
-        .replace("\u2026", "...")
-    )
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return " ".join(text.casefold().split())
+    return _normalise(str(text))
 
 
 def _tokens(header: str) -> set[str]:
@@ -368,17 +391,42 @@ _DETECTORS = (
     ("rna", RNA_RE, None),
     ("address", ADDRESS_RE, None),
 )
-_QUICK = {"email": ("@", "at", "AT", "arob", "AROB"), "ip": (".", ":"), "url": ("/", ".")}
+# Cheap tests that every match of a pattern passes (each scan of a full pattern costs ~25 µs per answer).
+_AT_WORD = re.compile(r"[\s(\[{<](?:at|chez)[\s)\]}>]", re.IGNORECASE)
+_HOST_HINTS = (
+    "linkedin", "lnkd.", "viadeo", "facebook", "fb.", "m.me", "messenger", "instagr", "twitter", "x.com",
+    "tiktok", "threads.", "bsky", "youtube", "github", "gitlab", "malt.", "doyoubuzz", "about.me", "linktr",
+    "calendly", "wa.me", "t.me", "telegram", "snapchat", "pinterest", "flickr", "mastodon", "wordpress",
+    "blogspot", "over-blog", "canalblog", "skyrock", "/@",
+)  # fmt: skip
+
+
+def _any_in(needles: tuple[str, ...], text: str) -> bool:
+    return any(n in text for n in needles)
+
+
+_QUICK = {
+    EMAIL_RE: lambda t: "@" in t or "rob" in t.casefold() or _AT_WORD.search(t) is not None,
+    IPV6_RE: lambda t: t.count(":") >= 2,
+    URL_PERSONAL_RE: lambda t: "." in t and _any_in(_HOST_HINTS, t.casefold()),
+}
+# Patterns that cannot match without a digit (every alternative of each holds one); IPv6 is the exception
+# ("fe80::abcd" may hold none). Most free-text answers hold no digit: one search spares five patterns.
+_NEED_DIGIT = frozenset({IPV4_RE, PHONE_RE, SIRET_RE, RNA_RE, ADDRESS_RE})
+_DIGIT = re.compile(r"\d")
 
 
 def _spans(text: str, kinds: Iterable[str] | None = None) -> list[tuple[int, int, str]]:
     """Every identifier found by pattern, as (start, end, kind), overlaps not yet resolved."""
     found = []
+    has_digit = _DIGIT.search(text) is not None
     for kind, pattern, check in _DETECTORS:
         if kinds is not None and kind not in kinds:
             continue
-        hints = _QUICK.get(kind)
-        if hints and not any(h in text for h in hints):  # cheap skip: most answers hold no identifier
+        if not has_digit and pattern in _NEED_DIGIT:
+            continue
+        quick = _QUICK.get(pattern)
+        if quick is not None and not quick(text):  # cheap skip: most answers hold no identifier
             continue
         for m in pattern.finditer(text):
             if check is None or check(m, text):

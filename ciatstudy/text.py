@@ -184,7 +184,7 @@ def _read_word_lists(path: Path) -> WordLists:
     from spacy.lang.fr.stop_words import STOP_WORDS
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # noqa: S506 - safe
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: cannot read the word lists ({exc})") from None
 

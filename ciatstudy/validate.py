@@ -200,11 +200,14 @@ def _coded_answers(values: pd.Series, question, *, file: str, name: str):
     else:
         # An answer is an integer written in ASCII digits, spaces around allowed, e.g. "2" or " 02":
         # the rule the columnar reader of large files applies too, so that both read a file alike.
-        raw = column.fillna("").astype(str).str.strip()
-        empty = raw == ""
-        values = pd.to_numeric(raw.where(~empty, None), errors="coerce")
-        bad = ~empty & ~(raw.str.fullmatch(r"-?[0-9]+").fillna(False).astype(bool) & values.isin(allowed))
-        shown = raw
+        # Decided once per distinct answer (a column holds a handful), then spread over the rows.
+        positions, distinct = pd.factorize(column, use_na_sentinel=True)
+        decoded = [_scale_code(v, allowed) for v in distinct]
+        lookup = np.array([np.nan if c is None or c is False else c for c in decoded] + [np.nan])
+        wrong = np.array([c is False for c in decoded] + [False])
+        values = pd.Series(lookup[positions], index=column.index)
+        bad = pd.Series(wrong[positions], index=column.index)
+        shown = column.fillna("").astype(str).str.strip() if wrong.any() else column
     if bad.any():
         row = bad.idxmax()
         raise DataError(
@@ -214,6 +217,20 @@ def _coded_answers(values: pd.Series, question, *, file: str, name: str):
             column=name,
         )
     return values.astype("Int8").array
+
+
+def _scale_code(value, allowed: list[int]) -> int | None | bool:
+    """The code a text answer stands for; None when empty, False when not an allowed ASCII integer."""
+    text = str(value).strip()
+    if not text:
+        return None
+    # a scale code has a few digits; int() of thousands of digits is refused by Python itself
+    if _ASCII_INTEGER.fullmatch(text) and len(text.lstrip("-").lstrip("0")) <= 18 and int(text) in allowed:
+        return int(text)
+    return False
+
+
+_ASCII_INTEGER = re.compile(r"-?[0-9]+")
 
 
 def _first_bad(mask: pd.Series, message: str, *, file: str, column: str) -> None:

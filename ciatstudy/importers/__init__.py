@@ -198,7 +198,9 @@ def _questionnaire(root: Path, questionnaire: str | os.PathLike | None) -> tuple
 
     path = Path(questionnaire) if questionnaire else Paths.for_wave("2014", root).raw / "codebook.yaml"
     codebook = load_codebook(path)
-    return codebook, yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    return codebook, yaml.load(
+        path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )  # noqa: S506 - safe
 
 
 # --------------------------------------------------------------------------- building the wave
