@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ciatstudy.build import build
-from conftest import ROOT
+from conftest import ROOT, new_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
@@ -44,9 +44,7 @@ def built_report(tmp_path_factory):
     if not os.path.exists(CHROMIUM) and not os.environ.get("CIATSTUDY_SKIP_BROWSER"):
         pytest.fail("headless Chromium is needed for the browser tests: apt-get install chromium (.ci/run does)")
     root = tmp_path_factory.mktemp("browser")
-    for rel in ("data/raw/2014", "notebooks"):
-        shutil.copytree(ROOT / rel, root / rel)
-    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
+    new_project(root)
     _plant_markup(root / "data/raw/2014")
     mp = pytest.MonkeyPatch()
     mp.setenv("CIATSTUDY_ROOT", str(root))

@@ -1,25 +1,19 @@
 """The build end to end on a throw-away project: notebooks through papermill, then the report."""
 
+import io
 import json
 import re
 
 import pytest
 
 from ciatstudy.build import build
+from conftest import SHARED, shared_build
 
-pytestmark = pytest.mark.notebook
-
-
-def _run(**kw):
-    import io
-
-    out = io.StringIO()
-    code = build("2014", jobs=1, out=out, **kw)
-    return code, out.getvalue()
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(SHARED)]
 
 
-def test_build_writes_tables_figures_and_a_report_without_code(project):
-    code, log = _run()
+def test_build_writes_tables_figures_and_a_report_without_code(tmp_path_factory, monkeypatch):
+    project, code, log = shared_build(tmp_path_factory, "2014")
     assert code == 0, log
     assert "profile" in log and "ran" in log
     assert (
@@ -37,6 +31,8 @@ def test_build_writes_tables_figures_and_a_report_without_code(project):
     assert manifest["wave"] == "2014" and manifest["reconstructed_answers"] is True
     assert (project / "reports/2014/tables.xlsx").exists()
 
-    # nothing changed: the section is skipped
-    code, log = _run()
+    # nothing changed: every section is skipped
+    monkeypatch.setenv("CIATSTUDY_ROOT", str(project))
+    out = io.StringIO()
+    code, log = build("2014", jobs=1, out=out), out.getvalue()
     assert code == 0 and "skipped" in log and "0 run" in log

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +20,8 @@ import pytest
 import yaml
 
 from ciatstudy import cli
+from conftest import ROOT, new_project
 
-ROOT = Path(__file__).resolve().parents[1]
 RESPONSES = "responses_reconstructed.csv"
 SECRET = "SECRET-CONTENT-4242"
 EXPORT = ROOT / "tests" / "fixtures" / "exports" / "google_forms.csv"
@@ -35,9 +34,7 @@ IGNORED = (".build/plans/", ".build/library-digest.json", ".build/2014/build.loc
 def tree(tmp_path, monkeypatch):
     """A throw-away project (wave 2014, notebooks, lock) and a secret file outside it."""
     root = tmp_path / "project"
-    for rel in ("data/raw/2014", "notebooks"):
-        shutil.copytree(ROOT / rel, root / rel)
-    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
+    new_project(root)
     (tmp_path / "outside.csv").write_text(f"{SECRET},x\n1,2\n", encoding="utf-8")
     monkeypatch.setenv("CIATSTUDY_ROOT", str(root))
     monkeypatch.delenv("CIATSTUDY_STAGE", raising=False)

@@ -1,43 +1,27 @@
 """A new wave end to end: each format's fixture export is imported, built with --baseline 2014 into a
 full report, and no identifier of the export reaches data/processed, figures or reports."""
 
-import io
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from ciatstudy.build import build
-from ciatstudy.importers import import_export
 from ciatstudy.privacy import scan_files
-from conftest import ROOT
+from conftest import SHARED, shared_build
 from test_import import FIX, FIXTURES
 from test_privacy import fixture_identifiers
 
-pytestmark = pytest.mark.notebook
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(SHARED)]
 
 
 @pytest.fixture(scope="module")
 def built_waves(tmp_path_factory):
-    """One throw-away project holding wave 2014 and one imported wave per format, all built."""
-    root = tmp_path_factory.mktemp("waves")
-    for rel in ("data/raw/2014", "notebooks"):
-        shutil.copytree(ROOT / rel, root / rel)
-    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIATSTUDY_ROOT", str(root))
-    mp.delenv("CIATSTUDY_STAGE", raising=False)
-    logs = {}
-    try:
-        for name, (fmt, _, _) in FIXTURES.items():
-            wave = f"w-{fmt}"
-            import_export(FIX / name, format=fmt, wave=wave, root=root)
-            out = io.StringIO()
-            logs[name] = (build(wave, baseline="2014", jobs=2, out=out), out.getvalue())
-    finally:
-        mp.undo()
+    """The run's shared project holding one imported wave per format, each built and compared with 2014."""
+    logs, root = {}, None
+    for name, (fmt, _, _) in FIXTURES.items():
+        root, code, log = shared_build(tmp_path_factory, f"w-{fmt}", export=FIX / name, fmt=fmt, baseline="2014")
+        logs[name] = (code, log)
     return root, logs
 
 

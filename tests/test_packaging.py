@@ -126,7 +126,8 @@ def _run_tests(env: dict, *args: str) -> subprocess.CompletedProcess:
 def test_without_chromium_the_browser_tier_is_skipped_with_one_line(tmp_path):
     done = _run_tests({"CIATSTUDY_CHROMIUM": str(tmp_path / "no-chromium")})
     assert done.returncode == 0
-    assert done.stdout.strip().endswith("-m pytest -m not browser") and done.stdout.startswith("skip:")
+    assert done.stdout.strip().endswith("-m pytest -n auto --dist loadgroup -m not browser")
+    assert done.stdout.startswith("skip:")
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "SKIPPED" in lines[0] and "apt-get install chromium" in lines[0]
     assert "CIATSTUDY_CHROMIUM" in lines[0]
@@ -148,7 +149,8 @@ def test_with_chromium_every_tier_runs(tmp_path):
     ):
         done = _run_tests(env, "-x")
         assert done.returncode == 0 and done.stderr == ""
-        assert done.stdout.strip().endswith("-m pytest -x") and "not browser" not in done.stdout
+        assert done.stdout.strip().endswith("-m pytest -n auto --dist loadgroup -x")
+        assert "not browser" not in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import SHARED, shared_build
+
+pytestmark = pytest.mark.xdist_group(SHARED)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -34,19 +36,8 @@ def built(tmp_path_factory):
         pytest.fail("headless Chromium is needed to print the report: apt-get install chromium (.ci/run does)")
     if shutil.which("pdfinfo") is None:
         pytest.fail("pdfinfo and pdftotext are needed: apt-get install poppler-utils (.ci/run does)")
-    from ciatstudy.build import build
-
-    root = tmp_path_factory.mktemp("print")
-    for rel in ("data/raw/2014", "notebooks"):
-        shutil.copytree(ROOT / rel, root / rel)
-    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIATSTUDY_ROOT", str(root))
-    mp.delenv("CIATSTUDY_CHROMIUM", raising=False)
-    try:
-        assert build("2014", jobs=2, out=io.StringIO()) == 0
-    finally:
-        mp.undo()
+    root, code, log = shared_build(tmp_path_factory, "2014")
+    assert code == 0, log
     return root / "reports/2014"
 
 

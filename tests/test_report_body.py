@@ -16,6 +16,9 @@ import pytest
 
 from ciatstudy import geo, profile, quotes, render, solidages
 from ciatstudy.plots import diverging_agreement, grouped_barh
+from conftest import SHARED
+
+pytestmark = pytest.mark.xdist_group(SHARED)  # its report tests read the run's shared 2014 build
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCE = ROOT.parent / "shared" / "geo" / "departements-avec-outre-mer.geojson"
@@ -394,23 +397,8 @@ def test_quotes_are_grouped_by_segment_in_full_and_escaped():
 
 # --------------------------------------------------------------------------- the built report
 @pytest.fixture(scope="module")
-def built_report(tmp_path_factory):
-    import shutil
-
-    from ciatstudy.build import build
-
-    root = tmp_path_factory.mktemp("body")
-    for rel in ("data/raw/2014", "notebooks"):
-        shutil.copytree(ROOT / rel, root / rel)
-    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CIATSTUDY_ROOT", str(root))
-        mp.delenv("CIATSTUDY_STAGE", raising=False)
-        import io
-
-        out = io.StringIO()
-        assert build("2014", jobs=2, out=out) == 0, out.getvalue()
-    return (root / "reports" / "2014" / "report.html").read_text(encoding="utf-8"), root
+def built_report(built_2014):
+    return (built_2014 / "reports" / "2014" / "report.html").read_text(encoding="utf-8"), built_2014
 
 
 def _sections(document: str) -> dict[str, str]:

@@ -6,9 +6,7 @@ build wave 2014 and a synthetic new wave (compared with 2014) in a throw-away pr
 """
 
 import html
-import io
 import re
-import shutil
 from decimal import Decimal
 
 import pandas as pd
@@ -18,7 +16,12 @@ from ciatstudy import findings, frontmatter
 from ciatstudy.codebook import Codebook
 from ciatstudy.rounding import round_half_up
 from ciatstudy.sections import part_of, plan
-from conftest import ROOT
+from conftest import ROOT, SHARED, shared_build
+
+# every test reading the built reports runs on the one worker that holds the shared builds
+pytestmark = pytest.mark.xdist_group(SHARED)
+NEW = "w-surveymonkey"  # the new wave: the SurveyMonkey fixture, compared with 2014
+WAVES = ["2014", NEW]
 
 # --------------------------------------------------------------------------- what the body must not hold
 FORBIDDEN = {
@@ -362,30 +365,19 @@ def _check_fact(processed, table, where, column, scale, text) -> str | None:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """Wave 2014 and a synthetic new wave (imported from a survey-tool export, compared with 2014), built."""
-    from ciatstudy.build import build
-    from ciatstudy.importers import import_export
     from test_import import FIX
 
-    root = tmp_path_factory.mktemp("structure")
-    for rel in ("data/raw/2014", "notebooks"):
-        shutil.copytree(ROOT / rel, root / rel)
-    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIATSTUDY_ROOT", str(root))
-    mp.delenv("CIATSTUDY_STAGE", raising=False)
-    try:
-        out = io.StringIO()
-        assert build("2014", jobs=2, out=out) == 0, out.getvalue()
-        import_export(FIX / "surveymonkey.csv", format="surveymonkey", wave="w-new", root=root)
-        assert build("w-new", baseline="2014", jobs=2, out=out) == 0, out.getvalue()
-    finally:
-        mp.undo()
+    root = shared_build(tmp_path_factory, "2014")[0]
+    _, code, log = shared_build(
+        tmp_path_factory, NEW, export=FIX / "surveymonkey.csv", fmt="surveymonkey", baseline="2014"
+    )
+    assert code == 0, log
     return _reports(root)
 
 
 def _reports(root) -> dict:
     out = {}
-    for wave in ("2014", "w-new"):
+    for wave in WAVES:
         out[wave] = (root / "reports" / wave / "report.html").read_text(encoding="utf-8")
         out[f"{wave}:processed"] = root / "data/processed" / wave
     return out
@@ -394,9 +386,6 @@ def _reports(root) -> dict:
 def _summary(page: str) -> str:
     start = page.index('id="sec-a-retenir"')
     return page[start : page.index("</section>", start)]
-
-
-WAVES = ["2014", "w-new"]
 
 
 @pytest.mark.notebook
@@ -468,11 +457,11 @@ def test_sections_say_reconstructed_in_one_line_linking_to_the_method(reports):
 
 @pytest.mark.notebook
 def test_a_new_wave_gets_its_own_summary_and_title_page_without_2014_statements(reports):
-    new, old = reports["w-new"], reports["2014"]
+    new, old = reports[NEW], reports["2014"]
     assert _summary(new) != _summary(old)
     assert "finding-moved_count" in _summary(new) and "finding-moved_count" not in _summary(old)
     cover = new[new.index('class="cover"') : new.index("</header>")]
-    assert "w-new" in cover
+    assert NEW in cover
     front = new[: new.index('id="sec-profile"') if 'id="sec-profile"' in new else new.index('id="sec-agreement-q1"')]
     for statement in (
         "Dominique Thierry",

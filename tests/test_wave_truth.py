@@ -5,19 +5,16 @@ follows the data: a sentence moved there is checked without editing this file.
 """
 
 import html
-import io
 import re
-import shutil
 
 import pytest
 import yaml
 
-from ciatstudy.build import build
-from ciatstudy.importers import import_export
-from conftest import ROOT
+from ciatstudy import labels
+from conftest import ROOT, SHARED, shared_build
 from test_import import FIX
 
-pytestmark = pytest.mark.notebook
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(SHARED)]
 
 CODEBOOK_2014 = ROOT / "data/raw/2014/codebook.yaml"
 
@@ -77,21 +74,8 @@ def empty_headings(page: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def new_wave(tmp_path_factory):
-    """A throw-away project with wave 2014 and one wave imported from the Google Forms fixture, built."""
-    root = tmp_path_factory.mktemp("truth")
-    for rel in ("data/raw/2014", "notebooks"):
-        shutil.copytree(ROOT / rel, root / rel)
-    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIATSTUDY_ROOT", str(root))
-    mp.delenv("CIATSTUDY_STAGE", raising=False)
-    try:
-        import_export(FIX / "google_forms.csv", format="google", wave="2026", root=root)
-        out = io.StringIO()
-        code = build("2026", jobs=2, out=out)
-    finally:
-        mp.undo()
-    return root, code, out.getvalue()
+    """Wave 2026, imported from the Google Forms fixture and built alone (no comparison), in the shared project."""
+    return shared_build(tmp_path_factory, "2026", export=FIX / "google_forms.csv", fmt="google")
 
 
 def test_new_wave_report_has_no_2014_only_statement(new_wave):
@@ -114,3 +98,7 @@ def test_new_wave_report_has_no_empty_heading_and_says_what_it_left_out(new_wave
     assert "left out: profile-sectors (no respondent_sectors table in this wave)" in log
     toc = re.search(r"<nav class=\"toc\".*?</nav>", page, flags=re.S).group(0)
     assert "Salariés" not in page and "Annexe II : personnes ressources" not in toc
+    # a heading over a notice saying there is nothing is an empty heading too: none without its table
+    assert not (root / "data/raw/2026/respondents.csv").exists()
+    for key in ("budget_heading", "staff_heading", "sectors_heading"):
+        assert f">{labels.text('wave_texts', key)}<" not in page, key

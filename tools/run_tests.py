@@ -32,6 +32,8 @@ ENABLE_HINT = (
     "or point CIATSTUDY_CHROMIUM at a Chromium executable"
 )
 
+PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
+
 # What to do about the browser tier: "run", "install" (then run), "skip" or "fail"; message for the user.
 Decision = namedtuple("Decision", "action message")
 
@@ -77,12 +79,15 @@ def decide(*, found: bool, explicit: bool, is_root: bool, has_apt: bool, require
 def pytest_command(python: str, args: list[str], *, browser: bool) -> list[str]:
     """The pytest command line; without a browser, the ``browser`` tier is deselected.
 
+    The tests run on every core (pytest-xdist); the ones reading the run's shared builds are one
+    group (``--dist loadgroup``), kept on one worker.
+
     >>> pytest_command("python", ["-x"], browser=False)
-    ['python', '-m', 'pytest', '-m', 'not browser', '-x']
+    ['python', '-m', 'pytest', '-n', 'auto', '--dist', 'loadgroup', '-m', 'not browser', '-x']
     >>> pytest_command("python", [], browser=True)
-    ['python', '-m', 'pytest']
+    ['python', '-m', 'pytest', '-n', 'auto', '--dist', 'loadgroup']
     """
-    return [python, "-m", "pytest", *([] if browser else ["-m", "not browser"]), *args]
+    return [python, "-m", "pytest", *PARALLEL, *([] if browser else ["-m", "not browser"]), *args]
 
 
 def _apt_install() -> bool:
