@@ -483,3 +483,21 @@ def test_the_comparison_chart_reads_its_largest_change(wave2014):
     )
     assert fig.ciatstudy_reading.startswith("le plus grand changement est celui de « 8A")
     assert "+69 points de pourcentage entre 2014 et 2026" in fig.ciatstudy_reading  # Non-MDA: 31 % → 100 %
+
+
+def test_chart_labels_are_set_in_french_typography():
+    frame = pd.DataFrame({"item": ["7A", "7B"], "segment": ["mda", "mda"], "value": [0.5, 0.25]})
+    names = {"7A": "La volonté d'un « leader d'opinion »", "7B": "Autre : précisez"}
+    fig = grouped_barh(frame, category_labels=names, percent=True, xlabel="Part (%) : sur 12")
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "d’un" in ticks[0] and "'" not in "".join(ticks) and "«\u202fleader" in ticks[0].replace("\n", " ")
+    assert "Autre\u202f: précisez" in ticks[1] and fig.axes[0].get_xlabel() == "Part (%)\u202f: sur 12"
+    matplotlib.pyplot.close(fig)
+
+
+def test_segment_hatches_are_lines_not_dots():
+    """Dotted hatches ('.', 'o', '*') are thousands of tiny paths in each chart's SVG twin."""
+    from ciatstudy.plots import SEGMENT_HATCHES
+
+    assert all(not set(h) & set(".oO*") for h in SEGMENT_HATCHES.values())
+    assert len(set(SEGMENT_HATCHES.values())) == len(SEGMENT_HATCHES)  # segments told apart on paper
