@@ -47,7 +47,8 @@ def fact(text: str, *, table: str, where: dict | None = None, column: str | None
     """A number (or a printed string) of a finding, with where it comes from.
 
     ``table`` is a processed table's stem (several joined by ``+`` are read as one), ``where``
-    selects rows (column = value), ``column`` is the column shown (``None``: the number of
+    selects rows (``column`` = value; a key ending in ``!`` means ≠, ``<`` a value below, ``≥`` a value
+    at or above the threshold), ``column`` is the column shown (``None``: the number of
     selected rows), ``scale`` says how the shown number relates to the column: ``plain``,
     ``percent`` (value × 100) or ``text`` (a string shown as is).
 
@@ -78,7 +79,7 @@ def _quoted(label: str) -> str:
 def _t(key: str, **fields) -> str:
     """A finding's sentence from labels_fr.yaml, fields already HTML (the template itself is escaped)."""
     template = labels.vocabulary()["findings"][key]
-    return html.escape(template).format(**fields)
+    return labels.fill(html.escape(template), **fields)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -226,8 +227,15 @@ def gap_findings(tables, codebook) -> list[Finding]:
                 where={"segment": codebook.all_code, "distinguishable": False, "p_value_min<": ALPHA},
             ),
         )
-    key = "gap_count" if len(yes) else "gap_count_none"
-    out = [Finding(key, _t(key, count=count, total=total, a=label_a, b=label_b, n_a=n_a, n_b=n_b, which=which))]
+    # "none of the 61 gaps ..., for 4 of them it depends" would contradict itself: say how many are clear
+    key = "gap_count" if len(yes) else "gap_count_undecided" if len(undecided) else "gap_count_none"
+    clear = fact(
+        format_fr(len(tested) - len(undecided), 0),
+        table=names,
+        where={"segment": codebook.all_code, "distinguishable": False, "p_value_min≥": ALPHA},
+    )
+    sentence = _t(key, count=count, total=total, clear=clear, a=label_a, b=label_b, n_a=n_a, n_b=n_b, which=which)
+    out = [Finding(key, sentence)]
     rows = _segment_rows(whole[whole["_kind"] != "agreement3"], codebook)
     if len(rows):
         top = rows.sort_values(["gap", "_number", "item"], ascending=[False, True, True]).iloc[0]

@@ -124,19 +124,9 @@ def _text_colour(hex_colour: str) -> str:
     return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
 
 
-def _draw(
-    ax,
-    codes,
-    counts: pd.DataFrame,
-    *,
-    colours: dict,
-    markers: dict,
-    lat0: float,
-    marker_size: float,
-    show_markers: bool = True,
-) -> None:
+def _draw_shapes(ax, codes, counts: pd.DataFrame, *, lat0: float) -> None:
+    """The départements' outlines, shaded where someone answered; the view then fits them."""
     from matplotlib.collections import PolyCollection
-    from matplotlib.transforms import offset_copy
 
     shapes = outlines()["departements"]
     scale = np.cos(np.radians(lat0))
@@ -151,15 +141,65 @@ def _draw(
     ax.autoscale_view()
     ax.set_aspect("equal")
     ax.set_axis_off()
-    if not show_markers:
-        return
+
+
+def spread(centres, widths, height: float, *, iterations: int = 500) -> list[tuple[float, float]]:
+    """Box centres moved apart until no two boxes (``widths[i]`` × ``height``) overlap, each moved little.
+
+    Each overlapping pair is pushed apart along the axis where it overlaps least, half each way.
+
+    >>> spread([(0, 0), (1, 0)], [4, 4], 2)
+    [(0.0, -1.0), (1.0, 1.0)]
+    >>> spread([(0, 0), (10, 0)], [4, 4], 2)  # apart already: unchanged
+    [(0.0, 0.0), (10.0, 0.0)]
+    """
+    points = [[float(x), float(y)] for x, y in centres]
+    for _ in range(iterations):
+        moved = False
+        for i in range(len(points)):
+            for j in range(i + 1, len(points)):
+                dx, dy = points[j][0] - points[i][0], points[j][1] - points[i][1]
+                over_x = (widths[i] + widths[j]) / 2 - abs(dx)
+                over_y = height - abs(dy)
+                if over_x <= 1e-9 or over_y <= 1e-9:
+                    continue
+                axis, over, delta = (0, over_x, dx) if over_x <= over_y else (1, over_y, dy)
+                sign = 1.0 if delta >= 0 else -1.0
+                points[i][axis] -= sign * over / 2
+                points[j][axis] += sign * over / 2
+                moved = True
+        if not moved:
+            break
+    return [(x, y) for x, y in points]
+
+
+def _draw_markers(ax, codes, counts: pd.DataFrame, *, colours: dict, markers: dict, lat0: float, marker_size: float):
+    """One marker per segment of each département, side by side at its centre; the groups of
+    neighbouring départements (Paris and its inner ring) are moved apart until none overlaps,
+    with a thin line back to the département when a group had to move."""
+    from matplotlib.transforms import offset_copy
+
+    shapes = outlines()["departements"]
+    scale = np.cos(np.radians(lat0))
     wanted = set(codes)
     by_code: dict[str, list] = {}
     for code, segment, count in zip(counts["departement"], counts["segment"], counts["count"]):
         if code in wanted:
             by_code.setdefault(code, []).append((segment, int(count)))
-    for code, rows in by_code.items():
-        x, y = _centre(shapes[code][1])
+    if not by_code:
+        return
+    # Positions are worked out on the page (pixels), where marker sizes are fixed, then brought back.
+    ax.set_xlim(ax.get_xlim()), ax.set_ylim(ax.get_ylim())
+    ax.apply_aspect()
+    slot = marker_size * 1.1 * ax.figure.dpi / 72
+    centres = [(_centre(shapes[code][1])[0] * scale, _centre(shapes[code][1])[1]) for code in by_code]
+    on_page = ax.transData.transform(centres)
+    gap = slot * 0.7  # white space between groups, so that two groups never read as one
+    placed = spread(on_page, [slot * len(rows) + gap for rows in by_code.values()], slot + gap)
+    back = ax.transData.inverted().transform(placed)
+    for (code, rows), (x0, y0), (px0, py0), (px, py), (x, y) in zip(by_code.items(), centres, on_page, placed, back):
+        if np.hypot(px - px0, py - py0) > slot / 2:
+            ax.plot([x0, x], [y0, y], color="#555555", linewidth=0.5, zorder=2)
         for i, (segment, count) in enumerate(rows):
             # Side by side in points, not degrees: markers never overlap, whatever the inset's zoom.
             shift = offset_copy(
@@ -167,7 +207,7 @@ def _draw(
             )
             c = colours[segment]
             ax.plot(
-                x * scale,
+                x,
                 y,
                 marker=markers[segment],
                 color=c,
@@ -176,9 +216,10 @@ def _draw(
                 markeredgecolor="white",
                 markeredgewidth=0.6,
                 linestyle="none",
+                zorder=3,
             )
             ax.text(
-                x * scale,
+                x,
                 y,
                 str(count),
                 ha="center",
@@ -187,6 +228,7 @@ def _draw(
                 transform=shift,
                 fontweight="bold",
                 color=_text_colour(c),
+                zorder=4,
             )
 
 
@@ -228,7 +270,8 @@ def respondent_map(
     fig = plt.figure(figsize=(width, width * 0.95))
     main = fig.add_axes((0.2, 0.1, 0.8, 0.88))
     main_counts = counts[~counts["departement"].isin(ILE_DE_FRANCE)]
-    _draw(main, metro, main_counts, colours=colours, markers=markers, lat0=46.5, marker_size=11)
+    _draw_shapes(main, metro, main_counts, lat0=46.5)
+    _draw_markers(main, metro, main_counts, colours=colours, markers=markers, lat0=46.5, marker_size=11)
     scale = np.cos(np.radians(46.5))
     main.add_patch(
         Rectangle(
@@ -242,26 +285,21 @@ def respondent_map(
         )
     )
     idf = fig.add_axes((0.19, 0.1, 0.21, 0.28))  # in the Bay of Biscay, where the main map is empty
-    _draw(
-        idf,
-        list(ILE_DE_FRANCE),
-        counts[counts["departement"].isin(ILE_DE_FRANCE)],
-        colours=colours,
-        markers=markers,
-        lat0=48.8,
-        marker_size=11,
-    )
+    idf_counts = counts[counts["departement"].isin(ILE_DE_FRANCE)]
+    _draw_shapes(idf, list(ILE_DE_FRANCE), idf_counts, lat0=48.8)
     # Paris and its inner ring are small: the inset zooms on them, the outer départements are cut at its edges.
     idf_scale = np.cos(np.radians(48.8))
     idf.set_xlim(1.85 * idf_scale, 3.05 * idf_scale)
     idf.set_ylim(48.42, 49.2)
+    _draw_markers(idf, list(ILE_DE_FRANCE), idf_counts, colours=colours, markers=markers, lat0=48.8, marker_size=11)
     _frame(idf)
     idf.set_title(idf_title, fontsize=8)
     height = 0.86 / len(OVERSEAS)
     for i, code in enumerate(OVERSEAS):
         ax = fig.add_axes((0.01, 0.96 - (i + 1) * height, 0.15, height * 0.8))
         lat = float(np.mean(shapes[code][1][0][0][:, 1]))
-        _draw(ax, [code], counts, colours=colours, markers=markers, lat0=lat, marker_size=11)
+        _draw_shapes(ax, [code], counts, lat0=lat)
+        _draw_markers(ax, [code], counts, colours=colours, markers=markers, lat0=lat, marker_size=11)
         _frame(ax)
         ax.set_title(shapes[code][0], fontsize=8)
     totals = counts.groupby("segment")["count"].sum()

@@ -9,10 +9,12 @@ matplotlib.use("Agg")  # no screen in batch runs; also keeps output identical ac
 import matplotlib.pyplot as plt  # noqa: E402
 
 from . import labels  # noqa: E402
+from .typography import french_text  # noqa: E402
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 SEGMENT_COLOURS = {"tous": "#555555", "mda": "#E69F00", "non_mda": "#0072B2"}
-SEGMENT_HATCHES = {"tous": "", "mda": "//", "non_mda": ".."}
+# Lines, not dots: a dotted hatch is thousands of tiny paths in the SVG twin of every chart.
+SEGMENT_HATCHES = {"tous": "", "mda": "//", "non_mda": "\\\\"}
 
 plt.rcParams.update(
     {
@@ -156,7 +158,7 @@ def grouped_barh(
     ax.set_yticks(range(len(categories)))
     ax.set_yticklabels(names)
     ax.set_ylim(len(categories) - 0.5, -0.5)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(french_text(xlabel))
     if percent:
         ax.set_xlim(0, 1.12)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x * 100:.0f}\u00a0%"))
@@ -181,9 +183,15 @@ def grouped_barh(
 
 
 def _wrap(text: str, width: int = 48) -> str:
+    r"""A label set in French typography, then wrapped (the no-break spaces keep « : » with its word).
+
+    >>> _wrap("La volonté d'un « leader d'opinion » : oui", 30)
+    'La volonté d’un «\u202fleader\nd’opinion\u202f»\u202f: oui'
+    """
     import textwrap
 
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+    text = french_text(str(text))
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def dot_intervals(
@@ -270,7 +278,7 @@ def dot_intervals(
     pad = 0.02 * (xlim[1] - xlim[0])  # a score of exactly 1 or 3 (item 1B) keeps its whole marker
     ax.set_xlim(xlim[0] - pad, xlim[1] + pad)
     ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(french_text(xlabel))
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: fr_number(x, 1)))

@@ -387,26 +387,20 @@ def question_reading(scored: pd.DataFrame, *, segment_labels: dict[str, str], ki
     return labels.text("report_body", key, item=head, parts=joined)
 
 
-def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int) -> str:
-    """One plain French sentence on how many MDA / Non-MDA gaps can be told from chance."""
+def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int, label_a: str, label_b: str) -> str:
+    """One plain French sentence on how many gaps between two segments can be told from chance.
+
+    >>> tests = pd.DataFrame({"item": ["2A", "2B"], "distinguishable": [True, False],
+    ...                       "p_value": [0.01, 0.5], "p_value_min": [0.01, 0.5]})
+    >>> gap_summary(tests, n_a=12, n_b=16, label_a="MDA", label_b="non-MDA")[:87]
+    'Avec 12 MDA et 16 non-MDA, 1 écart sur 2 entre MDA et non-MDA se distingue du hasard au'
+    """
     total, yes = len(tests), int(tests["distinguishable"].sum())
-    ranged = bool((tests["p_value_min"] < tests["p_value"] - 1e-12).any())
-    where = "" if not yes else " : " + ", ".join(tests.loc[tests["distinguishable"], "item"])
-    if yes == 0:
-        head = f"aucun des {total} écarts entre MDA et non-MDA ne se distingue du hasard au seuil de 5\u00a0%"
-        rest = "Même de plusieurs points, ces écarts"
-    else:
-        head = f"{yes} écart(s) sur {total} entre MDA et non-MDA se distingue(nt) du hasard au seuil de 5\u00a0%{where}"
-        rest = "Les autres écarts, même de plusieurs points,"
-    text = (
-        f"Avec {n_a} MDA et {n_b} autres structures, {head}. {rest} peuvent s'expliquer par le seul "
-        "hasard de l'échantillon : ils ne doivent pas être sur-interprétés."
-    )
-    if ranged:
-        text += (
-            " Pour les scores d'accord, seule la moyenne est publiée : un écart n'est dit distinguable "
-            "que s'il l'est pour toutes les répartitions des réponses compatibles avec cette moyenne."
-        )
+    items = ", ".join(tests.loc[tests["distinguishable"], "item"])
+    fields = {"n_a": n_a, "n_b": n_b, "a": label_a, "b": label_b, "total": total, "yes": yes, "items": items}
+    text = labels.text("report_body", "gap_summary_some" if yes else "gap_summary_none", **fields)
+    if (tests["p_value_min"] < tests["p_value"] - 1e-12).any():  # a score known by its mean only
+        text += " " + labels.text("report_body", "gap_summary_ranged")
     return text
 
 

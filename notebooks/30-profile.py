@@ -147,11 +147,9 @@ if located is not None:
 else:
     display(HTML(render.notice_html(labels.text("report_body", "map_none"))))
 
-# %% [markdown]
-# ### Budget annuel des structures
-
 # %% tags=["hide"]
-if data.has("respondents"):
+if data.has("respondents"):  # no heading without the table (issue 13: no heading stands empty)
+    display(HTML(render.subheading_html(labels.text("wave_texts", "budget_heading"))))
     bands = list(labels.vocabulary()["budget_bands"])
     budget = profile.counts_by_segment(
         respondents,
@@ -168,7 +166,9 @@ if data.has("respondents"):
     uncertain = respondents.loc[respondents["budget_uncertain"].fillna(False), "respondent_no"].tolist()
     notes = labels.texts("profile", "budget_notes")
     if uncertain:
-        notes.append(labels.text("profile", "budget_uncertain_note", numbers=", ".join(map(str, uncertain))))
+        notes.append(labels.text(
+                "profile", "budget_uncertain_note", numbers=", ".join(map(str, uncertain)), count=len(uncertain)
+            ))
     display(
         HTML(
             render.table_html(

@@ -67,7 +67,17 @@ display(
     )
 )
 display(
-    HTML(render.notice_html(render.gap_summary(tests, n_a=sizes[cb.segment_codes[0]], n_b=sizes[cb.segment_codes[1]])))
+    HTML(
+        render.notice_html(
+            render.gap_summary(
+                tests,
+                n_a=sizes[cb.segment_codes[0]],
+                n_b=sizes[cb.segment_codes[1]],
+                label_a=cb.segment_label(cb.segment_codes[0]),
+                label_b=cb.segment_label(cb.segment_codes[1]),
+            )
+        )
+    )
 )
 
 # %% tags=["hide"]

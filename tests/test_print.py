@@ -2,6 +2,7 @@
 vector charts, and one clear line when no PDF engine is installed."""
 
 import base64
+import html
 import io
 import re
 import shutil
@@ -41,6 +42,10 @@ def built(tmp_path_factory):
     return root / "reports/2014"
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
 def _pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
@@ -76,6 +81,12 @@ def test_the_build_prints_an_a4_pdf_with_numbered_pages(built):
     # the cover holds the title and the contents, without a number; every other page ends with « n / N »
     cover = _page_text(pdf, 1)
     assert any("Sommaire" in line for line in cover) and not re.fullmatch(r"\d+ / \d+", cover[-1])
+    # ... all of the contents: none of it spills onto a page of its own
+    page = (built / "report.html").read_text(encoding="utf-8")
+    nav = page[page.index('<nav class="toc"') : page.index("</nav>")]
+    entries = [_squash(html.unescape(re.sub(r"<[^>]+>", "", a))) for a in re.findall(r"<a\b[^>]*>(.*?)</a>", nav)]
+    assert len(entries) > 10
+    assert [e for e in entries if e not in _squash(" ".join(cover))] == []
     for number in range(2, pages + 1):
         assert _page_text(pdf, number)[-1] == f"{number} / {pages}", number
 

@@ -298,8 +298,38 @@ def test_the_map_draws_every_respondent_departement_with_guyane_inset_and_attrib
     guyane = fig.axes[titles.index("Guyane")]
     assert [t.get_text() for t in guyane.texts] == ["1"]
     assert any("IGN Admin Express" in t.get_text() and "Licence Ouverte" in t.get_text() for t in fig.texts)
-    markers = {line.get_marker() for ax in fig.axes for line in ax.lines}
+    markers = {line.get_marker() for ax in fig.axes for line in ax.lines} - {"None"}  # "None": a leader line
     assert markers == {"s", "D"}  # shape as well as colour tells the segments apart
+    # no two markers overlap, even in Paris and its inner ring, where the départements are small
+    fig.canvas.draw()
+    slot = 11 * fig.dpi / 72  # the marker size, in pixels
+    for ax in fig.axes:
+        spots = [
+            line.get_transform().transform((line.get_xdata()[0], line.get_ydata()[0]))
+            for line in ax.lines
+            if line.get_marker() != "None"
+        ]
+        for i, a in enumerate(spots):
+            for b in spots[i + 1 :]:
+                assert max(abs(a[0] - b[0]), abs(a[1] - b[1])) >= slot, (ax.get_title(), a, b)
+    matplotlib.pyplot.close(fig)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_spread_leaves_no_two_boxes_overlapping_and_moves_nothing_needlessly(seed):
+    import random
+
+    rnd = random.Random(seed)
+    centres = [(rnd.uniform(0, 30), rnd.uniform(0, 30)) for _ in range(12)]
+    widths = [rnd.choice([4.0, 8.0]) for _ in centres]
+    placed = geo.spread(centres, widths, 4.0)
+    for i in range(len(placed)):
+        for j in range(i + 1, len(placed)):
+            apart_x = abs(placed[i][0] - placed[j][0]) >= (widths[i] + widths[j]) / 2 - 1e-6
+            apart_y = abs(placed[i][1] - placed[j][1]) >= 4.0 - 1e-6
+            assert apart_x or apart_y
+    lonely = [(0.0, 0.0), (50.0, 50.0)]
+    assert geo.spread(lonely, [4, 4], 4) == lonely
 
 
 def test_a_new_wave_with_departements_is_counted_per_departement():
@@ -471,3 +501,21 @@ def test_the_comparison_chart_reads_its_largest_change(wave2014):
     )
     assert fig.ciatstudy_reading.startswith("le plus grand changement est celui de « 8A")
     assert "+69 points de pourcentage entre 2014 et 2026" in fig.ciatstudy_reading  # Non-MDA: 31 % → 100 %
+
+
+def test_chart_labels_are_set_in_french_typography():
+    frame = pd.DataFrame({"item": ["7A", "7B"], "segment": ["mda", "mda"], "value": [0.5, 0.25]})
+    names = {"7A": "La volonté d'un « leader d'opinion »", "7B": "Autre : précisez"}
+    fig = grouped_barh(frame, category_labels=names, percent=True, xlabel="Part (%) : sur 12")
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "d’un" in ticks[0] and "'" not in "".join(ticks) and "«\u202fleader" in ticks[0].replace("\n", " ")
+    assert "Autre\u202f: précisez" in ticks[1] and fig.axes[0].get_xlabel() == "Part (%)\u202f: sur 12"
+    matplotlib.pyplot.close(fig)
+
+
+def test_segment_hatches_are_lines_not_dots():
+    """Dotted hatches ('.', 'o', '*') are thousands of tiny paths in each chart's SVG twin."""
+    from ciatstudy.plots import SEGMENT_HATCHES
+
+    assert all(not set(h) & set(".oO*") for h in SEGMENT_HATCHES.values())
+    assert len(set(SEGMENT_HATCHES.values())) == len(SEGMENT_HATCHES)  # segments told apart on paper

@@ -154,6 +154,18 @@ def test_findings_top_choice_and_largest_gap_with_its_verdict():
         assert ("dépend de la répartition" in _text([count])) == (p[0] < 0.05)
 
 
+def test_the_gap_count_never_says_none_and_then_some():
+    """No « aucun des N écarts… ; pour 4 d'entre eux cela dépend »: the clear ones are counted apart."""
+    cb = Codebook.from_dict(CODEBOOK)
+    q2 = _tables()["q2_rates"].assign(p_value=0.2, p_value_min=0.01, distinguishable=False)
+    count, _ = findings.gap_findings(_tables(q2_rates=q2), cb)
+    text = _text([count])
+    assert "aucun" not in text and "d'entre eux" not in text
+    tested = 3 + 2  # q1's three items and q2's two, each tested once on the whole sample
+    assert f"sur {tested} écarts mesurés, {tested - 2} ne se distinguent pas" in text
+    assert "pour 2 autres" in text and "dépend de la répartition" in text
+
+
 def test_findings_with_a_baseline_say_what_moved_and_only_then():
     cb = Codebook.from_dict(CODEBOOK)
     comparison = pd.DataFrame(
@@ -331,8 +343,9 @@ def _select(processed, table: str, where: str) -> pd.DataFrame:
     frame = pd.concat(frames, ignore_index=True)
     for condition in filter(None, html.unescape(where).split(";")):
         key, value = condition.split("=", 1)
-        if key.endswith("<"):  # a threshold: numeric comparison
-            frame = frame[pd.to_numeric(frame[key[:-1]]) < float(value)]
+        if key.endswith(("<", "≥")):  # a threshold: numeric comparison
+            numbers = pd.to_numeric(frame[key[:-1]])
+            frame = frame[numbers < float(value) if key.endswith("<") else numbers >= float(value)]
             continue
         column = frame[key.rstrip("!")].astype(str).map(_norm)
         frame = frame[(column != _norm(value)) if key.endswith("!") else (column == _norm(value))]

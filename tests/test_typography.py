@@ -4,10 +4,12 @@ import re
 
 import pandas as pd
 import pytest
+import yaml
 
-from ciatstudy import render
+from ciatstudy import labels, render
 from ciatstudy.report import french_spacing
 from ciatstudy.typography import NBSP, NNBSP, french_html, french_text, verbatim_text
+from conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -112,3 +114,45 @@ def test_no_line_of_a_rendered_table_starts_with_a_mark():
     out = french_spacing(render.table_html(frame, caption="Question 2 : facteurs", source="Annexe III"))
     text = re.sub(r"<[^>]+>", "|", out)
     assert not re.search(r" [;:!?%»]", text) and not re.search(r"« ", text)
+
+
+@pytest.mark.parametrize(
+    ("template", "fields", "expected"),
+    [
+        ("{n} {n:réponse|réponses}", {"n": 0}, "0 réponse"),
+        ("{n} {n:réponse|réponses}", {"n": 1}, "1 réponse"),
+        ("{n} {n:réponse|réponses}", {"n": 2}, "2 réponses"),
+        ("{n} {n:chiffre incohérent|chiffres incohérents}", {"n": "1\u202f234"}, "1\u202f234 chiffres incohérents"),
+        ("{n:se distingue|se distinguent}", {"n": '<span class="fact">33</span>'}, "se distinguent"),
+        ("{n:le|les} n° {k}", {"n": 1, "k": "7"}, "le n° 7"),
+        ("{x:.1f}", {"x": 2.25}, "2.2"),  # ordinary format specs still work
+    ],
+)
+def test_plural_forms_agree_with_their_count(template, fields, expected):
+    assert labels.fill(template, **fields) == expected
+
+
+def test_a_plural_form_needs_a_count():
+    with pytest.raises(ValueError, match="not a count"):
+        labels.fill("{n:mot|mots}", n="beaucoup")
+
+
+def test_no_label_writes_a_plural_in_brackets():
+    """« chiffre(s) incohérent(s) » reads as a form letter: every count-dependent word agrees instead."""
+    found = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}[{i}]")
+        elif isinstance(node, str) and re.search(r"\w\((?:s|x|nt|es)\)", node):
+            found.append(path)
+
+    walk(labels.vocabulary(), "labels_fr")
+    # the codebook's own sentences; its item wordings are the study's, transcribed as printed (« un(e) »)
+    codebook = yaml.safe_load((ROOT / "data/raw/2014/codebook.yaml").read_text(encoding="utf-8"))
+    walk(codebook.get("texts"), "codebook.texts")
+    assert found == []
