@@ -11,7 +11,7 @@ RAW_2014 = ROOT / "data" / "raw" / "2014"
 
 @pytest.fixture(scope="session")
 def wave2014():
-    from ciatstudy.io import load_wave
+    from ciatstudy.data.io import load_wave
 
     return load_wave("2014")
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ciatstudy.build import build
+from ciatstudy.pipeline.build import build
 
 pytestmark = pytest.mark.notebook
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ciatstudy.build import build
-from ciatstudy.importers import import_export
-from ciatstudy.privacy import scan_files
+from ciatstudy.pipeline.build import build
+from ciatstudy.waves.importers import import_export
+from ciatstudy.waves.privacy import scan_files
 from conftest import ROOT
 from test_import import FIX, FIXTURES
 from test_privacy import fixture_identifiers

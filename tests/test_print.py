@@ -34,7 +34,7 @@ def built(tmp_path_factory):
         pytest.fail("headless Chromium is needed to print the report: apt-get install chromium (.ci/run does)")
     if shutil.which("pdfinfo") is None:
         pytest.fail("pdfinfo and pdftotext are needed: apt-get install poppler-utils (.ci/run does)")
-    from ciatstudy.build import build
+    from ciatstudy.pipeline.build import build
 
     root = tmp_path_factory.mktemp("print")
     for rel in ("data/raw/2014", "notebooks"):
@@ -154,7 +154,7 @@ def test_printed_pages_leave_the_margins_blank(built, tmp_path):
 
 # ----------------------------------------------------------------------------- without a browser
 def test_without_chromium_the_build_says_so_in_one_line_and_keeps_the_html(tmp_path, monkeypatch):
-    from ciatstudy.pdf import printing
+    from ciatstudy.report.pdf import printing
 
     monkeypatch.setenv("CIATSTUDY_CHROMIUM", "")
     html = tmp_path / "report.html"
@@ -170,7 +170,7 @@ def test_without_chromium_the_build_says_so_in_one_line_and_keeps_the_html(tmp_p
 
 
 def test_a_failing_report_prints_nothing(tmp_path, monkeypatch):
-    from ciatstudy.pdf import printing
+    from ciatstudy.report.pdf import printing
 
     monkeypatch.setenv("CIATSTUDY_CHROMIUM", "")
     with pytest.raises(RuntimeError), printing(tmp_path / "report.pdf", err=io.StringIO()):
@@ -181,8 +181,8 @@ def test_a_failing_report_prints_nothing(tmp_path, monkeypatch):
 def test_charts_are_saved_as_identical_svg_and_embedded(tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
 
-    from ciatstudy import render
-    from ciatstudy.io import save_figure
+    from ciatstudy.report import render
+    from ciatstudy.data.io import save_figure
 
     monkeypatch.setenv("CIATSTUDY_ROOT", str(tmp_path))  # save_figure writes only inside a project's figures/
     tmp_path = tmp_path / "figures" / "2014"

@@ -14,8 +14,11 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from ciatstudy import geo, profile, quotes, render, solidages
-from ciatstudy.plots import diverging_agreement, grouped_barh
+from ciatstudy.data import departements
+from ciatstudy.report import geo, render
+from ciatstudy.analysis import profile, solidages
+from ciatstudy.text import quotes
+from ciatstudy.report.plots import diverging_agreement, grouped_barh
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCE = ROOT.parent / "shared" / "geo" / "departements-avec-outre-mer.geojson"
@@ -165,7 +168,7 @@ def test_intervals_are_drawn_beside_the_bars_not_through_them():
 
 
 def test_the_diverging_chart_names_items_by_code_and_wording(wave2014):
-    from ciatstudy.distribution import answer_distribution
+    from ciatstudy.analysis.distribution import answer_distribution
 
     dist = answer_distribution(wave2014.responses, codebook=wave2014.codebook, question="q1")
     order = list(dict.fromkeys(dist["item"]))
@@ -204,7 +207,7 @@ def test_a_counted_cell_is_a_note_not_a_bar(wave2014):
 
 # --------------------------------------------------------------------------- the map and the list (point 6)
 def test_the_shipped_outlines_are_small_complete_and_attributed():
-    path = geo.OUTLINES
+    path = departements.OUTLINES
     assert path.stat().st_size < 400_000
     data = json.loads(path.read_text(encoding="utf-8"))
     codes = {f["properties"]["code"] for f in data["features"]}
@@ -224,10 +227,10 @@ def _derive_module():
 @pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="the reference outlines are not on this machine")
 def test_the_shipped_outlines_are_derived_reproducibly_from_the_reference_file():
     derive = _derive_module()
-    meta = json.loads(geo.OUTLINES.read_text(encoding="utf-8"))["metadata"]
+    meta = json.loads(departements.OUTLINES.read_text(encoding="utf-8"))["metadata"]
     assert meta["source_sha256"] == hashlib.sha256(SHARED_SOURCE.read_bytes()).hexdigest()
     text = derive.render(SHARED_SOURCE, tolerance=meta["tolerance_degrees"], min_area=meta["min_area_square_degrees"])
-    assert text == geo.OUTLINES.read_text(encoding="utf-8")
+    assert text == departements.OUTLINES.read_text(encoding="utf-8")
 
 
 def test_simplification_keeps_every_departement_and_drops_points(tmp_path):
@@ -262,7 +265,7 @@ def test_simplification_keeps_every_departement_and_drops_points(tmp_path):
 
 @pytest.mark.parametrize("value, code", [(7, "07"), ("7", "07"), (" 973", "973"), ("2b", "2B"), (13.0, "13")])
 def test_departement_codes_are_normalised(value, code):
-    assert geo.normalise_code(value) == code
+    assert departements.normalise_code(value) == code
 
 
 def test_an_unknown_departement_names_its_row():
@@ -353,7 +356,7 @@ def test_corpus_threshold_refuses_nonsense():
 
 
 def test_keywords_in_context_show_each_sentence_once(wave2014):
-    from ciatstudy import text
+    from ciatstudy.text import corpus as text
 
     selected = wave2014.table("quotes").query("corpus == 'q3_explanation'")
     freqs = text.word_frequencies(selected, top=5)
@@ -397,7 +400,7 @@ def test_quotes_are_grouped_by_segment_in_full_and_escaped():
 def built_report(tmp_path_factory):
     import shutil
 
-    from ciatstudy.build import build
+    from ciatstudy.pipeline.build import build
 
     root = tmp_path_factory.mktemp("body")
     for rel in ("data/raw/2014", "notebooks"):
@@ -469,7 +472,8 @@ def test_corpus_sections_quote_first_and_count_words_only_when_big_enough(built_
 
 
 def test_the_comparison_chart_reads_its_largest_change(wave2014):
-    from ciatstudy.compare import compare_waves, plot_changes
+    from ciatstudy.analysis.compare import compare_waves
+    from ciatstudy.report.plots import plot_changes
 
     cb = wave2014.codebook
     later = wave2014.responses.copy()

@@ -5,9 +5,9 @@ import re
 import pandas as pd
 import pytest
 
-from ciatstudy import render
-from ciatstudy.report import french_spacing
-from ciatstudy.typography import NBSP, NNBSP, french_html, french_text, verbatim_text
+from ciatstudy.report import render
+from ciatstudy.pipeline.export import french_spacing
+from ciatstudy.report.typography import NBSP, NNBSP, french_html, french_text, verbatim_text
 
 
 @pytest.mark.parametrize(

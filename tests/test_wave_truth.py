@@ -12,8 +12,8 @@ import shutil
 import pytest
 import yaml
 
-from ciatstudy.build import build
-from ciatstudy.importers import import_export
+from ciatstudy.pipeline.build import build
+from ciatstudy.waves.importers import import_export
 from conftest import ROOT
 from test_import import FIX
 

@@ -31,9 +31,9 @@ def build(output: Path) -> Path:
     import pdoc
     import pdoc.render
 
-    from ciatstudy.startup import skip_unused_format_checkers
+    from ciatstudy.pipeline.startup import skip_unused_format_checkers
 
-    skip_unused_format_checkers()  # the notebook modules import nbformat; see ciatstudy/startup.py
+    skip_unused_format_checkers()  # the notebook modules import nbformat; see ciatstudy/pipeline/startup.py
     pdoc.render.configure(docformat="numpy", show_source=False, footer_text="ciatstudy")
     pdoc.pdoc(*modules(), output_directory=output)
     return output / "index.html"
