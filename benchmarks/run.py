@@ -185,7 +185,7 @@ def touch_one_raw_file(root: Path, env: dict, repeat: int) -> list[float]:
 SCALE_SNIPPET = """
 import sys, time
 from ciatstudy.data.io import load_wave
-from ciatstudy import score
+from ciatstudy.analysis import score
 t = time.perf_counter()
 wave = load_wave(sys.argv[1])
 for q in wave.codebook.questions:

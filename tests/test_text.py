@@ -288,7 +288,7 @@ def test_corpus_summary_counts_respondents_and_words():
 CHILD = textwrap.dedent("""
     import sys
     import pandas as pd
-    from ciatstudy import text as T
+    from ciatstudy.text import corpus as T
     from ciatstudy.data.io import write_csv
     quotes = pd.read_json(sys.argv[1])
     freqs = T.word_frequencies(quotes)

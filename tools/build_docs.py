@@ -15,15 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def modules() -> list[str]:
-    """The package and every module under it, in name order.
+    """The package and its top-level modules and subpackages, in name order.
 
-    A module named like a public function (``question_results``) is found by pdoc through
-    ``__all__`` already; naming it again would warn.
+    pdoc documents every submodule of a subpackage it is given (a subpackage has no ``__all__``), so the
+    modules inside ``data``, ``report``… are not named again (that would warn). The package itself lists
+    only its public names in ``__all__``, so its children are named here.
     """
     import ciatstudy
 
-    found = (m.name for m in pkgutil.walk_packages(ciatstudy.__path__, "ciatstudy."))
-    return ["ciatstudy", *sorted(name for name in found if name.removeprefix("ciatstudy.") not in ciatstudy.__all__)]
+    found = (m.name for m in pkgutil.iter_modules(ciatstudy.__path__, "ciatstudy."))
+    return ["ciatstudy", *sorted(found)]
 
 
 def build(output: Path) -> Path:
