@@ -95,7 +95,7 @@ def cold_build(root: Path, env: dict, repeat: int) -> list[float]:
 
 
 PDF_SNIPPET = (
-    "import sys; from pathlib import Path; from ciatstudy.pdf import write_pdf; "
+    "import sys; from pathlib import Path; from ciatstudy.report.pdf import write_pdf; "
     "sys.exit(write_pdf(Path(sys.argv[1]), Path(sys.argv[2])) is None)"
 )
 
@@ -112,8 +112,8 @@ def pdf_print(root: Path, env: dict, repeat: int) -> list[float]:
 def naive_build(root: Path, env: dict, repeat: int) -> list[float]:
     """One papermill CLI call per section run, then one nbconvert CLI call per executed notebook."""
     sys.path.insert(0, str(ROOT))
-    from ciatstudy.build import read_plan
-    from ciatstudy.sections import plan
+    from ciatstudy.pipeline.sections import read_plan
+    from ciatstudy.pipeline.sections import plan
 
     wave = read_plan("2014")
     sections = plan(wave.codebook, set(wave.files))
@@ -184,8 +184,8 @@ def touch_one_raw_file(root: Path, env: dict, repeat: int) -> list[float]:
 
 SCALE_SNIPPET = """
 import sys, time
-from ciatstudy.io import load_wave
-from ciatstudy import score
+from ciatstudy.data.io import load_wave
+from ciatstudy.analysis import score
 t = time.perf_counter()
 wave = load_wave(sys.argv[1])
 for q in wave.codebook.questions:
@@ -289,10 +289,10 @@ IMPORT_SNIPPET = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from rerun import rerun_export
-from ciatstudy.synth import csv_bytes
-from ciatstudy.importers import import_export, read_export, _questionnaire
-from ciatstudy.importers.mapping import load_mapping
-from ciatstudy.importers.matching import _distinct, match_export
+from ciatstudy.waves.synth import csv_bytes
+from ciatstudy.waves.importers import import_export, read_export, _questionnaire
+from ciatstudy.waves.importers.mapping import load_mapping
+from ciatstudy.waves.importers.matching import _distinct, match_export
 from pathlib import Path
 root, fmt, n, wave = Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
 rows, _ = rerun_export(fmt, n, 3)

@@ -28,22 +28,22 @@ __version__ = "0.1.0"
 
 # Public name -> the module defining it (imported on first access).
 _API = {
-    "load_wave": "io",
-    "Wave": "io",
-    "agreement_scores": "score",
-    "selection_rates": "score",
-    "score_question": "score",
-    "segment_tests": "score",
-    "add_segment_tests": "score",
-    "published_comparison": "score",
-    "display_rounded": "score",
-    "split_agreement": "score",
-    "answer_distribution": "distribution",
-    "question_results": "question_results",
-    "QuestionResults": "question_results",
-    "grouped_barh": "plots",
-    "dot_intervals": "plots",
-    "diverging_agreement": "plots",
+    "load_wave": "data.io",
+    "Wave": "data.io",
+    "agreement_scores": "analysis.score",
+    "selection_rates": "analysis.score",
+    "score_question": "analysis.score",
+    "segment_tests": "analysis.score",
+    "add_segment_tests": "analysis.score",
+    "published_comparison": "analysis.score",
+    "display_rounded": "analysis.score",
+    "split_agreement": "analysis.score",
+    "answer_distribution": "analysis.distribution",
+    "question_results": "report.question_results",
+    "QuestionResults": "report.question_results",
+    "grouped_barh": "report.plots",
+    "dot_intervals": "report.plots",
+    "diverging_agreement": "report.plots",
     "DataError": "errors",
 }
 
@@ -53,9 +53,9 @@ __all__ = ["__version__", *_API]
 class _Package(type(__import__("sys"))):
     """The package's module type: an imported submodule never hides the function of the same name.
 
-    Importing a submodule sets it as an attribute of its package, so the first
-    ``from ciatstudy.question_results import ...`` (as the notebooks do) would
-    replace ``ciatstudy.question_results``, the function, by its module.
+    Importing a submodule sets it as an attribute of its package, so a first
+    ``from ciatstudy.<name> import ...`` of a submodule named like a public function would
+    replace ``ciatstudy.<name>``, the function, by its module (``question_results`` once was both).
     """
 
     def __setattr__(self, name, value):

@@ -53,7 +53,7 @@ def check_wave_argument(value) -> str:
 
 
 def _cmd_validate(args) -> int:
-    from .io import load_wave
+    from .data.io import load_wave
 
     wave = load_wave(check_wave_argument(args.wave))
     sizes = ", ".join(f"{wave.codebook.segment_label(k)} {v}" for k, v in wave.segment_sizes().items())
@@ -67,9 +67,9 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_reconstruct(args) -> int:
-    from .config import Paths
-    from .io import load_codebook, read_csv, write_text
-    from .reconstruct import PUBLISHED_FILE, reconstruct_responses, to_csv_text
+    from .data.config import Paths
+    from .data.io import load_codebook, read_csv, write_text
+    from .data.reconstruct import PUBLISHED_FILE, reconstruct_responses, to_csv_text
 
     check_wave_argument(args.wave)
 
@@ -91,9 +91,9 @@ def _cmd_reconstruct(args) -> int:
 
 
 def _cmd_audit(args) -> int:
-    from .audit import run_audit, summary_lines
-    from .config import Paths
-    from .io import write_csv
+    from .audit.checks import run_audit, summary_lines
+    from .data.config import Paths
+    from .data.io import write_csv
 
     check_wave_argument(args.wave)
     result = run_audit(args.wave)
@@ -111,7 +111,7 @@ def _cmd_audit(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from .build import build
+    from .pipeline.build import build
 
     check_wave_argument(args.wave)
     if args.baseline:
@@ -120,7 +120,7 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_import(args) -> int:
-    from .importers import run_import
+    from .waves.importers import run_import
 
     if not Path(args.file).is_file():  # named as the user gave it, so a mistyped folder shows
         raise ValueError(f"{args.file}: file not found" + (" (this is a folder)" if Path(args.file).is_dir() else ""))
@@ -128,7 +128,7 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_notebook(args) -> int:
-    from .notebooks import NotebookFailed, run_section_notebook
+    from .pipeline.notebooks import NotebookFailed, run_section_notebook
 
     check_wave_argument(args.wave)
     try:
@@ -304,7 +304,7 @@ def build_parser(argv: list[str] = ()):
     p_synth = command("synth", "write a synthetic survey export (tests, benchmarks)")
     if not argv or argv[0] in {"import", "synth", "-h", "--help"}:
         # The importers need pandas; other commands (a no-op build above all) must not pay for it.
-        from . import importers, synth
+        from .waves import importers, synth
 
         importers.configure_parser(p_import)  # FILE --format --wave [--mapping] [--key-file]
         p_import.set_defaults(func=_cmd_import)

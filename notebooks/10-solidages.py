@@ -20,10 +20,11 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import labels, render, solidages
-from ciatstudy.config import Paths
-from ciatstudy.io import load_wave, save_figure, write_csv
-from ciatstudy.plots import grouped_barh
+from ciatstudy.report import labels, render
+from ciatstudy.analysis import solidages
+from ciatstudy.data.config import Paths
+from ciatstudy.data.io import load_wave, save_figure, write_csv
+from ciatstudy.report.plots import grouped_barh
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/

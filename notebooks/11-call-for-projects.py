@@ -21,11 +21,12 @@
 import pandas as pd
 from IPython.display import HTML, display
 
-from ciatstudy import call_for_projects, labels, render
-from ciatstudy.config import Paths
-from ciatstudy.io import load_wave, save_figure, write_csv
-from ciatstudy.plots import grouped_barh
-from ciatstudy.rounding import format_fr
+from ciatstudy.analysis import call_for_projects
+from ciatstudy.report import labels, render
+from ciatstudy.data.config import Paths
+from ciatstudy.data.io import load_wave, save_figure, write_csv
+from ciatstudy.report.plots import grouped_barh
+from ciatstudy.data.rounding import format_fr
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/

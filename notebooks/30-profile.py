@@ -17,10 +17,11 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import geo, labels, profile, render
-from ciatstudy.config import Paths
-from ciatstudy.io import load_wave, save_figure, write_csv
-from ciatstudy.plots import grouped_barh
+from ciatstudy.report import geo, labels, render
+from ciatstudy.analysis import profile
+from ciatstudy.data.config import Paths
+from ciatstudy.data.io import load_wave, save_figure, write_csv
+from ciatstudy.report.plots import grouped_barh
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/

@@ -22,12 +22,13 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import labels, render, score
-from ciatstudy.config import Paths
-from ciatstudy.distribution import answer_distribution
-from ciatstudy.io import load_wave, save_figure, write_csv
-from ciatstudy.plots import diverging_agreement, dot_intervals
-from ciatstudy.question_results import question_results
+from ciatstudy.report import labels, render
+from ciatstudy.analysis import score
+from ciatstudy.data.config import Paths
+from ciatstudy.analysis.distribution import answer_distribution
+from ciatstudy.data.io import load_wave, save_figure, write_csv
+from ciatstudy.report.plots import diverging_agreement, dot_intervals
+from ciatstudy.report.question_results import question_results
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/

@@ -21,11 +21,11 @@
 # %% tags=["hide"]
 from IPython.display import HTML, Markdown, display
 
-from ciatstudy import labels, render
-from ciatstudy.config import Paths
-from ciatstudy.io import load_wave, save_figure, write_csv
-from ciatstudy.plots import grouped_barh
-from ciatstudy.question_results import question_results
+from ciatstudy.report import labels, render
+from ciatstudy.data.config import Paths
+from ciatstudy.data.io import load_wave, save_figure, write_csv
+from ciatstudy.report.plots import grouped_barh
+from ciatstudy.report.question_results import question_results
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/

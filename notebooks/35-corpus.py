@@ -17,11 +17,12 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import labels, quotes, render, text
-from ciatstudy.config import Paths
-from ciatstudy.io import load_wave, write_csv
-from ciatstudy.plots import SEGMENT_COLOURS
-from ciatstudy.rounding import format_fr
+from ciatstudy.report import labels, render
+from ciatstudy.text import quotes, corpus as text
+from ciatstudy.data.config import Paths
+from ciatstudy.data.io import load_wave, write_csv
+from ciatstudy.report.plots import SEGMENT_COLOURS
+from ciatstudy.data.rounding import format_fr
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/

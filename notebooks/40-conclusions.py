@@ -23,9 +23,10 @@
 import pandas as pd
 from IPython.display import HTML, display
 
-from ciatstudy import conclusions, labels, render, score
-from ciatstudy.config import Paths
-from ciatstudy.io import load_wave, write_csv
+from ciatstudy.analysis import conclusions, score
+from ciatstudy.report import labels, render
+from ciatstudy.data.config import Paths
+from ciatstudy.data.io import load_wave, write_csv
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/

@@ -32,10 +32,11 @@ import html
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from ciatstudy import compare, frontmatter, labels, render
-from ciatstudy.config import Paths
-from ciatstudy.io import load_wave, save_figure, write_csv
-from ciatstudy.rounding import format_fr
+from ciatstudy.analysis import compare
+from ciatstudy.report import frontmatter, labels, plots, render
+from ciatstudy.data.config import Paths
+from ciatstudy.data.io import load_wave, save_figure, write_csv
+from ciatstudy.data.rounding import format_fr
 
 # %% tags=["parameters"]
 wave: str = "2014"  # the wave to compare: a folder name under data/raw/
@@ -144,7 +145,7 @@ for question in cb.questions:
         )
     )
     if part["change"].notna().any():
-        fig = compare.plot_changes(comparison, question=question.id, segment_labels=seg_labels, names=(wave, baseline))
+        fig = plots.plot_changes(comparison, question=question.id, segment_labels=seg_labels, names=(wave, baseline))
         target = save_figure(fig, paths.figures / f"comparison_{question.id}.png")
         plt.close(fig)
         display(

@@ -33,9 +33,10 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy import audit, frontmatter, labels, render
-from ciatstudy.config import Paths
-from ciatstudy.io import load_codebook, write_csv
+from ciatstudy.audit import checks as audit
+from ciatstudy.report import findings, labels, render
+from ciatstudy.data.config import Paths
+from ciatstudy.data.io import load_codebook, write_csv
 
 # %% tags=["parameters"]
 wave: str = "2014"  # a folder name under data/raw/
@@ -47,7 +48,7 @@ write_csv(result, paths.processed / "audit.csv")
 shown = result.copy()  # as the committee reads it: no internal ids (they stay in audit.csv)
 codebook = load_codebook(paths.raw / "codebook.yaml")
 for column in ("location", "figure", "printed", "expected", "explanation"):
-    shown[column] = [frontmatter.plain_ids(v, codebook) for v in shown[column].fillna("")]
+    shown[column] = [findings.plain_ids(v, codebook) for v in shown[column].fillna("")]
 verdict_labels = labels.mapping("audit", "verdicts")
 check_labels = labels.mapping("audit", "checks")
 counts = (

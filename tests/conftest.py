@@ -16,7 +16,7 @@ RAW_2014 = ROOT / "data" / "raw" / "2014"
 
 @pytest.fixture(scope="session")
 def wave2014():
-    from ciatstudy.io import load_wave
+    from ciatstudy.data.io import load_wave
 
     return load_wave("2014")
 
@@ -83,8 +83,8 @@ def shared_build(tmp_path_factory, wave: str, *, export: Path | None = None, fmt
         if not done.exists():
             if not root.exists():
                 new_project(root)
-            from ciatstudy.build import build
-            from ciatstudy.importers import import_export
+            from ciatstudy.pipeline.build import build
+            from ciatstudy.waves.importers import import_export
 
             out = io.StringIO()
             with pytest.MonkeyPatch.context() as mp:

@@ -36,7 +36,8 @@ def test_unknown_names_raise_attribute_error():
 
 
 @pytest.mark.parametrize(
-    "first", ["from ciatstudy.question_results import QuestionResults", "import ciatstudy.question_results"]
+    "first",
+    ["from ciatstudy.report.question_results import QuestionResults", "import ciatstudy.report.question_results"],
 )
 def test_importing_a_submodule_never_hides_a_public_function(first):
     """``question_results`` is both a module and its function: the notebooks import the module first."""
@@ -75,7 +76,7 @@ def test_readme_example_is_five_lines_and_runs(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def q1_and_q4():
-    from ciatstudy.distribution import answer_distribution
+    from ciatstudy.analysis.distribution import answer_distribution
 
     wave = ciatstudy.load_wave("2014", questions=["q1", "q4"])
     q1 = ciatstudy.agreement_scores(wave.responses, codebook=wave.codebook, question="q1")
@@ -128,5 +129,5 @@ def test_api_reference_builds(tmp_path):
     public = (tmp_path / "api" / "ciatstudy.html").read_text()
     for name in ("load_wave", "selection_rates", "question_results", "grouped_barh"):
         assert f'id="{name}"' in public, name
-    for module in ("io", "score", "plots", "cli", "importers"):
+    for module in ("data/io", "analysis/score", "report/plots", "report/question_results", "cli", "waves/importers"):
         assert (tmp_path / "api" / "ciatstudy" / f"{module}.html").exists(), module

@@ -1,4 +1,4 @@
-"""Tests of ciatstudy.audit: every kind of error planted into synthetic published tables
+"""Tests of ciatstudy.audit.checks: every kind of error planted into synthetic published tables
 is found with the right explanation; a clean table raises no alarm; the 2014 list is pinned."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from ciatstudy.audit import (
+from ciatstudy.audit.checks import (
     CLAIM_COLUMNS,
     COLUMNS,
     VERDICTS,
@@ -28,7 +28,7 @@ from ciatstudy.audit import (
     summary_lines,
     wave_quantities,
 )
-from ciatstudy.rounding import format_fr
+from ciatstudy.data.rounding import format_fr
 
 SPEC = TableSpec(
     kinds={"q1": "agreement3", "q2": "multi", "q3": "single"},

@@ -8,10 +8,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from ciatstudy.codebook import Codebook
+from ciatstudy.data.codebook import Codebook
 from ciatstudy.errors import DataError
-from ciatstudy.io import load_wave
-from ciatstudy.score import score_question, selection_rates
+from ciatstudy.data.io import load_wave
+from ciatstudy.analysis.score import score_question, selection_rates
 
 BASE_CODEBOOK = {
     "wave": "synthetic",
@@ -95,7 +95,7 @@ def test_schema_refuses_another_base_with_its_key_path(value):
 
 def test_import_reports_per_question_who_ticked_nothing(tmp_path, monkeypatch):
     """The plain fixture leaves some choose-any questions blank for some respondents: the summary says how many."""
-    from ciatstudy.importers import import_export
+    from ciatstudy.waves.importers import import_export
     from conftest import ROOT
     from test_import import FIX
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ciatstudy.build import build
+from ciatstudy.pipeline.build import build
 from conftest import ROOT, new_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ciatstudy.build import build
+from ciatstudy.pipeline.build import build
 from conftest import SHARED, shared_build
 
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(SHARED)]

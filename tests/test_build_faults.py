@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ciatstudy.build import build
-from ciatstudy.sections import SectionSpec
+from ciatstudy.pipeline.build import build
+from ciatstudy.pipeline.sections import SectionSpec
 from conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -31,8 +31,8 @@ SLOW = SectionSpec("slow", "slow_section.py", "Section lente")
 # of an interrupt), so the test can signal it.
 BUILD_SCRIPT = textwrap.dedent("""
     import sys
-    from ciatstudy.build import build
-    from ciatstudy.sections import SectionSpec
+    from ciatstudy.pipeline.build import build
+    from ciatstudy.pipeline.sections import SectionSpec
     specs = (SectionSpec("slow", "slow_section.py", "Section lente"),
              SectionSpec("echo", "echo_section.py", "Écho", reads=("staff_bands",)))
     try:
@@ -127,8 +127,8 @@ def test_the_build_lock_is_released_when_its_holder_dies(project):
         [
             sys.executable,
             "-c",
-            "import time; from ciatstudy.build import _lock; "
-            "from ciatstudy.config import Paths; _lock(Paths.for_wave('2014')); "
+            "import time; from ciatstudy.pipeline.build import _lock; "
+            "from ciatstudy.data.config import Paths; _lock(Paths.for_wave('2014')); "
             "print('locked', flush=True); time.sleep(60)",
         ],
         env=env,
@@ -277,7 +277,7 @@ def test_a_dying_kernel_fails_only_its_section_and_the_next_ones_run_in_a_new_ke
 
 @pytest.mark.notebook
 def test_a_dying_worker_fails_only_its_running_section_and_a_new_worker_takes_the_rest(fixture_project, capsys):
-    from ciatstudy.sections import Section
+    from ciatstudy.pipeline.sections import Section
 
     root = fixture_project
     killer = SectionSpec("killer", "worker_killer_section.py", "Processus tué")

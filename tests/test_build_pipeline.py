@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from ciatstudy.build import build
-from ciatstudy.sections import SPECS, SectionSpec
+from ciatstudy.pipeline.build import build
+from ciatstudy.pipeline.sections import SPECS, SectionSpec
 from conftest import ROOT
 
 pytestmark = pytest.mark.notebook
@@ -76,7 +76,7 @@ def test_incremental_skip_and_rerun(fixture_project):
         changed,
         "expand",
         lambda cb, av: [
-            __import__("ciatstudy.sections", fromlist=["Section"]).Section(
+            __import__("ciatstudy.pipeline.sections", fromlist=["Section"]).Section(
                 "echo", "echo_section.py", "Écho", {"factor": 2}, ("staff_bands",)
             )
         ],

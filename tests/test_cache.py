@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from ciatstudy import io
+from ciatstudy.data import io
 from ciatstudy.errors import DataError
 
 ROWS = 3000

@@ -139,8 +139,8 @@ def test_notebook_names_the_sections_when_one_is_unknown(capsys):
 
 
 def test_papermill_integer_wave_is_read_as_a_name():
-    from ciatstudy.config import Paths, wave_folder
-    from ciatstudy.io import load_wave
+    from ciatstudy.data.config import Paths, wave_folder
+    from ciatstudy.data.io import load_wave
 
     assert wave_folder(2014) == wave_folder("2014")
     assert Paths.for_wave(2014) == Paths.for_wave("2014")

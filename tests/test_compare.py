@@ -9,8 +9,8 @@ import time
 import pandas as pd
 import pytest
 
-from ciatstudy.codebook import Codebook
-from ciatstudy.compare import (
+from ciatstudy.data.codebook import Codebook
+from ciatstudy.analysis.compare import (
     COMPARISON_COLUMNS,
     compare_item,
     compare_waves,
@@ -19,9 +19,9 @@ from ciatstudy.compare import (
     mean_difference_interval,
     mover_interval,
     newcombe_interval,
-    plot_changes,
 )
-from ciatstudy.stats import fisher_exact_test, mean_interval, permutation_test_means, score_distributions
+from ciatstudy.report.plots import plot_changes
+from ciatstudy.analysis.stats import fisher_exact_test, mean_interval, permutation_test_means, score_distributions
 
 
 # --------------------------------------------------------------------------- intervals
@@ -155,8 +155,8 @@ def test_2014_against_itself_changes_nothing(wave2014):
 def test_an_imported_wave_against_2014(wave2014, root):
     from test_import import FIX
 
-    from ciatstudy.importers import import_export
-    from ciatstudy.io import load_wave
+    from ciatstudy.waves.importers import import_export
+    from ciatstudy.data.io import load_wave
 
     import_export(FIX / "kobotoolbox.csv", format="kobo", wave="2025")
     wave = load_wave("2025")
@@ -198,7 +198,7 @@ def test_items_the_baseline_lacks_are_said_not_comparable(wave2014):
 
 
 def test_a_large_synthetic_wave_compares_in_seconds(wave2014):
-    from ciatstudy.synth import synth_wave
+    from ciatstudy.waves.synth import synth_wave
 
     truth = synth_wave(400, seed=5).truth()
     truth.insert(0, "respondent_id", [f"s{i}" for i in range(len(truth))])
@@ -245,7 +245,7 @@ def test_the_comparison_notebook_runs_on_an_imported_wave(root, monkeypatch):
     from test_import import FIX
 
     from conftest import ROOT
-    from ciatstudy.importers import import_export
+    from ciatstudy.waves.importers import import_export
 
     import_export(FIX / "google_forms.csv", format="google", wave="2025")
     source = (ROOT / "notebooks" / "60-comparison.py").read_text(encoding="utf-8")

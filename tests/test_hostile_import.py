@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ciatstudy.cli import main
-from ciatstudy.importers import reading
+from ciatstudy.waves.importers import reading
 from test_import import FIX, fixture_rows, root, write_like, write_xlsx  # noqa: F401  (root is a fixture)
 
 BIG = 50 * 1024 * 1024  # the 50 MB cell of issue 12

@@ -20,12 +20,13 @@ import yaml
 
 from conftest import RAW_2014, ROOT
 from ciatstudy.errors import DataError
-from ciatstudy.importers import FORMATS, import_export, main_import, read_export
-from ciatstudy.importers.decode import split_labels
-from ciatstudy.importers.layouts import match_key, sniff_format
-from ciatstudy.importers.reading import read_grid
-from ciatstudy.io import load_codebook, load_wave
-from ciatstudy.synth import csv_bytes
+from ciatstudy.cli import main
+from ciatstudy.waves.importers import FORMATS, import_export, read_export
+from ciatstudy.waves.importers.decode import split_labels
+from ciatstudy.waves.importers.layouts import match_key, sniff_format
+from ciatstudy.waves.importers.reading import read_grid
+from ciatstudy.data.io import load_codebook, load_wave
+from ciatstudy.waves.synth import csv_bytes
 
 FIX = Path(__file__).parent / "fixtures" / "exports"
 SAMPLES = ROOT.parent / "shared" / "samples" / "exports"
@@ -119,7 +120,7 @@ def test_each_fixture_imports_to_the_answers_it_was_drawn_from(root, tmp_path, n
     assert summary.unmapped == [] and summary.missing_items == {}
     assert wave.segment_sizes() == summary.segments
     # every question scores with the colleague's scoring code, as the report will
-    from ciatstudy.score import score_question
+    from ciatstudy.analysis.score import score_question
 
     for q in wave.codebook.questions:
         table = score_question(wave.responses, codebook=wave.codebook, question=q.id)
@@ -167,7 +168,7 @@ def test_what_the_wave_folder_holds(root):
 
 
 def test_the_summary_names_what_was_dropped_and_why(root, capsys):
-    assert main_import([str(FIX / "limesurvey.csv"), "--format", "limesurvey", "--wave", "2025"]) == 0
+    assert main(["import", str(FIX / "limesurvey.csv"), "--format", "limesurvey", "--wave", "2025"]) == 0
     out = capsys.readouterr().out
     assert "valid — 12 respondents" in out
     assert "personal data dropped" in out and "(ipaddr) [ip]" in out and "(COURRIEL) [email]" in out
@@ -238,7 +239,7 @@ def test_a_mapping_reads_a_reworded_question_and_a_question_not_asked(root, tmp_
 
 def test_an_existing_wave_is_never_overwritten(root):
     before = (root / "data/raw/2014/codebook.yaml").read_bytes()
-    assert main_import([str(FIX / "surveymonkey.csv"), "--format", "surveymonkey", "--wave", "2014"]) == 2
+    assert main(["import", str(FIX / "surveymonkey.csv"), "--format", "surveymonkey", "--wave", "2014"]) == 2
     assert (root / "data/raw/2014/codebook.yaml").read_bytes() == before
     import_export(FIX / "google_forms.csv", format="google", wave="2025")
     with pytest.raises(DataError, match="already exists"):
@@ -476,7 +477,7 @@ def test_bad_input_gives_one_located_error_and_writes_nothing(root, tmp_path, ca
     assert err.column not in (None, "")
 
     argv = [str(path), "--format", fmt, "--wave", "2025"] + (["--mapping", str(mapping)] if mapping else [])
-    assert main_import(argv) == 2
+    assert main(["import", *argv]) == 2
     stderr = capsys.readouterr().err.strip()
     assert len(stderr.splitlines()) == 1 and stderr.startswith("ciatstudy: error: ") and f"row {err.row}" in stderr
     assert sorted(p.name for p in (root / "data" / "raw").iterdir()) == before  # no wave, no staging left
@@ -489,7 +490,7 @@ def test_the_catalogue_is_large_enough():
 # --------------------------------------------------------------------------- synthetic waves
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_synthetic_export_of_every_format_imports_back_to_its_answers(root, tmp_path, fmt):
-    from ciatstudy.synth import synth, synth_wave
+    from ciatstudy.waves.synth import synth, synth_wave
 
     path = synth(25, 7, fmt, tmp_path / f"synth-{fmt}.csv")
     import_export(path, format=fmt, wave="2030")
@@ -500,10 +501,9 @@ def test_a_synthetic_export_of_every_format_imports_back_to_its_answers(root, tm
 
 
 def test_synth_command_line_writes_a_file(tmp_path, capsys):
-    from ciatstudy.synth import main_synth
 
     target = tmp_path / "kobo.xlsx"
-    assert main_synth(["--n", "5", "--seed", "2", "--format", "kobo", "--output", str(target)]) == 0
+    assert main(["synth", "--n", "5", "--seed", "2", "--format", "kobo", "--output", str(target)]) == 0
     assert target.stat().st_size > 3000 and "5 respondents" in capsys.readouterr().out
     export = read_export(target, "kobo")
     assert len(export.rows) == 5 and export.grid.container == "xlsx"

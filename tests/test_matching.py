@@ -16,12 +16,13 @@ import pytest
 import yaml
 
 from conftest import RAW_2014
-from ciatstudy.importers import import_export, main_import, read_export, suggest_mapping
-from ciatstudy.importers.layouts import match_key
-from ciatstudy.importers.mapping import load_mapping
-from ciatstudy.importers.matching import MatchError, fold, french_score, match_export, similarity
-from ciatstudy.io import load_codebook, load_wave
-from ciatstudy.synth import csv_bytes
+from ciatstudy.cli import main
+from ciatstudy.waves.importers import import_export, read_export, suggest_mapping
+from ciatstudy.waves.importers.layouts import match_key
+from ciatstudy.waves.importers.mapping import load_mapping
+from ciatstudy.waves.importers.matching import MatchError, fold, french_score, match_export, similarity
+from ciatstudy.data.io import load_codebook, load_wave
+from ciatstudy.waves.synth import csv_bytes
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "rerun"))
 from rerun import FORMATS, rerun_export  # noqa: E402
@@ -100,7 +101,7 @@ def test_a_rerun_export_imports_with_no_mapping_and_reproduces_its_truth(root, t
 
 def test_the_summary_shows_each_match_with_its_score_in_french(root, tmp_path, capsys):
     path, _ = write_rerun(tmp_path, "surveymonkey")
-    assert main_import([str(path), "--format", "surveymonkey", "--wave", "2026"]) == 0
+    assert main(["import", str(path), "--format", "surveymonkey", "--wave", "2026"]) == 0
     out = capsys.readouterr().out
     assert (
         "q5 ← « Quels sont les facteurs qui favorisent ou… » (1,00)" in out or "q5 ← « Quels sont les facteurs" in out
@@ -115,7 +116,7 @@ def test_the_suggested_mapping_passed_back_gives_the_same_wave(root, tmp_path, f
     path, _ = write_rerun(tmp_path, fmt)
     suggestion = tmp_path / "suggested.yaml"
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
-    assert main_import([str(path), "--format", fmt, "--wave", "2026", "--suggest-mapping", str(suggestion)]) == 0
+    assert main(["import", str(path), "--format", fmt, "--wave", "2026", "--suggest-mapping", str(suggestion)]) == 0
     after = sorted(p.relative_to(root) for p in root.rglob("*") if p != suggestion)
     assert before == after, "--suggest-mapping must write nothing but the mapping"
     text = suggestion.read_text(encoding="utf-8")
@@ -184,7 +185,7 @@ def test_ambiguous_and_missing_matches_are_all_listed_at_once(root, tmp_path, ca
     assert "questions.q5.question" in text and "questions.q2.items" in text and "questions.q1.answers" in text
     assert text.count("best candidates") == 3 and "2A Une contrainte" in text
     assert not (root / "data" / "raw" / "2026").exists()
-    assert main_import([str(path), "--format", "surveymonkey", "--wave", "2026"]) == 2
+    assert main(["import", str(path), "--format", "surveymonkey", "--wave", "2026"]) == 2
     err_text = capsys.readouterr().err
     assert "Traceback" not in err_text and err_text.count("\n  - ") == 3
 
@@ -259,7 +260,7 @@ def test_matching_cost_does_not_grow_with_rows(tmp_path):
     for n in (300, 3000):
         path, _ = write_rerun(tmp_path, "google", n=n, seed=5)
         export = read_export(path, "google")
-        from ciatstudy.importers.matching import _distinct
+        from ciatstudy.waves.importers.matching import _distinct
 
         _distinct(export, export.columns)  # the one pass over the rows, timed apart
         best = float("inf")
@@ -298,7 +299,7 @@ def test_a_malformed_mapping_gets_one_located_line(root, tmp_path, capsys, text,
     mapping = tmp_path / "ma-correspondance.yaml"
     mapping.write_text(text, encoding="utf-8")
     export, _ = write_rerun(tmp_path, "limesurvey", n=8)
-    assert main_import([str(export), "--format", "limesurvey", "--wave", "2026", "--mapping", str(mapping)]) == 2
+    assert main(["import", str(export), "--format", "limesurvey", "--wave", "2026", "--mapping", str(mapping)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 1, err
     assert "ma-correspondance.yaml, row " in err and f"column '{path}'" in err and says in err, err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ciatstudy.privacy import scan_files
+from ciatstudy.waves.privacy import scan_files
 from conftest import SHARED, shared_build
 from test_import import FIX, FIXTURES
 from test_privacy import fixture_identifiers

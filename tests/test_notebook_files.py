@@ -7,7 +7,7 @@ import shutil
 import nbformat
 import pytest
 
-from ciatstudy.notebooks import coerce_parameters, declared_parameters, notebook_fingerprint_text
+from ciatstudy.pipeline.notebooks import coerce_parameters, declared_parameters, notebook_fingerprint_text
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
@@ -76,18 +76,19 @@ def test_fingerprint_text_leaves_files_without_a_closed_header_alone(text):
 
 
 def test_a_lab_save_does_not_rerun_the_section(project):
-    from ciatstudy.build import fingerprint, library_digest, read_plan
-    from ciatstudy.config import Paths
-    from ciatstudy.sections import plan
+    from ciatstudy.pipeline.build import fingerprint, library_digest
+    from ciatstudy.pipeline.sections import read_plan
+    from ciatstudy.data.config import Paths
+    from ciatstudy.pipeline.sections import plan
 
     wave_plan = read_plan("2014")
     section = next(s for s in plan(wave_plan.codebook, set(wave_plan.files)) if s.slug == "choices-q4")
     paths, lib = Paths.for_wave("2014"), library_digest()
 
     def current():
-        import ciatstudy.build
+        import ciatstudy.pipeline.build
 
-        ciatstudy.build._HASHES.clear()
+        ciatstudy.pipeline.build._HASHES.clear()
         return fingerprint(section, paths=paths, files=wave_plan.files, lib=lib)
 
     notebook = project / "notebooks" / section.notebook

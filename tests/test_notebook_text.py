@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ciatstudy import labels
+from ciatstudy.report import labels
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
@@ -29,7 +29,7 @@ def _strings(code):
 def test_no_french_text_in_notebook_code(path):
     # a French caption or note nearly always holds an accent, a guillemet or a no-break space
     french = [s for cell in _code_cells(path) for s in _strings(cell) if re.search(r"[^\x00-\x7f]", s)]
-    assert not french, f"{path.name}: French text belongs in ciatstudy/labels_fr.yaml: {french}"
+    assert not french, f"{path.name}: French text belongs in ciatstudy/resources/labels_fr.yaml: {french}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

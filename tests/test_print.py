@@ -156,7 +156,7 @@ def test_printed_pages_leave_the_margins_blank(built, tmp_path):
 
 # ----------------------------------------------------------------------------- without a browser
 def test_without_chromium_the_build_says_so_in_one_line_and_keeps_the_html(tmp_path, monkeypatch):
-    from ciatstudy.pdf import printing
+    from ciatstudy.report.pdf import printing
 
     monkeypatch.setenv("CIATSTUDY_CHROMIUM", "")
     html = tmp_path / "report.html"
@@ -172,7 +172,7 @@ def test_without_chromium_the_build_says_so_in_one_line_and_keeps_the_html(tmp_p
 
 
 def test_a_failing_report_prints_nothing(tmp_path, monkeypatch):
-    from ciatstudy.pdf import printing
+    from ciatstudy.report.pdf import printing
 
     monkeypatch.setenv("CIATSTUDY_CHROMIUM", "")
     with pytest.raises(RuntimeError), printing(tmp_path / "report.pdf", err=io.StringIO()):
@@ -183,8 +183,8 @@ def test_a_failing_report_prints_nothing(tmp_path, monkeypatch):
 def test_charts_are_saved_as_identical_svg_and_embedded(tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
 
-    from ciatstudy import render
-    from ciatstudy.io import save_figure
+    from ciatstudy.report import render
+    from ciatstudy.data.io import save_figure
 
     monkeypatch.setenv("CIATSTUDY_ROOT", str(tmp_path))  # save_figure writes only inside a project's figures/
     tmp_path = tmp_path / "figures" / "2014"

@@ -2,7 +2,7 @@
 
 ``fixture_identifiers(name)`` lists every identifier a fixture holds (read from its contact columns, not
 from the importer's own detection); the build's end-to-end test can reuse it to scan ``data/processed``,
-``figures`` and ``reports`` with :func:`ciatstudy.privacy.scan_files`.
+``figures`` and ``reports`` with :func:`ciatstudy.waves.privacy.scan_files`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from ciatstudy.errors import DataError
-from ciatstudy.importers import import_export
-from ciatstudy.io import load_wave
-from ciatstudy.privacy import (
+from ciatstudy.waves.importers import import_export
+from ciatstudy.data.io import load_wave
+from ciatstudy.waves.privacy import (
     IDENTIFIER_KINDS,
     SPACY_PER_PRECISION,
     Redactor,
@@ -173,7 +173,7 @@ def test_pseudonyms_are_hmac_sha256_of_the_email_and_link_waves(root, tmp_path_f
 
 
 def test_the_same_people_get_the_same_pseudonym_whatever_the_tool(root, tmp_path, tmp_path_factory, monkeypatch):
-    from ciatstudy.synth import synth
+    from ciatstudy.waves.synth import synth
 
     monkeypatch.setenv("CIATSTUDY_PSEUDONYM_KEY", "une clé de test assez longue pour HMAC")
     for fmt in ("surveymonkey", "kobo"):
@@ -438,8 +438,8 @@ def test_spacy_person_names_precision_on_the_2014_quotes_is_as_documented():
     """The figure behind the decision not to redact spaCy's PER entities (privacy.SPACY_PER_PRECISION)."""
     import spacy
 
-    from ciatstudy.io import load_wave
-    from ciatstudy.text import MODEL
+    from ciatstudy.data.io import load_wave
+    from ciatstudy.text.corpus import MODEL
 
     nlp = spacy.load(MODEL, exclude=["parser", "lemmatizer"])  # the analysis itself leaves NER out
     quotes = load_wave("2014").table("quotes")

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from ciatstudy import profile
+from ciatstudy.analysis import profile
 
 BANDS = ["0-10000", "10000-50000", "50000-100000", "100000+"]
 

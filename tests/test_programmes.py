@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from ciatstudy.call_for_projects import cooperation_forms, infer_base, ratio_figures
-from ciatstudy.solidages import objects_summary
+from ciatstudy.analysis.call_for_projects import cooperation_forms, infer_base, ratio_figures
+from ciatstudy.analysis.solidages import objects_summary
 
 
 def test_cooperation_forms_percents_recomputed_from_counts(wave2014):

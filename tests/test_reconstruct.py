@@ -7,8 +7,8 @@ from fractions import Fraction
 import pytest
 
 from ciatstudy.errors import DataError
-from ciatstudy.io import load_codebook, read_csv
-from ciatstudy.reconstruct import (
+from ciatstudy.data.io import load_codebook, read_csv
+from ciatstudy.data.reconstruct import (
     agreement_distribution,
     count_for_share,
     reconstruct_responses,
@@ -16,7 +16,7 @@ from ciatstudy.reconstruct import (
     segment_counts,
     to_csv_text,
 )
-from ciatstudy.rounding import matches_printed
+from ciatstudy.data.rounding import matches_printed
 from conftest import RAW_2014
 
 SIZES = {"mda": 12, "non_mda": 16}

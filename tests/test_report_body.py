@@ -14,8 +14,11 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from ciatstudy import geo, profile, quotes, render, solidages
-from ciatstudy.plots import diverging_agreement, grouped_barh
+from ciatstudy.analysis import profile, solidages
+from ciatstudy.data import departements
+from ciatstudy.report import geo, render
+from ciatstudy.report.plots import diverging_agreement, grouped_barh
+from ciatstudy.text import quotes
 from conftest import SHARED
 
 pytestmark = pytest.mark.xdist_group(SHARED)  # its report tests read the run's shared 2014 build
@@ -168,7 +171,7 @@ def test_intervals_are_drawn_beside_the_bars_not_through_them():
 
 
 def test_the_diverging_chart_names_items_by_code_and_wording(wave2014):
-    from ciatstudy.distribution import answer_distribution
+    from ciatstudy.analysis.distribution import answer_distribution
 
     dist = answer_distribution(wave2014.responses, codebook=wave2014.codebook, question="q1")
     order = list(dict.fromkeys(dist["item"]))
@@ -207,7 +210,7 @@ def test_a_counted_cell_is_a_note_not_a_bar(wave2014):
 
 # --------------------------------------------------------------------------- the map and the list (point 6)
 def test_the_shipped_outlines_are_small_complete_and_attributed():
-    path = geo.OUTLINES
+    path = departements.OUTLINES
     assert path.stat().st_size < 400_000
     data = json.loads(path.read_text(encoding="utf-8"))
     codes = {f["properties"]["code"] for f in data["features"]}
@@ -227,10 +230,10 @@ def _derive_module():
 @pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="the reference outlines are not on this machine")
 def test_the_shipped_outlines_are_derived_reproducibly_from_the_reference_file():
     derive = _derive_module()
-    meta = json.loads(geo.OUTLINES.read_text(encoding="utf-8"))["metadata"]
+    meta = json.loads(departements.OUTLINES.read_text(encoding="utf-8"))["metadata"]
     assert meta["source_sha256"] == hashlib.sha256(SHARED_SOURCE.read_bytes()).hexdigest()
     text = derive.render(SHARED_SOURCE, tolerance=meta["tolerance_degrees"], min_area=meta["min_area_square_degrees"])
-    assert text == geo.OUTLINES.read_text(encoding="utf-8")
+    assert text == departements.OUTLINES.read_text(encoding="utf-8")
 
 
 def test_simplification_keeps_every_departement_and_drops_points(tmp_path):
@@ -265,7 +268,7 @@ def test_simplification_keeps_every_departement_and_drops_points(tmp_path):
 
 @pytest.mark.parametrize("value, code", [(7, "07"), ("7", "07"), (" 973", "973"), ("2b", "2B"), (13.0, "13")])
 def test_departement_codes_are_normalised(value, code):
-    assert geo.normalise_code(value) == code
+    assert departements.normalise_code(value) == code
 
 
 def test_an_unknown_departement_names_its_row():
@@ -386,7 +389,7 @@ def test_corpus_threshold_refuses_nonsense():
 
 
 def test_keywords_in_context_show_each_sentence_once(wave2014):
-    from ciatstudy import text
+    from ciatstudy.text import corpus as text
 
     selected = wave2014.table("quotes").query("corpus == 'q3_explanation'")
     freqs = text.word_frequencies(selected, top=5)
@@ -487,7 +490,8 @@ def test_corpus_sections_quote_first_and_count_words_only_when_big_enough(built_
 
 
 def test_the_comparison_chart_reads_its_largest_change(wave2014):
-    from ciatstudy.compare import compare_waves, plot_changes
+    from ciatstudy.analysis.compare import compare_waves
+    from ciatstudy.report.plots import plot_changes
 
     cb = wave2014.codebook
     later = wave2014.responses.copy()
@@ -515,7 +519,7 @@ def test_chart_labels_are_set_in_french_typography():
 
 def test_segment_hatches_are_lines_not_dots():
     """Dotted hatches ('.', 'o', '*') are thousands of tiny paths in each chart's SVG twin."""
-    from ciatstudy.plots import SEGMENT_HATCHES
+    from ciatstudy.report.plots import SEGMENT_HATCHES
 
     assert all(not set(h) & set(".oO*") for h in SEGMENT_HATCHES.values())
     assert len(set(SEGMENT_HATCHES.values())) == len(SEGMENT_HATCHES)  # segments told apart on paper

@@ -1,7 +1,7 @@
 """The report reads as a report (issue 14): title page, « À retenir » written from the tidy tables, one method
 section, the survey before the programmes, plain French before the technical appendix, unique ids.
 
-Unit tests of ciatstudy.findings / ciatstudy.frontmatter run on small tables; the tests marked ``notebook``
+Unit tests of ciatstudy.report.findings / ciatstudy.report.frontmatter run on small tables; the tests marked ``notebook``
 build wave 2014 and a synthetic new wave (compared with 2014) in a throw-away project and read the reports.
 """
 
@@ -12,10 +12,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from ciatstudy import findings, frontmatter
-from ciatstudy.codebook import Codebook
-from ciatstudy.rounding import round_half_up
-from ciatstudy.sections import part_of, plan
+from ciatstudy.report import findings, frontmatter
+from ciatstudy.data.codebook import Codebook
+from ciatstudy.data.rounding import round_half_up
+from ciatstudy.pipeline.sections import part_of, plan
 from conftest import ROOT, SHARED, shared_build
 
 # every test reading the built reports runs on the one worker that holds the shared builds
@@ -268,7 +268,7 @@ def test_plain_ids(text, expected):
             },
         }
     )
-    assert frontmatter.plain_ids(text, cb) == expected
+    assert findings.plain_ids(text, cb) == expected
 
 
 def test_glossary_holds_only_terms_the_report_uses():
@@ -281,7 +281,7 @@ def test_glossary_holds_only_terms_the_report_uses():
 
 
 def test_method_section_says_what_is_not_rebuilt_from_the_codebook_only():
-    from ciatstudy.io import load_codebook
+    from ciatstudy.data.io import load_codebook
 
     cb2014 = load_codebook(ROOT / "data/raw/2014/codebook.yaml")
     method = frontmatter.method_html(cb2014, {"mda": 12, "non_mda": 16})
@@ -299,7 +299,7 @@ def test_method_section_says_what_is_not_rebuilt_from_the_codebook_only():
 
 
 def test_survey_comes_before_the_programmes_and_the_annexes():
-    from ciatstudy.build import read_plan
+    from ciatstudy.pipeline.sections import read_plan
 
     wave = read_plan("2014")
     sections = plan(wave.codebook, set(wave.files), baseline="2014")

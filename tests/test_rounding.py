@@ -3,7 +3,7 @@ from fractions import Fraction
 
 import pytest
 
-from ciatstudy.rounding import format_fr, matches_printed, parse_printed, round_half_up
+from ciatstudy.data.rounding import format_fr, matches_printed, parse_printed, round_half_up
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests of ciatstudy.score: the tidy contract, the 2014 printed values, layout and bad arguments."""
+"""Tests of ciatstudy.analysis.score: the tidy contract, the 2014 printed values, layout and bad arguments."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from ciatstudy.codebook import Codebook
-from ciatstudy.io import load_wave
-from ciatstudy.score import (
+from ciatstudy.data.codebook import Codebook
+from ciatstudy.data.io import load_wave
+from ciatstudy.analysis.score import (
     TEST_COLUMNS,
     TIDY_COLUMNS,
     add_segment_tests,
@@ -134,7 +134,7 @@ def test_tous_is_pooled_segments(scored):
 
 
 def test_intervals_use_wilson_and_profile_likelihood(scored):
-    from ciatstudy.stats import mean_interval, wilson_interval
+    from ciatstudy.analysis.stats import mean_interval, wilson_interval
 
     row = scored["q4"].query("item == '4B' and segment == 'mda'").iloc[0]
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(10, 12))
@@ -386,8 +386,8 @@ def test_segment_tests_bad_groups(tiny):
 # --------------------------------------------------------------------------- tallies against lists
 def _list_reference(responses, codebook, question):
     """The tables as first written: one Python list of answers per item and segment."""
-    from ciatstudy.stats import gap_verdict, mean_interval, wilson_interval
-    from ciatstudy.score import segment_base
+    from ciatstudy.analysis.stats import gap_verdict, mean_interval, wilson_interval
+    from ciatstudy.analysis.score import segment_base
 
     q = codebook.question(question)
     if q.kind != "agreement3" and q.base == "segment":  # ticked nothing = chose none (issue 13, bases)

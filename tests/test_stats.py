@@ -1,4 +1,4 @@
-"""Unit tests of ciatstudy.stats: reference values, hand-enumerated cases, bad arguments."""
+"""Unit tests of ciatstudy.analysis.stats: reference values, hand-enumerated cases, bad arguments."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from ciatstudy.stats import (
+from ciatstudy.analysis.stats import (
     EXACT_PERMUTATION_MAX_N,
     cliffs_delta,
     cliffs_delta_from_counts,

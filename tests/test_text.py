@@ -1,4 +1,4 @@
-"""ciatstudy.text: French tokens and lemmas, frequencies, clouds, distinctive words, contexts.
+"""ciatstudy.text.corpus: French tokens and lemmas, frequencies, clouds, distinctive words, contexts.
 
 spaCy's French pipeline is loaded once for the module (about 2.5 s); every
 other test runs on texts of a line or two.
@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ciatstudy import text as T
-from ciatstudy.io import write_csv
+from ciatstudy.text import corpus as T
+from ciatstudy.data.io import write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -288,8 +288,8 @@ def test_corpus_summary_counts_respondents_and_words():
 CHILD = textwrap.dedent("""
     import sys
     import pandas as pd
-    from ciatstudy import text as T
-    from ciatstudy.io import write_csv
+    from ciatstudy.text import corpus as T
+    from ciatstudy.data.io import write_csv
     quotes = pd.read_json(sys.argv[1])
     freqs = T.word_frequencies(quotes)
     write_csv(freqs, sys.argv[2])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ciatstudy.text import keyword_in_context, lemmatize, normalise_text, tokenize, word_frequencies
+from ciatstudy.text.corpus import keyword_in_context, lemmatize, normalise_text, tokenize, word_frequencies
 
 # (hostile answer, the same answer without its markup, links and code)
 HOSTILE = [

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from ciatstudy import labels, render
-from ciatstudy.report import french_spacing
-from ciatstudy.typography import NBSP, NNBSP, french_html, french_text, verbatim_text
+from ciatstudy.pipeline.export import french_spacing
+from ciatstudy.report import labels, render
+from ciatstudy.report.typography import NBSP, NNBSP, french_html, french_text, verbatim_text
 from conftest import ROOT
 
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from ciatstudy.errors import DataError
-from ciatstudy.io import load_wave
+from ciatstudy.data.io import load_wave
 
 RESPONSES = "responses_reconstructed.csv"
 
@@ -168,7 +168,7 @@ BAD_NAMES = [
 
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_every_way_to_a_wave_refuses_a_bad_name(name, tmp_path, monkeypatch):
-    from ciatstudy.config import Paths, check_wave_name, wave_folder
+    from ciatstudy.data.config import Paths, check_wave_name, wave_folder
 
     monkeypatch.setenv("CIATSTUDY_ROOT", str(tmp_path))
     monkeypatch.chdir(tmp_path)
@@ -186,7 +186,7 @@ def test_every_way_to_a_wave_refuses_a_bad_name(name, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", ["2014", "2025-printemps", "synth1500000", "v2.1", "_", "_plans"])
 def test_good_wave_names_pass(name):
-    from ciatstudy.config import Paths, check_wave_name
+    from ciatstudy.data.config import Paths, check_wave_name
 
     assert check_wave_name(name) == name
     assert Paths.for_wave(name).processed.name == name
@@ -202,7 +202,7 @@ def test_a_folder_holding_a_codebook_is_still_a_wave(raw_copy, monkeypatch):
 def test_writes_outside_the_output_folders_are_refused_and_write_nothing(tmp_path, monkeypatch):
     import pandas as pd
 
-    from ciatstudy.io import output_path, write_csv, write_text
+    from ciatstudy.data.io import output_path, write_csv, write_text
 
     root = tmp_path / "project"
     (root / "data" / "raw" / "2014").mkdir(parents=True)
@@ -237,7 +237,7 @@ def test_writes_outside_the_output_folders_are_refused_and_write_nothing(tmp_pat
 def test_an_output_folder_linked_elsewhere_is_refused(tmp_path, monkeypatch):
     import pandas as pd
 
-    from ciatstudy.io import write_csv
+    from ciatstudy.data.io import write_csv
 
     root, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
     (root / "figures").mkdir(parents=True)
@@ -384,9 +384,9 @@ def test_invalid_json_names_line_and_column(raw_copy):
 
 
 def test_the_checks_import_neither_jsonschema_nor_frictionless():
-    """Measured: importing jsonschema costs 0.3-0.4 s, frictionless 0.5-1.1 s; ciatstudy.schema ~1 ms."""
+    """Measured: importing jsonschema costs 0.3-0.4 s, frictionless 0.5-1.1 s; ciatstudy.data.schema ~1 ms."""
     code = (
-        "import sys, ciatstudy.codebook, ciatstudy.schema; "
+        "import sys, ciatstudy.data.codebook, ciatstudy.data.schema; "
         "print([m for m in ('jsonschema', 'frictionless', 'yaml', 'pandas') if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

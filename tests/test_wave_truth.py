@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from ciatstudy import labels
+from ciatstudy.report import labels
 from conftest import ROOT, SHARED, shared_build
 from test_import import FIX
 

@@ -11,8 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ciatstudy.io import load_codebook
-from ciatstudy.workbook import (
+from ciatstudy.data.io import load_codebook
+from ciatstudy.report.workbook import (
     INTEGER,
     MAX_NAME,
     PERCENT,

@@ -15,15 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def modules() -> list[str]:
-    """The package and every module under it, in name order.
+    """The package and its top-level modules and subpackages, in name order.
 
-    A module named like a public function (``question_results``) is found by pdoc through
-    ``__all__`` already; naming it again would warn.
+    pdoc documents every submodule of a subpackage it is given (a subpackage has no ``__all__``), so the
+    modules inside ``data``, ``report``… are not named again (that would warn). The package itself lists
+    only its public names in ``__all__``, so its children are named here.
     """
     import ciatstudy
 
-    found = (m.name for m in pkgutil.walk_packages(ciatstudy.__path__, "ciatstudy."))
-    return ["ciatstudy", *sorted(name for name in found if name.removeprefix("ciatstudy.") not in ciatstudy.__all__)]
+    found = (m.name for m in pkgutil.iter_modules(ciatstudy.__path__, "ciatstudy."))
+    return ["ciatstudy", *sorted(found)]
 
 
 def build(output: Path) -> Path:
@@ -31,9 +32,9 @@ def build(output: Path) -> Path:
     import pdoc
     import pdoc.render
 
-    from ciatstudy.startup import skip_unused_format_checkers
+    from ciatstudy.pipeline.startup import skip_unused_format_checkers
 
-    skip_unused_format_checkers()  # the notebook modules import nbformat; see ciatstudy/startup.py
+    skip_unused_format_checkers()  # the notebook modules import nbformat; see ciatstudy/pipeline/startup.py
     pdoc.render.configure(docformat="numpy", show_source=False, footer_text="ciatstudy")
     pdoc.pdoc(*modules(), output_directory=output)
     return output / "index.html"

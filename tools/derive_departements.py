@@ -2,7 +2,7 @@
 
 The report's respondent map needs département outlines, drawn by matplotlib with no tiles and no
 network. A user's machine has only the package, so the package ships its own small copy,
-``ciatstudy/data/departements.geojson``, derived from IGN Admin Express (COG 2018) via the
+``ciatstudy/resources/departements.geojson``, derived from IGN Admin Express (COG 2018) via the
 france-geojson project (Licence Ouverte / Open Licence, Etalab) by this script:
 
 1. read ``departements-avec-outre-mer.geojson`` (metropolitan France and the five overseas
@@ -17,7 +17,7 @@ france-geojson project (Licence Ouverte / Open Licence, Etalab) by this script:
 Usage::
 
     python tools/derive_departements.py /path/to/departements-avec-outre-mer.geojson \
-        [--output ciatstudy/data/departements.geojson] [--tolerance 0.01] [--min-area 0.0005]
+        [--output ciatstudy/resources/departements.geojson] [--tolerance 0.01] [--min-area 0.0005]
 
 The output is byte-identical for the same input and parameters (``tests/test_report_body.py`` checks it
 when the reference file is present).
@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUTPUT = ROOT / "ciatstudy" / "data" / "departements.geojson"
+DEFAULT_OUTPUT = ROOT / "ciatstudy" / "resources" / "departements.geojson"
 ATTRIBUTION = "IGN Admin Express (COG 2018), via france-geojson — Licence Ouverte / Open Licence (Etalab)"
 
 
