@@ -15,6 +15,7 @@ from conftest import ROOT, SHARED, shared_build
 from test_import import FIX
 
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(SHARED)]
+WAVE = "w-google"  # the name test_new_wave_report gives it: one build serves both
 
 CODEBOOK_2014 = ROOT / "data/raw/2014/codebook.yaml"
 
@@ -74,14 +75,15 @@ def empty_headings(page: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def new_wave(tmp_path_factory):
-    """Wave 2026, imported from the Google Forms fixture and built alone (no comparison), in the shared project."""
-    return shared_build(tmp_path_factory, "2026", export=FIX / "google_forms.csv", fmt="google")
+    """The wave imported from the Google Forms fixture and compared with 2014 (as test_new_wave_report builds it):
+    its comparison with 2014 aside, nothing in it may be 2014's."""
+    return shared_build(tmp_path_factory, WAVE, export=FIX / "google_forms.csv", fmt="google", baseline="2014")
 
 
 def test_new_wave_report_has_no_2014_only_statement(new_wave):
     root, code, log = new_wave
     assert code == 0, log
-    page = (root / "reports/2026/report.html").read_text(encoding="utf-8")
+    page = (root / f"reports/{WAVE}/report.html").read_text(encoding="utf-8")
     text = _fold(
         html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)))
     )
@@ -92,13 +94,13 @@ def test_new_wave_report_has_no_2014_only_statement(new_wave):
 
 def test_new_wave_report_has_no_empty_heading_and_says_what_it_left_out(new_wave):
     root, code, log = new_wave
-    page = (root / "reports/2026/report.html").read_text(encoding="utf-8")
+    page = (root / f"reports/{WAVE}/report.html").read_text(encoding="utf-8")
     assert empty_headings(page) == []
     assert "left out: profile-staff (no staff_bands table in this wave)" in log
     assert "left out: profile-sectors (no respondent_sectors table in this wave)" in log
     toc = re.search(r"<nav class=\"toc\".*?</nav>", page, flags=re.S).group(0)
     assert "Salariés" not in page and "Annexe II : personnes ressources" not in toc
     # a heading over a notice saying there is nothing is an empty heading too: none without its table
-    assert not (root / "data/raw/2026/respondents.csv").exists()
+    assert not (root / f"data/raw/{WAVE}/respondents.csv").exists()
     for key in ("budget_heading", "staff_heading", "sectors_heading"):
         assert f">{labels.text('wave_texts', key)}<" not in page, key
