@@ -289,7 +289,7 @@ IMPORT_SNIPPET = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from rerun import rerun_export
-from ciatstudy.waves.synth import csv_bytes
+from ciatstudy.waves.synth.exports import csv_bytes
 from ciatstudy.waves.importers import import_export, read_export, _questionnaire
 from ciatstudy.waves.importers.mapping import load_mapping
 from ciatstudy.waves.importers.matching import _distinct, match_export

@@ -304,11 +304,12 @@ def build_parser(argv: list[str] = ()):
     p_synth = command("synth", "write a synthetic survey export (tests, benchmarks)")
     if not argv or argv[0] in {"import", "synth", "-h", "--help"}:
         # The importers need pandas; other commands (a no-op build above all) must not pay for it.
-        from .waves import importers, synth
+        from .waves import importers
+        from .waves.synth import command as synth_command
 
         importers.configure_parser(p_import)  # FILE --format --wave [--mapping] [--key-file]
         p_import.set_defaults(func=_cmd_import)
-        synth.configure_parser(p_synth)  # --n --seed --format --output
+        synth_command.configure_parser(p_synth)  # --n --seed --format --output
 
     p = command("reconstruct", "check (or --write) wave 2014's reconstructed answers")
     p.add_argument("--wave", default="2014", help=WAVE_HELP)

@@ -198,7 +198,7 @@ def test_items_the_baseline_lacks_are_said_not_comparable(wave2014):
 
 
 def test_a_large_synthetic_wave_compares_in_seconds(wave2014):
-    from ciatstudy.waves.synth import synth_wave
+    from ciatstudy.waves.synth.respondents import synth_wave
 
     truth = synth_wave(400, seed=5).truth()
     truth.insert(0, "respondent_id", [f"s{i}" for i in range(len(truth))])

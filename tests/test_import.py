@@ -26,7 +26,7 @@ from ciatstudy.waves.importers.decode import split_labels
 from ciatstudy.waves.importers.layouts import match_key, sniff_format
 from ciatstudy.waves.importers.reading import read_grid
 from ciatstudy.data.io import load_codebook, load_wave
-from ciatstudy.waves.synth import csv_bytes
+from ciatstudy.waves.synth.exports import csv_bytes
 
 FIX = Path(__file__).parent / "fixtures" / "exports"
 SAMPLES = ROOT.parent / "shared" / "samples" / "exports"
@@ -490,7 +490,8 @@ def test_the_catalogue_is_large_enough():
 # --------------------------------------------------------------------------- synthetic waves
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_synthetic_export_of_every_format_imports_back_to_its_answers(root, tmp_path, fmt):
-    from ciatstudy.waves.synth import synth, synth_wave
+    from ciatstudy.waves.synth.command import synth
+    from ciatstudy.waves.synth.respondents import synth_wave
 
     path = synth(25, 7, fmt, tmp_path / f"synth-{fmt}.csv")
     import_export(path, format=fmt, wave="2030")

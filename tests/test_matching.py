@@ -22,7 +22,7 @@ from ciatstudy.waves.importers.layouts import match_key
 from ciatstudy.waves.importers.mapping import load_mapping
 from ciatstudy.waves.importers.matching import MatchError, fold, french_score, match_export, similarity
 from ciatstudy.data.io import load_codebook, load_wave
-from ciatstudy.waves.synth import csv_bytes
+from ciatstudy.waves.synth.exports import csv_bytes
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "rerun"))
 from rerun import FORMATS, rerun_export  # noqa: E402

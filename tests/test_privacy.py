@@ -173,7 +173,7 @@ def test_pseudonyms_are_hmac_sha256_of_the_email_and_link_waves(root, tmp_path_f
 
 
 def test_the_same_people_get_the_same_pseudonym_whatever_the_tool(root, tmp_path, tmp_path_factory, monkeypatch):
-    from ciatstudy.waves.synth import synth
+    from ciatstudy.waves.synth.command import synth
 
     monkeypatch.setenv("CIATSTUDY_PSEUDONYM_KEY", "une clé de test assez longue pour HMAC")
     for fmt in ("surveymonkey", "kobo"):

@@ -96,8 +96,33 @@ def assign_roles(export: Export, mapping: Mapping, codebook: Codebook) -> Plan:
         the export (neither by the mapping nor by its wording), no segment
         column, no respondent-id column where the tool always writes one.
     """
-    roles: dict[int, Role] = {}
+    roles, id_found, segment_found = _column_roles(export, mapping, codebook)
+    plan = Plan(roles, export.columns)
+    if not segment_found:
+        wanted = next(iter(mapping.segment_question), codebook.segment_variable)
+        raise DataError(
+            f"no segment column: none of the export's columns is the segment question "
+            f"(looked for {wanted!r}); name it under segment.question in the mapping",
+            file=export.file,
+            row=1,
+            column=wanted,
+        )
+    if mapping.respondent_id and not id_found:
+        raise DataError(
+            f"no respondent-id column (looked for {', '.join(mapping.respondent_id)})",
+            file=export.file,
+            row=1,
+            column=mapping.respondent_id[0],
+        )
+    _check_questions_found(export, plan, mapping, codebook)
+    return plan
+
+
+def _column_roles(export: Export, mapping: Mapping, codebook: Codebook) -> tuple[dict[int, Role], bool, bool]:
+    """Each column's role, first rule that fits: respondent id, identifier named by the mapping, segment,
+    item by its code, question, free text, ignored, identifier by content; and whether id and segment were found."""
     header_row = export.header_rows
+    roles: dict[int, Role] = {}
     code_of = {code.casefold(): code for code in codebook.item_codes}
     question_of_item = {code: q.id for q in codebook.questions for code in q.codes}
     id_found = segment_found = False
@@ -134,24 +159,13 @@ def assign_roles(export: Export, mapping: Mapping, codebook: Codebook) -> Plan:
             continue
         kind = column_identifier_kind(col.header, _column_values(export, col))
         roles[col.index] = Role("identifier", identifier=kind) if kind else Role("unmapped")
+    return roles, id_found, segment_found
 
-    plan = Plan(roles, export.columns)
-    if not segment_found:
-        wanted = next(iter(mapping.segment_question), codebook.segment_variable)
-        raise DataError(
-            f"no segment column: none of the export's columns is the segment question "
-            f"(looked for {wanted!r}); name it under segment.question in the mapping",
-            file=export.file,
-            row=1,
-            column=wanted,
-        )
-    if mapping.respondent_id and not id_found:
-        raise DataError(
-            f"no respondent-id column (looked for {', '.join(mapping.respondent_id)})",
-            file=export.file,
-            row=1,
-            column=mapping.respondent_id[0],
-        )
+
+def _check_questions_found(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook) -> None:
+    """Every asked question has columns, none of its items two; items a question's options lack go to
+    ``plan.missing_items``."""
+    roles, header_row = plan.roles, export.header_rows
     for q in codebook.questions:
         qmap = mapping.questions[q.id]
         if qmap.absent:
@@ -185,7 +199,6 @@ def assign_roles(export: Export, mapping: Mapping, codebook: Codebook) -> Plan:
             missing = [code for code in q.codes if code not in seen]
             if missing:
                 plan.missing_items[q.id] = missing
-    return plan
 
 
 def _question_role(col: Column, mapping: Mapping, export: Export, header_row: int) -> Role | None:
@@ -369,6 +382,126 @@ def _one_cell(
     )
 
 
+def _agreement_values(q, qmap: QuestionMap, cols: list[Column], roles, cells, where, texts: list) -> dict:
+    """Item code -> 3/2/1 score (None: no answer) of an agreement question; its 'other' texts go to ``texts``."""
+    values = {code: None for code in q.codes}
+    for c in cols:
+        r = roles[c.index]
+        if r.kind == "item":
+            values[r.item] = _agreement(cells[c.index], qmap, where(c))
+        elif r.kind == "other":
+            text = cells[c.index].strip()
+            if text and match_key(text) not in MISSING:
+                texts.append((qmap.other.corpus if qmap.other else None, text, c))
+    return values
+
+
+def _choice_values(q, qmap: QuestionMap, cols: list[Column], roles, cells, joined, where, memo, texts: list) -> dict:
+    """Item code -> 1/0 (None: not asked) of a multi or single question, from its option columns, its
+    one-cell answer and its 'other' column, which must agree; its 'other' texts go to ``texts``."""
+    chosen: set[str] = set()
+    answered = False
+    split: dict[str, int] = {}
+    present = set()
+    for c in cols:
+        r = roles[c.index]
+        if r.kind == "item":
+            present.add(r.item)
+            flag = _flag(cells[c.index], qmap, c, r.item, r.coded, where(c))
+            if flag is not None:
+                answered = True
+                split[r.item] = flag
+                if flag:
+                    chosen.add(r.item)
+    for c in cols:
+        r = roles[c.index]
+        if r.kind == "question":
+            present.update(q.codes)
+            codes, other = _one_cell(cells[c.index], qmap, joined, where(c), memo)
+            if codes is not None:
+                if split and set(codes) != {k for k, v in split.items() if v}:
+                    file, row, column = where(c)
+                    raise DataError(
+                        f"{q.id}: this cell says {sorted(codes)} but the option columns say "
+                        f"{sorted(k for k, v in split.items() if v)}",
+                        file=file,
+                        row=row,
+                        column=column,
+                    )
+                answered = True
+                chosen |= codes
+            if other:
+                texts.append((qmap.other.corpus if qmap.other else None, other, c))
+        elif r.kind == "other":
+            text = cells[c.index].strip()
+            if text and match_key(text) not in MISSING:
+                texts.append((qmap.other.corpus, text, c))
+                if qmap.other.item:
+                    chosen.add(qmap.other.item)
+                    present.add(qmap.other.item)
+                    answered = True
+    if not answered:
+        return {code: None for code in q.codes}
+    if q.kind == "single" and len(chosen) > 1:
+        file, row, column = where(cols[0])
+        raise DataError(
+            f"{q.id} is choose-one but {len(chosen)} options are chosen ({', '.join(sorted(chosen))})",
+            file=file,
+            row=row,
+            column=column,
+        )
+    return {code: (int(code in chosen) if code in present else None) for code in q.codes}
+
+
+def _columns_by_question(export: Export, roles: dict[int, Role]) -> dict[str, list[Column]]:
+    """Question id -> the export's columns that answer it, in export order."""
+    by_question: dict[str, list[Column]] = {}
+    for c in export.columns:
+        r = roles[c.index]
+        if r.question:
+            by_question.setdefault(r.question, []).append(c)
+    return by_question
+
+
+def _row_answers(cells, number: int, file: str, plan: Plan, mapping: Mapping, codebook: Codebook, by_question, memo):
+    """One response's answers (item code -> score, flag or None) and free texts (corpus, text, column)."""
+
+    def where(col):
+        return (file, number, col.where)
+
+    answers: dict[str, int | None] = {}
+    texts: list[tuple[str, str, Column]] = []
+    for q in codebook.questions:
+        qmap, cols = mapping.questions[q.id], by_question.get(q.id, [])
+        if q.kind == "agreement3":
+            answers.update(_agreement_values(q, qmap, cols, plan.roles, cells, where, texts))
+        else:
+            answers.update(_choice_values(q, qmap, cols, plan.roles, cells, mapping.joined, where, memo, texts))
+    for c in plan.of("free"):
+        text = cells[c.index].strip()
+        if text and match_key(text) not in MISSING:
+            texts.append((plan.roles[c.index].corpus, text, c))
+    return answers, texts
+
+
+def _respondent_id(cells, id_cols: list[Column], seen_ids: dict[str, int], file: str, number: int) -> str:
+    """The response id of the row ("" when the export has none), which must be given and unique."""
+    if not id_cols:
+        return ""
+    raw_id = cells[id_cols[0].index].strip()
+    if not raw_id:
+        raise DataError("empty respondent id", file=file, row=number, column=id_cols[0].where)
+    if raw_id in seen_ids:
+        raise DataError(
+            f"duplicated respondent: the same response id as row {seen_ids[raw_id]}",
+            file=file,
+            row=number,
+            column=id_cols[0].where,
+        )
+    seen_ids[raw_id] = number
+    return raw_id
+
+
 def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook) -> tuple[list[Respondent], list[int]]:
     """Every non-empty response as a :class:`Respondent`; also the rows skipped as empty responses.
 
@@ -377,91 +510,13 @@ def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook
     is an error.
     """
     roles = plan.roles
-    by_question: dict[str, list[Column]] = {}
-    for c in export.columns:
-        r = roles[c.index]
-        if r.question:
-            by_question.setdefault(r.question, []).append(c)
+    by_question = _columns_by_question(export, roles)
     seg_col = plan.of("segment")[0]
     id_cols = plan.of("id")
     respondents, skipped, seen_ids = [], [], {}
     memo: dict = {}
     for number, cells in export.rows:
-
-        def where(col):
-            return (export.file, number, col.where)
-
-        answers: dict[str, int | None] = {}
-        texts: list[tuple[str, str, Column]] = []
-        for q in codebook.questions:
-            qmap = mapping.questions[q.id]
-            values = {code: None for code in q.codes}
-            cols = by_question.get(q.id, [])
-            if q.kind == "agreement3":
-                for c in cols:
-                    r = roles[c.index]
-                    if r.kind == "item":
-                        values[r.item] = _agreement(cells[c.index], qmap, where(c))
-                    elif r.kind == "other":
-                        text = cells[c.index].strip()
-                        if text and match_key(text) not in MISSING:
-                            texts.append((qmap.other.corpus if qmap.other else None, text, c))
-            else:
-                chosen: set[str] = set()
-                answered = False
-                split: dict[str, int] = {}
-                present = set()
-                first_col = cols[0] if cols else None
-                for c in cols:
-                    r = roles[c.index]
-                    if r.kind == "item":
-                        present.add(r.item)
-                        flag = _flag(cells[c.index], qmap, c, r.item, r.coded, where(c))
-                        if flag is not None:
-                            answered = True
-                            split[r.item] = flag
-                            if flag:
-                                chosen.add(r.item)
-                for c in cols:
-                    r = roles[c.index]
-                    if r.kind == "question":
-                        present.update(q.codes)
-                        codes, other = _one_cell(cells[c.index], qmap, mapping.joined, where(c), memo)
-                        if codes is not None:
-                            if split and set(codes) != {k for k, v in split.items() if v}:
-                                raise DataError(
-                                    f"{q.id}: this cell says {sorted(codes)} but the option columns say "
-                                    f"{sorted(k for k, v in split.items() if v)}",
-                                    file=export.file,
-                                    row=number,
-                                    column=c.where,
-                                )
-                            answered = True
-                            chosen |= codes
-                        if other:
-                            texts.append((qmap.other.corpus if qmap.other else None, other, c))
-                    elif r.kind == "other":
-                        text = cells[c.index].strip()
-                        if text and match_key(text) not in MISSING:
-                            texts.append((qmap.other.corpus, text, c))
-                            if qmap.other.item:
-                                chosen.add(qmap.other.item)
-                                present.add(qmap.other.item)
-                                answered = True
-                if answered:
-                    values = {code: (int(code in chosen) if code in present else None) for code in q.codes}
-                    if q.kind == "single" and len(chosen) > 1:
-                        raise DataError(
-                            f"{q.id} is choose-one but {len(chosen)} options are chosen ({', '.join(sorted(chosen))})",
-                            file=export.file,
-                            row=number,
-                            column=first_col.where,
-                        )
-            answers.update(values)
-        for c in plan.of("free"):
-            text = cells[c.index].strip()
-            if text and match_key(text) not in MISSING:
-                texts.append((roles[c.index].corpus, text, c))
+        answers, texts = _row_answers(cells, number, export.file, plan, mapping, codebook, by_question, memo)
         identifiers = [
             (roles[c.index].identifier, cells[c.index].strip(), c)
             for c in plan.of("identifier")
@@ -486,19 +541,7 @@ def decode_rows(export: Export, plan: Plan, mapping: Mapping, codebook: Codebook
                 row=number,
                 column=seg_col.where,
             )
-        raw_id = ""
-        if id_cols:
-            raw_id = cells[id_cols[0].index].strip()
-            if not raw_id:
-                raise DataError("empty respondent id", file=export.file, row=number, column=id_cols[0].where)
-            if raw_id in seen_ids:
-                raise DataError(
-                    f"duplicated respondent: the same response id as row {seen_ids[raw_id]}",
-                    file=export.file,
-                    row=number,
-                    column=id_cols[0].where,
-                )
-            seen_ids[raw_id] = number
+        raw_id = _respondent_id(cells, id_cols, seen_ids, export.file, number)
         respondents.append(Respondent(number, raw_id, segment, answers, texts, identifiers))
     if not respondents:
         raise DataError(

@@ -296,18 +296,23 @@ def _scale_answers(codebook: Codebook) -> dict[str, int]:
     return answers
 
 
-def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None) -> Mapping:
-    """The default mapping of ``fmt``, overlaid with the analyst's ``mapping`` file, checked against the codebook.
+@dataclass
+class _Layers:
+    """The mapping as read: default overlaid with the analyst's file, and where each key was written."""
 
-    Raises
-    ------
-    DataError
-        Unreadable YAML, unknown keys, a question or item code the codebook
-        does not have, an agreement score off the scale, a free-text corpus the
-        codebook does not list; the message names the mapping file and line.
-    """
-    if fmt not in FORMATS:
-        raise DataError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    data: dict
+    lines: dict
+    display: str  # the file messages name: the analyst's, or the default's when there is none
+    files: list[str]
+    sha256: dict[str, str]
+    notes: list[str]
+
+    def line(self, *path) -> int:
+        return self.lines.get(tuple(str(p) for p in path), 1)
+
+
+def _read_layers(fmt: str, mapping: str | Path | None) -> _Layers:
+    """The default mapping of ``fmt`` and, over it, the analyst's ``mapping`` file, each checked for shape."""
     import hashlib
 
     default_path = MAPPINGS_DIR / f"{fmt}.yaml"
@@ -339,13 +344,13 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
                 column="format",
             )
         data = _merge(data, user, notes)
+    return _Layers(data, lines, display, files, digests, notes)
 
-    def line(*path):
-        return lines.get(tuple(str(p) for p in path), 1)
 
-    # questions
-    questions: dict[str, QuestionMap] = {}
-    entries = data.get("questions") or {}
+def _question_maps(src: _Layers, codebook: Codebook, corpora: list[str]) -> dict[str, QuestionMap]:
+    """Every codebook question's map: its defaults, overridden by the mapping's ``questions`` entries."""
+    display, line = src.display, src.line
+    entries = src.data.get("questions") or {}
     if not isinstance(entries, dict):
         raise DataError(
             "questions must map question ids (q1, q2...) to entries",
@@ -362,7 +367,7 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
                 row=line("questions", qid),
                 column=str(qid),
             )
-    corpora = [str(f.get("id")) for f in (codebook.raw.get("free_text") or [])]
+    questions: dict[str, QuestionMap] = {}
     for q in codebook.questions:
         entry = entries.get(q.id, {})
         qmap = QuestionMap(q.id, q.kind, wording=q.wording)
@@ -371,144 +376,194 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
         qmap.answers = _scale_answers(codebook) if q.kind == "agreement3" else {}
         if q.id in entries and entry is None:
             qmap.absent = True
-            questions[q.id] = qmap
-            continue
-        if not isinstance(entry, dict):
-            raise DataError(
-                f"the entry of {q.id} must be a mapping (question, items, answers, other) or null",
-                file=display,
-                row=line("questions", q.id),
-                column=q.id,
-            )
-        unknown = sorted(set(entry) - _QUESTION_KEYS)
-        if unknown:
-            raise DataError(
-                f"unknown key {unknown[0]!r} in {q.id} (expected some of {sorted(_QUESTION_KEYS)})",
-                file=display,
-                row=line("questions", q.id, unknown[0]),
-                column=unknown[0],
-            )
-        qmap.question |= {
-            match_key(v)
-            for v in _as_list(entry.get("question"), f"{q.id}.question", display, line("questions", q.id, "question"))
-        }
-        for raw, code in (entry.get("items") or {}).items():
-            if str(code) not in q.codes:
-                raise DataError(
-                    f"item {code!r} is not an item of {q.id} ({', '.join(q.codes)})",
-                    file=display,
-                    row=line("questions", q.id, "items", raw),
-                    column=str(raw),
-                )
-            qmap.items[match_key(str(raw))] = str(code)
-        for raw, score in (entry.get("answers") or {}).items():
-            if q.kind != "agreement3":
-                raise DataError(
-                    f"{q.id} is a {q.kind} question: answers map only agreement scales; map options with items",
-                    file=display,
-                    row=line("questions", q.id, "answers"),
-                    column="answers",
-                )
-            if score not in (1, 2, 3):
-                raise DataError(
-                    f"score {score!r} is off the 3/2/1 scale",
-                    file=display,
-                    row=line("questions", q.id, "answers", raw),
-                    column=str(raw),
-                )
-            qmap.answers[match_key(str(raw))] = int(score)
-        other = entry.get("other")
-        if other is not None:
-            if not isinstance(other, dict) or "match" not in other:
-                raise DataError(
-                    f"{q.id}.other needs match (the 'other' column or option) and item and/or corpus",
-                    file=display,
-                    row=line("questions", q.id, "other"),
-                    column="other",
-                )
-            item, corpus = other.get("item"), other.get("corpus")
-            if item is not None and str(item) not in q.codes:
-                raise DataError(
-                    f"item {item!r} is not an item of {q.id}",
-                    file=display,
-                    row=line("questions", q.id, "other", "item"),
-                    column="item",
-                )
-            if corpus is not None and str(corpus) not in corpora:
-                raise DataError(
-                    f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
-                    file=display,
-                    row=line("questions", q.id, "other", "corpus"),
-                    column="corpus",
-                )
-            qmap.other = OtherMap(
-                {
-                    match_key(v)
-                    for v in _as_list(
-                        other["match"], f"{q.id}.other.match", display, line("questions", q.id, "other", "match")
-                    )
-                },
-                None if item is None else str(item),
-                None if corpus is None else str(corpus),
-            )
+        else:
+            _apply_question_entry(qmap, q, entry, src, corpora)
         questions[q.id] = qmap
+    return questions
 
-    # free text
-    free_text: dict[str, list[str]] = {}
-    entries = data.get("free_text") or {}
+
+def _apply_question_entry(qmap: QuestionMap, q, entry, src: _Layers, corpora: list[str]) -> None:
+    """Add one ``questions.<id>`` entry (question texts, items, answers, other) to ``qmap``, checked."""
+    display, line = src.display, src.line
+    if not isinstance(entry, dict):
+        raise DataError(
+            f"the entry of {q.id} must be a mapping (question, items, answers, other) or null",
+            file=display,
+            row=line("questions", q.id),
+            column=q.id,
+        )
+    unknown = sorted(set(entry) - _QUESTION_KEYS)
+    if unknown:
+        raise DataError(
+            f"unknown key {unknown[0]!r} in {q.id} (expected some of {sorted(_QUESTION_KEYS)})",
+            file=display,
+            row=line("questions", q.id, unknown[0]),
+            column=unknown[0],
+        )
+    qmap.question |= {
+        match_key(v)
+        for v in _as_list(entry.get("question"), f"{q.id}.question", display, line("questions", q.id, "question"))
+    }
+    for raw, code in (entry.get("items") or {}).items():
+        if str(code) not in q.codes:
+            raise DataError(
+                f"item {code!r} is not an item of {q.id} ({', '.join(q.codes)})",
+                file=display,
+                row=line("questions", q.id, "items", raw),
+                column=str(raw),
+            )
+        qmap.items[match_key(str(raw))] = str(code)
+    for raw, score in (entry.get("answers") or {}).items():
+        if q.kind != "agreement3":
+            raise DataError(
+                f"{q.id} is a {q.kind} question: answers map only agreement scales; map options with items",
+                file=display,
+                row=line("questions", q.id, "answers"),
+                column="answers",
+            )
+        if score not in (1, 2, 3):
+            raise DataError(
+                f"score {score!r} is off the 3/2/1 scale",
+                file=display,
+                row=line("questions", q.id, "answers", raw),
+                column=str(raw),
+            )
+        qmap.answers[match_key(str(raw))] = int(score)
+    other = entry.get("other")
+    if other is not None:
+        qmap.other = _other_map(q, other, src, corpora)
+
+
+def _other_map(q, other, src: _Layers, corpora: list[str]) -> OtherMap:
+    """A question's ``other`` entry: the 'other' column or option, the item it ticks, the corpus it feeds."""
+    display, line = src.display, src.line
+    if not isinstance(other, dict) or "match" not in other:
+        raise DataError(
+            f"{q.id}.other needs match (the 'other' column or option) and item and/or corpus",
+            file=display,
+            row=line("questions", q.id, "other"),
+            column="other",
+        )
+    item, corpus = other.get("item"), other.get("corpus")
+    if item is not None and str(item) not in q.codes:
+        raise DataError(
+            f"item {item!r} is not an item of {q.id}",
+            file=display,
+            row=line("questions", q.id, "other", "item"),
+            column="item",
+        )
+    if corpus is not None and str(corpus) not in corpora:
+        raise DataError(
+            f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
+            file=display,
+            row=line("questions", q.id, "other", "corpus"),
+            column="corpus",
+        )
+    return OtherMap(
+        {
+            match_key(v)
+            for v in _as_list(other["match"], f"{q.id}.other.match", display, line("questions", q.id, "other", "match"))
+        },
+        None if item is None else str(item),
+        None if corpus is None else str(corpus),
+    )
+
+
+def _free_text_columns(src: _Layers, codebook: Codebook, corpora: list[str]) -> dict[str, list[str]]:
+    """Corpus -> the column headers that hold it: the mapping's, then the corpus id and its wording."""
+    entries = src.data.get("free_text") or {}
     for corpus in entries:
         if str(corpus) not in corpora:
             raise DataError(
                 f"free-text corpus {corpus!r} is not in the codebook ({', '.join(corpora)})",
-                file=display,
-                row=line("free_text", corpus),
+                file=src.display,
+                row=src.line("free_text", corpus),
                 column=str(corpus),
             )
+    free_text: dict[str, list[str]] = {}
     for spec in codebook.raw.get("free_text") or []:
         cid = str(spec.get("id"))
-        candidates = _as_list(entries.get(cid), f"free_text.{cid}", display, line("free_text", cid))
+        candidates = _as_list(entries.get(cid), f"free_text.{cid}", src.display, src.line("free_text", cid))
         free_text[cid] = [match_key(v) for v in [*candidates, cid, str(spec.get("wording", ""))] if str(v).strip()]
+    return free_text
 
-    # identifiers
+
+def _identifier_columns(src: _Layers) -> dict[str, str]:
+    """Header -> identifier kind, from the mapping's ``identifiers``."""
     identifiers: dict[str, str] = {}
-    for kind, names in (data.get("identifiers") or {}).items():
+    for kind, names in (src.data.get("identifiers") or {}).items():
         if kind not in IDENTIFIER_KINDS:
             raise DataError(
                 f"unknown identifier kind {kind!r} (expected one of {sorted(IDENTIFIER_KINDS)})",
-                file=display,
-                row=line("identifiers", kind),
+                file=src.display,
+                row=src.line("identifiers", kind),
                 column=str(kind),
             )
-        for name in _as_list(names, f"identifiers.{kind}", display, line("identifiers", kind)):
+        for name in _as_list(names, f"identifiers.{kind}", src.display, src.line("identifiers", kind)):
             identifiers[match_key(name)] = kind
+    return identifiers
 
-    segment = data.get("segment") or {}
+
+def _segment_values(src: _Layers, codebook: Codebook) -> dict[str, str]:
+    """Answer -> segment code: the codebook's codes, labels and descriptions, then the mapping's ``segment.values``."""
     values = {}
     for level in codebook.raw["segments"]["levels"]:
         for text in (level.get("code"), level.get("label"), level.get("description")):
             if text:
                 values[match_key(str(text))] = str(level["code"])
-    for raw, code in (segment.get("values") or {}).items():
+    for raw, code in ((src.data.get("segment") or {}).get("values") or {}).items():
         if str(code) not in codebook.segment_codes:
             raise DataError(
                 f"segment {code!r} is not in the codebook ({', '.join(codebook.segment_codes)})",
-                file=display,
-                row=line("segment", "values", raw),
+                file=src.display,
+                row=src.line("segment", "values", raw),
                 column=str(raw),
             )
         values[match_key(str(raw))] = str(code)
+    return values
+
+
+def _item_columns(src: _Layers, codebook: Codebook) -> dict[str, str]:
+    """Header -> item code, from the mapping's ``columns`` (a plain table's own column names)."""
     columns = {}
-    for raw, code in (data.get("columns") or {}).items():
+    for raw, code in (src.data.get("columns") or {}).items():
         if str(code) not in codebook.item_codes:
             raise DataError(
-                f"item {code!r} is not in the codebook", file=display, row=line("columns", raw), column=f"columns.{raw}"
+                f"item {code!r} is not in the codebook",
+                file=src.display,
+                row=src.line("columns", raw),
+                column=f"columns.{raw}",
             )
         columns[match_key(str(raw))] = str(code)
+    return columns
+
+
+def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None) -> Mapping:
+    """The default mapping of ``fmt``, overlaid with the analyst's ``mapping`` file, checked against the codebook.
+
+    Raises
+    ------
+    DataError
+        Unreadable YAML, unknown keys, a question or item code the codebook
+        does not have, an agreement score off the scale, a free-text corpus the
+        codebook does not list; the message names the mapping file and line.
+    """
+    if fmt not in FORMATS:
+        raise DataError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    src = _read_layers(fmt, mapping)
+    data, display, line = src.data, src.display, src.line
+    corpora = [str(f.get("id")) for f in (codebook.raw.get("free_text") or [])]
+    questions = _question_maps(src, codebook, corpora)
+    free_text = _free_text_columns(src, codebook, corpora)
+    identifiers = _identifier_columns(src)
+    segment_values = _segment_values(src, codebook)
+    columns = _item_columns(src, codebook)
     joined = str(data.get("joined") or "single")
     if joined not in _JOINED:
         raise DataError(f"joined must be one of {_JOINED}", file=display, row=line("joined"), column="joined")
+    segment = data.get("segment") or {}
     return Mapping(
-        files=files,
+        files=src.files,
         format=fmt,
         respondent_id=[
             match_key(v) for v in _as_list(data.get("respondent_id"), "respondent_id", display, line("respondent_id"))
@@ -518,13 +573,13 @@ def load_mapping(fmt: str, codebook: Codebook, mapping: str | Path | None = None
             for v in _as_list(segment.get("question"), "segment.question", display, line("segment", "question"))
         ]
         + [match_key(codebook.segment_variable)],
-        segment_values=values,
+        segment_values=segment_values,
         questions=questions,
         free_text=free_text,
         identifiers=identifiers,
         ignore={match_key(v) for v in _as_list(data.get("ignore"), "ignore", display, line("ignore"))},
         joined=joined,
-        sha256=digests,
+        sha256=src.sha256,
         columns=columns,
-        notes=notes,
+        notes=src.notes,
     )
