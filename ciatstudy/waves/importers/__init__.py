@@ -144,20 +144,7 @@ def import_export(
         row and column; nothing is written then.
     """
     root = Path(root) if root else project_root()
-    if format not in FORMATS:
-        raise DataError(
-            f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name, row=1, column="A"
-        )
-    try:
-        check_wave_name(wave)  # the one check of every command that takes a wave
-    except ValueError as exc:
-        raise DataError(str(exc)) from None
-    target = Paths.for_wave(str(wave), root).raw
-    if target.exists():
-        raise DataError(
-            f"wave {wave} already exists ({target}); raw data are read-only: choose another wave name, "
-            "or remove the folder to import again"
-        )
+    target = _new_wave_folder(file, format, wave, root)
     codebook, raw_codebook = _questionnaire(root, questionnaire)
     maps: Mapping = load_mapping(format, codebook, mapping)
     if link is None:
@@ -177,11 +164,7 @@ def import_export(
     responses = _responses_frame(respondents, ids, codebook)
     quotes, dropped = _quotes_frame(respondents, ids, redactor := _redactor(respondents), format)
 
-    sizes = {code: int((responses[codebook.segment_variable] == code).sum()) for code in codebook.segment_codes}
-    answered = {}
-    for q in codebook.questions:
-        cols = responses[q.codes]
-        answered[q.id] = int((cols != "").any(axis=1).sum())
+    sizes, answered = _answer_counts(responses, codebook)
     roles = plan.roles
     summary = ImportSummary(
         wave=str(wave),
@@ -223,6 +206,35 @@ def import_export(
     )
     _write_wave(target, summary, responses, quotes, raw_codebook, codebook, sizes, today, command)
     return summary
+
+
+def _new_wave_folder(file: str | os.PathLike, format: str, wave: str, root: Path) -> Path:
+    """The raw folder of the new wave, once the format and the wave's name are known good and the folder is free."""
+    if format not in FORMATS:
+        raise DataError(
+            f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name, row=1, column="A"
+        )
+    try:
+        check_wave_name(wave)  # the one check of every command that takes a wave
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    target = Paths.for_wave(str(wave), root).raw
+    if target.exists():
+        raise DataError(
+            f"wave {wave} already exists ({target}); raw data are read-only: choose another wave name, "
+            "or remove the folder to import again"
+        )
+    return target
+
+
+def _answer_counts(responses, codebook: Codebook) -> tuple[dict[str, int], dict[str, int]]:
+    """Respondents per segment code, and respondents answering each question (at least one item)."""
+    sizes = {code: int((responses[codebook.segment_variable] == code).sum()) for code in codebook.segment_codes}
+    answered = {}
+    for q in codebook.questions:
+        cols = responses[q.codes]
+        answered[q.id] = int((cols != "").any(axis=1).sum())
+    return sizes, answered
 
 
 def suggest_mapping(
