@@ -292,7 +292,8 @@ from rerun import rerun_export
 from ciatstudy.waves.synth.exports import csv_bytes
 from ciatstudy.waves.importers import import_export, read_export, _questionnaire
 from ciatstudy.waves.importers.mapping import load_mapping
-from ciatstudy.waves.importers.matching import _distinct, match_export
+from ciatstudy.waves.importers.column_groups import _distinct
+from ciatstudy.waves.importers.matching import match_export
 from pathlib import Path
 root, fmt, n, wave = Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
 rows, _ = rerun_export(fmt, n, 3)

@@ -39,7 +39,7 @@ def tree(tmp_path, monkeypatch):
     monkeypatch.setenv("CIATSTUDY_ROOT", str(root))
     monkeypatch.delenv("CIATSTUDY_STAGE", raising=False)
     monkeypatch.chdir(root)
-    from ciatstudy.pipeline.build import library_digest
+    from ciatstudy.pipeline.fingerprints import library_digest
 
     library_digest()  # its memo is written once here, not by the case under test
     return root

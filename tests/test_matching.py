@@ -20,7 +20,9 @@ from ciatstudy.cli import main
 from ciatstudy.waves.importers import import_export, read_export, suggest_mapping
 from ciatstudy.waves.importers.layouts import match_key
 from ciatstudy.waves.importers.mapping import load_mapping
-from ciatstudy.waves.importers.matching import MatchError, fold, french_score, match_export, similarity
+from ciatstudy.waves.importers.match_results import MatchError
+from ciatstudy.waves.importers.matching import match_export
+from ciatstudy.waves.importers.similarity import fold, french_score, similarity
 from ciatstudy.data.io import load_codebook, load_wave
 from ciatstudy.waves.synth.exports import csv_bytes
 
@@ -260,7 +262,7 @@ def test_matching_cost_does_not_grow_with_rows(tmp_path):
     for n in (300, 3000):
         path, _ = write_rerun(tmp_path, "google", n=n, seed=5)
         export = read_export(path, "google")
-        from ciatstudy.waves.importers.matching import _distinct
+        from ciatstudy.waves.importers.column_groups import _distinct
 
         _distinct(export, export.columns)  # the one pass over the rows, timed apart
         best = float("inf")

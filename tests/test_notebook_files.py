@@ -76,7 +76,7 @@ def test_fingerprint_text_leaves_files_without_a_closed_header_alone(text):
 
 
 def test_a_lab_save_does_not_rerun_the_section(project):
-    from ciatstudy.pipeline.build import fingerprint, library_digest
+    from ciatstudy.pipeline.fingerprints import fingerprint, library_digest
     from ciatstudy.pipeline.sections import read_plan
     from ciatstudy.data.config import Paths
     from ciatstudy.pipeline.sections import plan
@@ -86,9 +86,9 @@ def test_a_lab_save_does_not_rerun_the_section(project):
     paths, lib = Paths.for_wave("2014"), library_digest()
 
     def current():
-        import ciatstudy.pipeline.build
+        import ciatstudy.pipeline.fingerprints
 
-        ciatstudy.pipeline.build._HASHES.clear()
+        ciatstudy.pipeline.fingerprints._HASHES.clear()
         return fingerprint(section, paths=paths, files=wave_plan.files, lib=lib)
 
     notebook = project / "notebooks" / section.notebook

@@ -41,27 +41,25 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import json
 import os
-import re
-import shutil
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from ...data.codebook import Codebook
 from ...data.config import Paths, check_wave_name, project_root
 from ...errors import DataError
-from ..privacy import Redactor, key_id, load_key, normalise, pseudonym, recorded_file_name, redaction_summary
-from .decode import Plan, Respondent, assign_roles, decode_rows
-from .layouts import FORMAT_LABELS, FORMATS, Export, parse
+from ..privacy import key_id, load_key, recorded_file_name
+from .decode import Plan, assign_roles, decode_rows
+from .layouts import FORMATS, Export, parse
 from .mapping import Mapping, load_mapping
-from .matching import Matching, MatchError, match_export
-from .suggest import suggestion_yaml
+from .match_results import Matching, MatchError
+from .matching import match_export
 from .reading import read_grid
+from .suggest import suggestion_yaml
+from .summary import ImportSummary, _submitted
+from .tables import _check_duplicate_emails, _ids, _quotes_frame, _redactor, _responses_frame
+from .wave_files import _write_wave
 
 __all__ = [
     "FORMATS",
@@ -72,105 +70,6 @@ __all__ = [
     "configure_parser",
     "run_import",
 ]
-
-_LINK_ORDER = ("email", "structure", "name")
-
-
-@dataclass
-class ImportSummary:
-    """What an import did, for the terminal and the wave's README."""
-
-    wave: str
-    folder: Path
-    source: str
-    format: str
-    sha256: str
-    size: int
-    reading: str
-    respondents: int
-    segments: dict[str, int]
-    answered: dict[str, int]  # question -> respondents answering it
-    quotes: int
-    redactions: int
-    identifiers: list[tuple[str, str]]  # (column, kind) dropped
-    ignored: list[str]
-    unmapped: list[str]
-    missing_items: dict[str, list[str]]
-    absent_questions: list[str]
-    skipped_rows: list[int]
-    other_texts_dropped: int
-    pseudonymised: bool
-    key_id: str = ""
-    unlinked: int = 0
-    mapping_files: list[str] = field(default_factory=list)
-    submitted: tuple[str, str] | None = None
-    redaction_counts: dict[str, int] = field(default_factory=dict)  # kind -> identifiers replaced in free text
-    matches: list[str] = field(default_factory=list)  # automatic matches, as shown
-    mapping_notes: list[str] = field(default_factory=list)  # what the analyst's mapping replaced
-    corpora: dict[str, int] = field(default_factory=dict)  # free-text corpus -> answers kept
-    ticked_nothing: dict[str, int] = field(default_factory=dict)  # choose-any question -> respondents ticking none
-    bases: dict[str, str] = field(default_factory=dict)  # choose-any question -> codebook base
-
-    def text(self) -> str:
-        """The validation summary printed by ``ciatstudy import``."""
-        seg = ", ".join(f"{k} {v}" for k, v in self.segments.items())
-        lines = [
-            f"imported {self.source} ({FORMAT_LABELS[self.format]}, {self.reading}) as wave {self.wave}: "
-            f"valid — {self.respondents} respondents ({seg})",
-            f"  written to {self.folder}: codebook.yaml, responses.csv, "
-            f"{'quotes.csv, ' if self.quotes else ''}datapackage.json, README.md",
-            "  answers per question: " + ", ".join(f"{q} {n}" for q, n in self.answered.items()),
-        ]
-        if self.ticked_nothing:
-            lines.append(
-                "  ticked no option (choose-any; base in parentheses): "
-                + ", ".join(f"{q} {n} ({self.bases.get(q, 'segment')})" for q, n in self.ticked_nothing.items())
-            )
-        if self.quotes:
-            lines.append(
-                f"  free text: {self.quotes} answers kept in quotes.csv"
-                + (
-                    f", {self.redactions} identifiers inside them replaced: " + redaction_summary(self.redaction_counts)
-                    if self.redactions
-                    else ""
-                )
-            )
-        ids = (
-            "pseudonymised (HMAC-SHA256, key " + self.key_id + ")" if self.pseudonymised else "numbered in export order"
-        )
-        lines.append(
-            f"  respondent ids: {ids}"
-            + (f"; {self.unlinked} without e-mail, structure or name kept a plain number" if self.unlinked else "")
-        )
-        if self.identifiers:
-            lines.append(
-                f"  personal data dropped ({len(self.identifiers)} columns): "
-                + "; ".join(f"{c} [{k}]" for c, k in self.identifiers)
-            )
-        if self.matches:
-            lines.append(f"  matched automatically ({len(self.matches)}; score 1,00 = identical once folded):")
-            lines += [f"    {m}" for m in self.matches]
-        for note in self.mapping_notes:
-            lines.append(f"  mapping: {note}")
-        if self.ignored:
-            lines.append(f"  metadata not imported ({len(self.ignored)}): " + "; ".join(self.ignored))
-        if self.absent_questions:
-            lines.append("  questions not asked in this wave (mapping): " + ", ".join(self.absent_questions))
-        for q, items in self.missing_items.items():
-            lines.append(f"  WARNING {q}: items not in the export, imported as no answer: {', '.join(items)}")
-        if self.unmapped:
-            lines.append(
-                f"  WARNING unmapped columns, NOT imported ({len(self.unmapped)}): " + "; ".join(self.unmapped)
-            )
-        if self.skipped_rows:
-            lines.append(
-                "  empty responses skipped (no segment, no answer): rows " + ", ".join(map(str, self.skipped_rows))
-            )
-        if self.other_texts_dropped:
-            lines.append(
-                f"  WARNING {self.other_texts_dropped} 'other' texts have no corpus in the mapping and were not kept"
-            )
-        return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- reading
@@ -199,389 +98,6 @@ def _questionnaire(root: Path, questionnaire: str | os.PathLike | None) -> tuple
     return codebook, yaml.load(
         path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     )  # noqa: S506 - safe
-
-
-# --------------------------------------------------------------------------- building the wave
-def _ids(respondents: list[Respondent], wave: str, key: bytes | None, export: Export) -> tuple[list[str], int]:
-    if key is None:
-        return [f"{wave}-{i:03d}" for i in range(1, len(respondents) + 1)], 0
-    ids, unlinked, seen = [], 0, {}
-    for i, r in enumerate(respondents, start=1):
-        by_kind: dict[str, list[tuple[str, object]]] = {}
-        for kind, value, col in r.identifiers:
-            by_kind.setdefault(kind, []).append((value, col))
-        source = next(((kind, by_kind[kind]) for kind in _LINK_ORDER if kind in by_kind), None)
-        if source is None:
-            ids.append(f"{wave}-{i:03d}")
-            unlinked += 1
-            continue
-        kind, values = source
-        # One e-mail or structure (the first given: tools may repeat it); a name may be split in columns.
-        value = " ".join(dict.fromkeys(v for v, _ in values)) if kind == "name" else values[0][0]
-        pid = pseudonym(value, key, kind=kind)
-        if pid in seen:
-            raise DataError(
-                f"duplicated respondent: the same {kind} as row {seen[pid]} (linkage would merge them); "
-                "remove the duplicate response in the survey tool and export again",
-                file=export.file,
-                row=r.row,
-                column=values[0][1].where,
-            )
-        seen[pid] = r.row
-        ids.append(pid)
-    return ids, unlinked
-
-
-def _check_duplicate_emails(respondents: list[Respondent], export: Export) -> None:
-    seen: dict[str, int] = {}
-    for r in respondents:
-        for kind, value, col in r.identifiers:
-            if kind == "email" and "@" in value:
-                key = normalise(value)
-                if key in seen and seen[key] != r.row:
-                    raise DataError(
-                        f"duplicated respondent: the same e-mail address as row {seen[key]}; remove the "
-                        "duplicate response in the survey tool and export again",
-                        file=export.file,
-                        row=r.row,
-                        column=col.where,
-                    )
-                seen.setdefault(key, r.row)
-
-
-def _redactor(respondents: list[Respondent]) -> Redactor:
-    known: dict[str, str] = {}
-    for r in respondents:
-        for kind, value, _ in r.identifiers:
-            if kind in ("ip", "location", "role"):
-                continue
-            known[value] = kind
-            if kind == "name":
-                for token in re.split(r"[\s,;/]+", value):
-                    if len(token) >= 3 and token[:1].isupper():
-                        known.setdefault(token, "name")
-    return Redactor(known)
-
-
-def _responses_frame(respondents, ids, codebook: Codebook) -> pd.DataFrame:
-    rows = []
-    for rid, r in zip(ids, respondents):
-        row = {codebook.id_column: rid, codebook.segment_variable: r.segment}
-        row.update({code: "" if r.answers[code] is None else str(r.answers[code]) for code in codebook.item_codes})
-        rows.append(row)
-    return pd.DataFrame(rows, columns=codebook.response_columns(), dtype=object)
-
-
-def _quotes_frame(respondents, ids, redactor: Redactor, fmt: str) -> tuple[pd.DataFrame, int]:
-    rows, dropped = [], 0
-    for rid, r in zip(ids, respondents):
-        for corpus, text, col in r.texts:
-            if corpus is None:
-                dropped += 1
-                continue
-            clean = redactor.redact(text).replace("\r\n", "\n").strip()
-            if clean:
-                rows.append(
-                    {
-                        "quote_id": f"t{len(rows) + 1:03d}",
-                        "respondent_id": rid,
-                        "segment": r.segment,
-                        "corpus": corpus,
-                        "text": clean,
-                        "source": f"{FORMAT_LABELS[fmt]}, colonne {col.where}",
-                    }
-                )
-    return pd.DataFrame(
-        rows, columns=["quote_id", "respondent_id", "segment", "corpus", "text", "source"], dtype=object
-    ), dropped
-
-
-def _without_questionnaire_texts(raw: dict, answers: dict[str, int] | None = None) -> dict:
-    """The questionnaire's questions and free-text entries without what they say of its own wave.
-
-    A question's ``note`` and ``source`` and a corpus's ``source`` describe the questionnaire wave's
-    publication (2014: « Annexe III, Question 3 », what its print omitted); ``texts`` and
-    ``interview_grid`` too. A new wave's report must not repeat them (issue 13), so they are left
-    out of its codebook; the wordings, items, labels and bases stay.
-
-    >>> raw = {"questions": [{"id": "q3", "kind": "multi", "note": "1 + 3 + 9 = 13", "source": "Annexe III",
-    ...        "items": []}], "free_text": [{"id": "definition", "source": "Annexe III"}], "texts": {"a": "b"}}
-    >>> out = _without_questionnaire_texts(raw)
-    >>> out["questions"], out["free_text"], out["texts"]
-    ([{'id': 'q3', 'kind': 'multi', 'items': []}], [{'id': 'definition'}], {})
-    """
-    drop = {"note", "source"}
-    return {
-        "questions": [{k: v for k, v in q.items() if k not in drop} for q in raw.get("questions", [])],
-        "free_text": [{k: v for k, v in f.items() if k not in drop} for f in raw.get("free_text") or []],
-        "texts": {},
-        "interview_grid": None,
-    }
-
-
-def _codebook_dict(raw: dict, wave: str, summary: ImportSummary, sizes: dict[str, int], today: str) -> dict:
-    data = dict(raw)
-    # The questionnaire wave's front matter (its study's reference, what it published, what is not
-    # rebuilt) describes that study, not this export: the new wave's report must not repeat it.
-    data.pop("report", None)
-    data.update(_without_questionnaire_texts(raw))
-
-    def lower_first(text: str) -> str:
-        return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-    seg_text = " et ".join(
-        f"{sizes[level['code']]} {lower_first(level.get('description') or level['label'])} ({level['label']})"
-        for level in raw["segments"]["levels"]
-    )
-    data["wave"] = wave
-    data["title"] = f"{raw.get('title', 'Enquête')} — vague {wave}"
-    if summary.submitted:
-        first, last = summary.submitted
-        data["date"] = first if first == last else f"{first}/{last}"  # ISO 8601 interval
-        data["period"] = {
-            "first": first,
-            "last": last,
-            "note": "Premier et dernier envoi d'une réponse, d'après l'export (jamais la date de l'import).",
-        }
-    else:
-        data["date"] = "non précisée (l'export ne donne pas la date des réponses)"
-        data.pop("period", None)
-    data["population"] = f"{summary.respondents} structures ayant répondu au questionnaire : {seg_text}"
-    data["source"] = (
-        f"Export {FORMAT_LABELS[summary.format]} « {summary.source} » (SHA-256 {summary.sha256}), "
-        f"importé le {today} par ciatstudy import"
-    )
-    data["published_rounding"] = {
-        "decimals": int((raw.get("published_rounding") or {}).get("decimals", 2)),
-        "method": "half_up",
-        "note": "Affichage à deux décimales, arrondi au demi supérieur, comme le rapport de 2014.",
-    }
-    segments = dict(raw["segments"])
-    segments["levels"] = [{**level, "n": sizes[level["code"]]} for level in raw["segments"]["levels"]]
-    data["segments"] = segments
-    data["responses"] = {
-        "file": "responses.csv",
-        "id_column": raw.get("responses", {}).get("id_column", "respondent_id"),
-        "reconstructed": False,
-        "pseudonymised": summary.pseudonymised,
-        **({"key_id": summary.key_id} if summary.pseudonymised else {}),
-    }
-    data["import"] = {
-        "file": summary.source,
-        "format": summary.format,
-        "sha256": summary.sha256,
-        "imported": today,
-        "mapping": summary.mapping_files,
-        "questionnaire_wave": str(raw.get("wave", "")),
-    }
-    for corpus in data["free_text"]:  # the plan leaves out a corpus with no answer (ciatstudy.pipeline.sections)
-        corpus["answers"] = int(summary.corpora.get(str(corpus["id"]), 0))
-    return {k: v for k, v in data.items() if v is not None and v != {}}
-
-
-def _field(name, ftype, description, **constraints):
-    spec = {"name": name, "type": ftype, "description": description}
-    if constraints:
-        spec["constraints"] = constraints
-    return spec
-
-
-def _datapackage(wave: str, codebook: Codebook, has_quotes: bool, summary: ImportSummary) -> dict:
-    corpora = [str(f.get("id")) for f in (codebook.raw.get("free_text") or [])]
-    fields = [
-        _field(
-            codebook.id_column,
-            "string",
-            "Respondent id: keyed pseudonym (p-…) or number in export order; never the survey tool's own id.",
-            required=True,
-            unique=True,
-        ),
-        _field(
-            codebook.segment_variable,
-            "string",
-            "Segment code of the codebook.",
-            required=True,
-            enum=codebook.segment_codes,
-        ),
-    ]
-    for q in codebook.questions:
-        values = [3, 2, 1] if q.kind == "agreement3" else [1, 0]
-        for code, label in q.items:
-            fields.append(_field(code, "integer", f"{q.id} ({q.kind}): {label}", enum=values))
-    resources = [
-        {
-            "name": "responses",
-            "path": "responses.csv",
-            "title": f"Réponses de la vague {wave}",
-            "description": "One row per respondent, one column per item of the codebook: 3/2/1 for agreement items, "
-            "1/0 for choices, empty for no answer. Imported from the survey tool's export; no personal data.",
-            "sources": [{"title": f"{summary.source} ({FORMAT_LABELS[summary.format]})"}],
-            "format": "csv",
-            "encoding": "utf-8",
-            "schema": {"fields": fields, "primaryKey": [codebook.id_column]},
-        }
-    ]
-    if has_quotes:
-        resources.append(
-            {
-                "name": "quotes",
-                "path": "quotes.csv",
-                "title": f"Réponses libres de la vague {wave}",
-                "description": "Free-text answers, one row per answer; e-mails, phone numbers, IP addresses and the names, "
-                "structures and e-mails given elsewhere in the export are replaced by tags.",
-                "sources": [{"title": f"{summary.source} ({FORMAT_LABELS[summary.format]})"}],
-                "format": "csv",
-                "encoding": "utf-8",
-                "schema": {
-                    "fields": [
-                        _field(
-                            "quote_id", "string", "t001, t002… in export order.", required=True, pattern="^t[0-9]{3,}$"
-                        ),
-                        _field("respondent_id", "string", "Respondent id, as in responses.csv.", required=True),
-                        _field("segment", "string", "Segment code.", required=True, enum=codebook.segment_codes),
-                        _field(
-                            "corpus",
-                            "string",
-                            "Free-text question (codebook free_text id).",
-                            required=True,
-                            enum=corpora,
-                        ),
-                        _field("text", "string", "The answer, identifiers replaced by tags.", required=True),
-                        _field("source", "string", "Export and column the answer comes from.", required=True),
-                    ],
-                    "primaryKey": ["quote_id"],
-                },
-            }
-        )
-    return {
-        "name": f"ciat-{wave}".lower(),
-        "title": f"Enquête CIAT — vague {wave} (import d'un export d'enquête)",
-        "description": f"Wave {wave} of ciatstudy, imported by `ciatstudy import` from {summary.source}. See README.md.",
-        "resources": resources,
-    }
-
-
-def _readme(summary: ImportSummary, wave: str, today: str, command: str) -> str:
-    def bullet(items):
-        items = list(items)
-        return "\n".join(f"- {i}" for i in items) if items else "- (none)"
-
-    ids = (
-        f"keyed pseudonyms `p-…` (HMAC-SHA256 of the normalised e-mail, else structure, else name; key "
-        f"`{summary.key_id}` kept outside the repository): the same respondent gets the same id in every wave "
-        f"imported with this key"
-        if summary.pseudonymised
-        else f"numbers in export order (`{wave}-001`…); the survey tool's own response ids are not kept"
-    )
-    period = f"{summary.submitted[0]} to {summary.submitted[1]}" if summary.submitted else "not given by the export"
-    return f"""# Wave {wave} — raw data (imported)
-
-**Imported, not edited.** These files were written by `ciatstudy import` on {today}; do not edit them by
-hand: fix the mapping and import again (remove this folder first).
-
-## Source
-| | |
-|---|---|
-| export file | `{summary.source}` |
-| format | {FORMAT_LABELS[summary.format]} (`--format {summary.format}`), {summary.reading} |
-| SHA-256 | `{summary.sha256}` |
-| size | {summary.size} bytes |
-| responses submitted | {period} |
-| imported | {today} |
-| mapping | {", ".join(f"`{m}`" for m in summary.mapping_files)} |
-| automatic matches | {len(summary.matches)} (listed below) |
-| command | `{command}` |
-
-The export itself holds personal data and is **not** part of this folder: keep it where the survey
-tool's data are kept, outside the repository.
-
-## Files
-| file | what it is |
-|---|---|
-| `codebook.yaml` | the questionnaire's codebook (questions, items, labels, segments) with this wave's metadata; `responses.reconstructed: false` |
-| `responses.csv` | {summary.respondents} respondents ({", ".join(f"{k} {v}" for k, v in summary.segments.items())}): id, segment, one column per item (3/2/1 agreement, 1/0 choices, empty = no answer) |
-| `quotes.csv` | {summary.quotes} free-text answers by corpus, identifiers replaced by tags ({summary.redactions} replaced) |
-| `datapackage.json` | Frictionless description of both tables, checked by `load_wave` |
-
-## Respondent ids
-{ids}.
-
-## Personal data dropped
-Direct identifiers are not imported (columns, with the kind recognised):
-{bullet(f"`{c}` ({k})" for c, k in summary.identifiers)}
-
-## Metadata not imported
-{bullet(f"`{c}`" for c in summary.ignored)}
-
-## Not imported because the mapping does not cover them
-{bullet(f"`{c}`" for c in summary.unmapped)}
-
-## Items missing from the export (imported as no answer)
-{bullet(q + ": " + ", ".join(items) for q, items in summary.missing_items.items())}
-
-## Questions not asked in this wave
-{bullet(summary.absent_questions)}
-
-## Matched automatically (wording and answer shape, score 0–1)
-{bullet(f"`{m}`" for m in summary.matches)}
-
-## Empty responses skipped (no segment and no answer)
-{bullet(f"row {n}" for n in summary.skipped_rows)}
-"""
-
-
-def _submitted(export: Export) -> tuple[str, str] | None:
-    """First and last submission day (ISO), from the tool's timestamp column, if any."""
-    # The submission itself first (KoboToolbox also writes when the form was closed on the device: "end").
-    names = [
-        "_submission_time",
-        "submitdate",
-        "date submitted",
-        "date de soumission",
-        "timestamp",
-        "horodateur",
-        "end date",
-        "date de fin",
-        "end",
-        "datestamp",
-    ]
-    columns = sorted(
-        (c for c in export.columns if c.header.strip().casefold() in names),
-        key=lambda c: names.index(c.header.strip().casefold()),
-    )
-    for col in columns:
-        header = col.header.strip().casefold()
-        texts = [cells[col.index].strip() for _, cells in export.rows if cells[col.index].strip()]
-        slashed = [
-            tuple(int(g) for g in m.groups()) for t in texts if (m := re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", t))
-        ]
-        # dd/mm/yyyy (French Google Forms) or mm/dd/yyyy (SurveyMonkey, English Google Forms): decided by
-        # the values themselves when one of them is unambiguous, else by the tool and the header's language.
-        if any(a > 12 for a, _, _ in slashed):
-            day_first = True
-        elif any(b > 12 for _, b, _ in slashed):
-            day_first = False
-        else:
-            day_first = export.format != "surveymonkey" and header != "timestamp"
-        days = []
-        for t in texts:
-            m = re.match(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})", t)  # ISO (LimeSurvey, Kobo), SurveyMonkey y/m/d
-            if m:
-                y, mo, d = (int(g) for g in m.groups())
-                days.append(f"{y:04d}-{mo:02d}-{d:02d}")
-                continue
-            m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", t)
-            if m:
-                days.append("-".join(m.groups()))
-                continue
-            m = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", t)
-            if m:
-                a, b, y = (int(g) for g in m.groups())
-                day, month = (a, b) if day_first else (b, a)
-                days.append(f"{y:04d}-{month:02d}-{day:02d}")
-        if days:
-            return min(days), max(days)
-    return None
 
 
 def import_export(
@@ -628,20 +144,7 @@ def import_export(
         row and column; nothing is written then.
     """
     root = Path(root) if root else project_root()
-    if format not in FORMATS:
-        raise DataError(
-            f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name, row=1, column="A"
-        )
-    try:
-        check_wave_name(wave)  # the one check of every command that takes a wave
-    except ValueError as exc:
-        raise DataError(str(exc)) from None
-    target = Paths.for_wave(str(wave), root).raw
-    if target.exists():
-        raise DataError(
-            f"wave {wave} already exists ({target}); raw data are read-only: choose another wave name, "
-            "or remove the folder to import again"
-        )
+    target = _new_wave_folder(file, format, wave, root)
     codebook, raw_codebook = _questionnaire(root, questionnaire)
     maps: Mapping = load_mapping(format, codebook, mapping)
     if link is None:
@@ -661,11 +164,7 @@ def import_export(
     responses = _responses_frame(respondents, ids, codebook)
     quotes, dropped = _quotes_frame(respondents, ids, redactor := _redactor(respondents), format)
 
-    sizes = {code: int((responses[codebook.segment_variable] == code).sum()) for code in codebook.segment_codes}
-    answered = {}
-    for q in codebook.questions:
-        cols = responses[q.codes]
-        answered[q.id] = int((cols != "").any(axis=1).sum())
+    sizes, answered = _answer_counts(responses, codebook)
     roles = plan.roles
     summary = ImportSummary(
         wave=str(wave),
@@ -709,6 +208,35 @@ def import_export(
     return summary
 
 
+def _new_wave_folder(file: str | os.PathLike, format: str, wave: str, root: Path) -> Path:
+    """The raw folder of the new wave, once the format and the wave's name are known good and the folder is free."""
+    if format not in FORMATS:
+        raise DataError(
+            f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", file=Path(file).name, row=1, column="A"
+        )
+    try:
+        check_wave_name(wave)  # the one check of every command that takes a wave
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    target = Paths.for_wave(str(wave), root).raw
+    if target.exists():
+        raise DataError(
+            f"wave {wave} already exists ({target}); raw data are read-only: choose another wave name, "
+            "or remove the folder to import again"
+        )
+    return target
+
+
+def _answer_counts(responses, codebook: Codebook) -> tuple[dict[str, int], dict[str, int]]:
+    """Respondents per segment code, and respondents answering each question (at least one item)."""
+    sizes = {code: int((responses[codebook.segment_variable] == code).sum()) for code in codebook.segment_codes}
+    answered = {}
+    for q in codebook.questions:
+        cols = responses[q.codes]
+        answered[q.id] = int((cols != "").any(axis=1).sum())
+    return sizes, answered
+
+
 def suggest_mapping(
     file: str | os.PathLike,
     *,
@@ -749,47 +277,6 @@ def suggest_mapping(
     with atomic_path(target) as tmp:
         tmp.write_text(suggestion_yaml(export, found, codebook), encoding="utf-8")
     return found
-
-
-def _write_wave(
-    target: Path,
-    summary: ImportSummary,
-    responses: pd.DataFrame,
-    quotes: pd.DataFrame,
-    raw_codebook: dict,
-    codebook: Codebook,
-    sizes: dict,
-    today: str,
-    command: str,
-) -> None:
-    from ...data.io import load_wave, write_csv, write_text
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
-    try:
-        cb = _codebook_dict(raw_codebook, summary.wave, summary, sizes, today)
-        write_text(
-            "# Codebook of wave " + summary.wave + ", written by `ciatstudy import` from the questionnaire's "
-            "codebook (see README.md).\n" + yaml.safe_dump(cb, sort_keys=False, allow_unicode=True, width=100),
-            staging / "codebook.yaml",
-        )
-        write_csv(responses, staging / "responses.csv")
-        if len(quotes):
-            write_csv(quotes, staging / "quotes.csv")
-        package = _datapackage(summary.wave, codebook, bool(len(quotes)), summary)
-        write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", staging / "datapackage.json")
-        write_text(_readme(summary, summary.wave, today, command), staging / "README.md")
-        load_wave(staging)  # the same checks as every later load
-        os.chmod(staging, 0o755)
-        try:
-            os.rename(staging, target)
-        except OSError as exc:
-            raise DataError(
-                f"could not move the new wave into place ({exc}); nothing was written", file=str(target)
-            ) from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- command line

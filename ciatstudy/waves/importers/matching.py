@@ -10,7 +10,7 @@ sees exact keys.
 
 How a match is scored (0 to 1):
 
-* **wording**: both texts folded by :func:`fold` (case, accents, quotes and
+* **wording**: both texts folded by :func:`.similarity.fold` (case, accents, quotes and
   apostrophes, punctuation, bracketed notes, usual suffixes), then compared
   with rapidfuzz (the best of ``ratio`` and ``token_sort_ratio``; a text that
   begins the other — a dropped tail, a KoboToolbox name cut from a label —
@@ -25,75 +25,45 @@ How a match is scored (0 to 1):
 Only headers and the set of *distinct* answer labels are compared, so the cost
 of matching does not grow with the number of respondents.
 
-A match scoring at least :data:`TAKEN` (and :data:`MARGIN` above the next
+A match scoring at least :data:`.similarity.TAKEN` (and :data:`.similarity.MARGIN` above the next
 candidate) is taken; anything else that could be a question's (score at least
-:data:`CANDIDATE`), and every question of the codebook found nowhere, stops the
-import: :class:`MatchError` lists them all at once, each with its best
+:data:`.similarity.CANDIDATE`), and every question of the codebook found nowhere, stops the
+import: :class:`.match_results.MatchError` lists them all at once, each with its best
 candidates and the mapping key to write.
 
-Examples
---------
->>> fold("Quels sont les facteurs qui favorisent cette coopération ? (plusieurs réponses possibles)")
-'quels sont les facteurs qui favorisent cette cooperation'
->>> round(similarity("Quels sont les freins à la coopération ?", "Quels sont les freins à cette coopération ?"), 2)
-0.91
->>> french_score(0.934)
-'0,93'
+The texts are folded and scored in :mod:`.similarity`, the export's columns grouped by question in
+:mod:`.column_groups`, and what is found is a :class:`~.match_results.Matching` (:mod:`.match_results`).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import textwrap
 from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from ...data.codebook import Codebook
-from ...errors import DataError
 from ..privacy import column_identifier_kind, normalise
-from .decode import MISSING, NO, YES, parse_number
+from .column_groups import _distinct, _Group, _groups, _other_stem
+from .decode import NO, YES, parse_number
 from .layouts import Column, Export, match_key
 from .mapping import Mapping, OtherMap, QuestionMap
-
-__all__ = [
-    "TAKEN",
-    "CANDIDATE",
-    "MARGIN",
-    "Match",
-    "Matching",
-    "MatchError",
-    "fold",
-    "similarity",
-    "french_score",
-    "match_export",
-]
-
-TAKEN = 0.80  # a match at least this good (and clear of the next one) is taken
-CANDIDATE = 0.60  # below this, a column is not a candidate for a question (it stays unmapped)
-MARGIN = 0.05  # how far the best candidate must lead the second
-ITEM_TAKEN = 0.75  # an option / row / answer label is matched to an item at least this well
-SHAPE_LIMIT = 80  # distinct answers (most frequent first) compared for a column's shape
-
-# Usual instructions appended to a question, dropped before comparing (after folding).
-_SUFFIXES = (
-    "plusieurs reponses possibles",
-    "plusieurs reponses sont possibles",
-    "une seule reponse possible",
-    "une seule reponse",
-    "reponse unique",
-    "choix multiples",
-    "cochez toutes les reponses qui s appliquent",
-    "select all that apply",
-    "choose one",
-    "facultatif",
-    "obligatoire",
-    "optional",
-    "required",
+from .match_results import Match, Matching, Problem
+from .similarity import (
+    ITEM_TAKEN,
+    MARGIN,
+    SHAPE_LIMIT,
+    TAKEN,
+    _alias_scores,
+    _assign,
+    _code_hits,
+    _scores,
+    _short,
+    fold,
 )
+
+__all__ = ["match_export"]
+
 _OTHER_WORDS = {
     "autre",
     "autres",
@@ -106,298 +76,8 @@ _OTHER_WORDS = {
     "autre s",
     "oth",
 }
-_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|«[^«»]*»")
 
 
-# --------------------------------------------------------------------------- text
-@functools.lru_cache(maxsize=65536)
-def fold(text: str, *, brackets: bool = False) -> str:
-    """A text reduced to what its wording says: see the module docstring.
-
-    ``brackets=True`` keeps the content of bracketed notes (compared both ways:
-    a note is sometimes what tells two options apart).
-
-    >>> fold("Pensez-vous qu’il soit plus facile de coopérer… ")
-    'pensez vous qu il soit plus facile de cooperer'
-    >>> fold("cooperation/facteurs_declencheurs")
-    'cooperation facteurs declencheurs'
-    """
-    text = normalise(text)
-    if not brackets:
-        stripped = _BRACKETS.sub(" ", text)
-        text = stripped if stripped.strip(" .:;?!…") else text
-    text = " ".join(re.sub(r"[\W_]+", " ", text).split())
-    for suffix in _SUFFIXES:
-        if text.endswith(" " + suffix) and len(text) > len(suffix) + 8:
-            text = text[: -len(suffix) - 1].rstrip()
-    return text
-
-
-def _scores(queries: list[str], choices: list[str], *, contained: bool = True, tokens: bool = False) -> np.ndarray:
-    """Similarity (0..1) of every folded query with every folded choice."""
-    if not queries or not choices:
-        return np.zeros((len(queries), len(choices)))
-    best = np.maximum(
-        process.cdist(queries, choices, scorer=fuzz.ratio),
-        process.cdist(queries, choices, scorer=fuzz.token_sort_ratio),
-    )
-    if tokens:  # every word of one said in the other: « Oui, une MDA » says « oui »
-        best = np.maximum(best, 0.9 * process.cdist(queries, choices, scorer=fuzz.token_set_ratio))
-    if contained:
-        # A text that begins the other (a dropped tail, an XML name made of a label's first words) counts,
-        # a little less than an equal one, and only when the shorter is a real phrase, not two letters.
-        # Only pairs that begin alike can be a text and its beginning: compare those alone.
-        qhead = np.array([q[:3] for q in queries])[:, None]
-        chead = np.array([c[:3] for c in choices])[None, :]
-        for i, j in zip(*np.nonzero(qhead == chead)):
-            q, c = queries[i], choices[j]
-            short, long = (q, c) if len(q) <= len(c) else (c, q)
-            # a phrase of six letters or more, or a whole first word (« role » in « role accompagnement »)
-            if len(long) > len(short) and (len(short) >= 6 or len(short) >= 4 and long[len(short)] == " "):
-                # the more of the longer text the shorter one says, the closer to an equal one
-                weight = 0.9 + 0.1 * len(short) / len(long)
-                best[i, j] = max(best[i, j], weight * fuzz.ratio(short, long[: len(short)]))
-    out = best / 100.0
-    out[np.array(queries, dtype=object)[:, None] == np.array(choices, dtype=object)[None, :]] = 1.0
-    return out
-
-
-def similarity(a: str, b: str) -> float:
-    """Similarity (0..1) of two wordings after :func:`fold`, the better of with and without bracketed notes."""
-    return float(
-        max(_scores([fold(a)], [fold(b)])[0, 0], _scores([fold(a, brackets=True)], [fold(b, brackets=True)])[0, 0])
-    )
-
-
-def _alias_scores(
-    texts: list[str], aliases: list[list[str]], *, contained: bool = True, tokens: bool = False
-) -> np.ndarray:
-    """Best similarity of each text with any alias of each target (rows: texts, columns: targets)."""
-    flat, owner = [], []
-    for t, names in enumerate(aliases):
-        for name in names:
-            for variant in {fold(name), fold(name, brackets=True)}:
-                if variant:
-                    flat.append(variant)
-                    owner.append(t)
-    queries = [fold(t) for t in texts]
-    queries_b = [fold(t, brackets=True) for t in texts]
-    raw = np.maximum(
-        _scores(queries, flat, contained=contained, tokens=tokens),
-        _scores(queries_b, flat, contained=contained, tokens=tokens),
-    )
-    out = np.zeros((len(texts), len(aliases)))
-    for k, t in enumerate(owner):
-        out[:, t] = np.maximum(out[:, t], raw[:, k])
-    return out
-
-
-def _code_hits(texts: list[str], codes: list[str]) -> np.ndarray:
-    """1 where a text names an item code as a word of its own (``aff_1a``, ``Q2A``, ``1a``)."""
-    out = np.zeros((len(texts), len(codes)))
-    wanted = [code.casefold() for code in codes]
-    for i, t in enumerate(texts):
-        words = set(fold(t).split())
-        for j, code in enumerate(wanted):
-            if code in words or "q" + code in words:
-                out[i, j] = 1.0
-    return out
-
-
-def french_score(score: float) -> str:
-    """A score as French prints it: two decimals, decimal comma.
-
-    >>> french_score(1), french_score(0.875)
-    ('1,00', '0,88')
-    """
-    return f"{score:.2f}".replace(".", ",")
-
-
-def _assign(matrix: np.ndarray) -> list[tuple[int, int, float]]:
-    """One-to-one assignment, best pairs first: (row, column, score) pairs.
-
-    Greedy rather than optimal (scipy's Hungarian solver costs seconds to import): with the clear-cut
-    scores of labels that differ cosmetically both agree, and a doubtful pair is reported anyway.
-
-    >>> _assign(np.array([[0.9, 0.8], [0.85, 0.1]]))
-    [(0, 0, 0.9), (1, 1, 0.1)]
-    """
-    out, rows, cols = [], set(), set()
-    for flat in np.argsort(-matrix, axis=None, kind="stable"):
-        r, c = divmod(int(flat), matrix.shape[1])
-        if r not in rows and c not in cols:
-            rows.add(r)
-            cols.add(c)
-            out.append((r, c, float(matrix[r, c])))
-    return sorted(out)
-
-
-def _short(text: str, width: int = 60) -> str:
-    return textwrap.shorten(" ".join(str(text).split()), width, placeholder="…")
-
-
-# --------------------------------------------------------------------------- results
-@dataclass
-class Match:
-    """One taken match: an export text read as a codebook target."""
-
-    path: str  # mapping key path, e.g. "questions.q5.question" or "questions.q1.items"
-    source: str  # the export's text (header, row, option or answer label)
-    target: str  # q5, 1A, a score 3, a segment code, a corpus id
-    score: float  # 1.0 for what the mapping says exactly
-    label: str = ""  # the codebook text it was matched to
-    auto: bool = True  # found by matching (False: the mapping said it)
-
-    def line(self) -> str:
-        """``q5 ← « Quels sont les facteurs… » (0,93)``: how the import summary shows it."""
-        return f"{self.target} ← « {_short(self.source, 48)} » ({french_score(self.score)})"
-
-
-@dataclass
-class Problem:
-    """An ambiguous or missing match: what, the best candidates, and the mapping key that settles it."""
-
-    what: str
-    candidates: list[tuple[str, float]]
-    key: str
-    row: int = 1  # where in the export (spreadsheet row; 1 = header)
-    column: str = "A"
-
-    def text(self) -> str:
-        from ..privacy import Redactor
-
-        cands = "; ".join(f"« {_short(c, 50)} » ({french_score(s)})" for c, s in self.candidates[:3]) or "none"
-        # an answer label may itself be an e-mail or a phone number: a message never repeats one
-        return Redactor({}).redact(f"{self.what}; best candidates: {cands}; write in a mapping: {self.key}")
-
-    def line(self) -> str:
-        return f"  - row {self.row}, column {self.column!r}: {self.text()}"
-
-
-class MatchError(DataError):
-    """Ambiguous or missing matches, all listed at once."""
-
-    def __init__(self, file: str, problems: list[Problem]):
-        self.problems = problems
-        if len(problems) == 1:  # one problem: the usual one located line
-            p = problems[0]
-            super().__init__(p.text(), file=file, row=p.row, column=p.column)
-            return
-        head = (
-            f"{len(problems)} questions, items or labels could not be matched with confidence; "
-            "settle them in a mapping file (--mapping; `--suggest-mapping FILE` writes one to review):"
-        )
-        super().__init__(head, file=file)
-        # The one exception to the one-line rule: every problem on a line of its own, so that one attempt
-        # shows all of them (each line is short: wordings are cut, identifiers masked).
-        self.args = (str(self) + "\n" + "\n".join(p.line() for p in problems),)
-
-
-@dataclass
-class Matching:
-    """What :func:`match_export` found: the taken matches, the problems, the mapping it completes."""
-
-    mapping: Mapping
-    matches: list[Match] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    unmatched: list[str] = field(default_factory=list)  # columns matched to nothing (``where``)
-    groups: dict[str, list[Column]] = field(default_factory=dict)  # question -> its columns
-
-    def fuzzy(self) -> list[Match]:
-        """The matches found by matching, not said by the mapping (what the import summary shows)."""
-        return [m for m in self.matches if m.auto]
-
-
-# --------------------------------------------------------------------------- column groups
-@dataclass
-class _Group:
-    key: str  # the question as the export writes it
-    subs: list[tuple[Column, str]] = field(default_factory=list)  # (column, row / option)
-    whole: list[Column] = field(default_factory=list)  # whole-question columns
-    short: str = ""  # KoboToolbox: the question's own name
-
-    @property
-    def columns(self) -> list[Column]:
-        return [*self.whole, *(c for c, _ in self.subs)]
-
-    @property
-    def where(self) -> str:
-        return self.columns[0].where
-
-
-def _distinct(export: Export, columns: list[Column], limit: int | None = None) -> list[str]:
-    """The distinct non-missing answers of the columns, most frequent first.
-
-    The only pass over the rows: one count per column, kept on the export, so that everything after it
-    works on distinct labels. ``limit`` keeps the most frequent ones: options recur, free texts rarely
-    do, and what shape and wording matching compares must not grow with the number of respondents.
-    """
-    cache = export.__dict__.setdefault("_distinct_cache", {})
-    merged = export.__dict__.setdefault("_distinct_merged", {})
-    key = (tuple(c.index for c in columns), limit)
-    if key in merged:
-        return merged[key]
-    counts: Counter = Counter()
-    for c in columns:
-        if c.index not in cache:
-            index = c.index
-            raw = Counter([cells[index] for _, cells in export.rows])
-            column: Counter = Counter()
-            for v, k in raw.items():
-                v = v.strip()
-                if v.casefold().rstrip(" .:;?!") not in MISSING:
-                    column[v] += k
-            cache[c.index] = column
-        counts.update(cache[c.index])
-    merged[key] = [v for v, _ in counts.most_common(limit)]
-    return merged[key]
-
-
-def _groups(export: Export, skip: set[int]) -> list[_Group]:
-    columns = [c for c in export.columns if c.index not in skip]
-    groups: dict[str, _Group] = {}
-    if export.format == "kobo":
-        headers = {c.header.strip() for c in export.columns}
-        parents = {"/".join(h.split("/")[:-1]) for h in headers if "/" in h}
-        tentative: dict[str, list[tuple[Column, str]]] = {}
-        for c in columns:
-            parts = c.header.strip().split("/")
-            parent = "/".join(parts[:-1])
-            if len(parts) >= 2 and parent in headers:
-                groups.setdefault(match_key(parent), _Group(parent, short=parts[-2])).subs.append((c, parts[-1]))
-            elif c.header.strip() in parents:
-                groups.setdefault(match_key(c.header), _Group(c.header.strip(), short=parts[-1])).whole.append(c)
-            elif len(parts) >= 2:
-                tentative.setdefault(parent, []).append((c, parts[-1]))
-            else:
-                groups[match_key(c.header)] = _Group(c.header.strip(), whole=[c], short=parts[-1])
-        for parent, members in tentative.items():
-            # A group of select_one columns sharing few answers is a grid (a matrix question); anything else
-            # is a set of separate questions that happen to sit in one group.
-            sets = [{match_key(v) for v in _distinct(export, [c], 8)} for c, _ in members]
-            shared = all(sets[i] & set().union(*sets[:i], *sets[i + 1 :]) for i in range(len(sets)))
-            if len(members) >= 2 and len(set().union(*sets)) <= 6 and shared:
-                groups[match_key(parent)] = _Group(parent, subs=members, short=parent.split("/")[-1])
-            else:
-                for c, name in members:
-                    groups[match_key(c.header)] = _Group(c.header.strip(), whole=[c], short=name)
-        return list(groups.values())
-    for c in columns:
-        key, sub = c.readings[0]
-        g = groups.setdefault(match_key(key), _Group(key.strip()))
-        (g.whole.append(c) if sub is None else g.subs.append((c, sub)))
-    return list(groups.values())
-
-
-def _other_stem(g: _Group) -> str | None:
-    """``freins`` for a column named ``…/freins_autre`` (or ``other``, ``precisez``), else None."""
-    f = fold((g.short or g.key).split("/")[-1])
-    return next(
-        (f[: -len(w)].strip() for w in (" autre precisez", " autre", " other", " precisez") if f.endswith(w)), None
-    )
-
-
-# --------------------------------------------------------------------------- the matcher
 class _Matcher:
     def __init__(self, export: Export, mapping: Mapping, codebook: Codebook):
         self.export, self.mapping, self.codebook = export, mapping, codebook

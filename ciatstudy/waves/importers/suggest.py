@@ -15,7 +15,8 @@ import json
 
 from ...data.codebook import Codebook
 from .layouts import FORMAT_LABELS, Export, match_key
-from .matching import Matching, Match, Problem, french_score, _short
+from .match_results import Match, Matching, Problem
+from .similarity import _short, french_score
 
 __all__ = ["suggestion_yaml"]
 
