@@ -23,7 +23,7 @@ from ciatstudy.analysis.compare import (
 from ciatstudy.report.plots import plot_changes
 from ciatstudy.analysis.intervals import mean_interval
 from ciatstudy.analysis.published_means import score_distributions
-from ciatstudy.analysis.segment_tests import fisher_exact_test, permutation_test_means
+from ciatstudy.analysis.gap_tests import fisher_exact_test, permutation_test_means
 
 
 # --------------------------------------------------------------------------- intervals

@@ -11,14 +11,14 @@ import pytest
 from scipy import stats as sps
 
 from ciatstudy.analysis.effect_sizes import cliffs_delta, cliffs_delta_from_counts, cohens_h
-from ciatstudy.analysis.intervals import mean_interval, mean_interval_from_counts, wilson_interval
-from ciatstudy.analysis.published_means import permutation_p_range, score_distributions
-from ciatstudy.analysis.segment_tests import (
+from ciatstudy.analysis.gap_tests import (
     EXACT_PERMUTATION_MAX_N,
     fisher_exact_test,
     permutation_test_from_counts,
     permutation_test_means,
 )
+from ciatstudy.analysis.intervals import mean_interval, mean_interval_from_counts, wilson_interval
+from ciatstudy.analysis.published_means import permutation_p_range, score_distributions
 from ciatstudy.analysis.verdict import gap_verdict, gap_verdict_from_counts
 
 CHI2_95 = 3.841458820694124  # qchisq(0.95, 1)

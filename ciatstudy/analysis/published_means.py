@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from .segment_tests import _is_exact, _permutation_p
+from .gap_tests import _is_exact, _permutation_p
 from .stat_checks import AGREEMENT_LEVELS, _check_count, _check_levels, _tally
 
 __all__ = ["score_distributions", "permutation_p_range"]
@@ -54,7 +54,7 @@ def permutation_p_range(
     distinguishable whatever the spread only if the highest p is below alpha.
 
     When both groups have more than ``EXACT_PERMUTATION_MAX_N`` answers the
-    test is the normal approximation (:func:`~ciatstudy.analysis.segment_tests.permutation_test_means`), whose
+    test is the normal approximation (:func:`~ciatstudy.analysis.gap_tests.permutation_test_means`), whose
     p grows with the pooled variance, itself growing along each list of
     distributions: the lowest p is that of the first two distributions, the
     highest that of the last two, and no scan is needed.

@@ -1,7 +1,7 @@
 """Argument checks and small helpers shared by the statistics modules, and the agreement scale.
 
 The statistics (:mod:`~ciatstudy.analysis.intervals`, :mod:`~ciatstudy.analysis.effect_sizes`,
-:mod:`~ciatstudy.analysis.segment_tests`, :mod:`~ciatstudy.analysis.published_means`,
+:mod:`~ciatstudy.analysis.gap_tests`, :mod:`~ciatstudy.analysis.published_means`,
 :mod:`~ciatstudy.analysis.verdict`) depend on the answers only through their tallies (how many
 1s, 2s and 3s; how many 0s and 1s), so each list-based function has a tally-based twin for large
 waves (``counts`` aligned with ``levels``, e.g. ``(n1, n2, n3)``), which never builds one Python

@@ -15,8 +15,8 @@ from typing import NamedTuple, Sequence
 
 from ..data.rounding import format_fr, round_half_up
 from .effect_sizes import _cliffs
+from .gap_tests import MeanTest, _is_exact, _permutation_p, fisher_exact_test
 from .published_means import permutation_p_range
-from .segment_tests import MeanTest, _is_exact, _permutation_p, fisher_exact_test
 from .stat_checks import AGREEMENT_LEVELS, _check_counts, _check_distinct_levels, _check_sample, _tally
 
 __all__ = ["gap_verdict", "gap_verdict_from_counts", "GapVerdict"]
@@ -106,7 +106,7 @@ def gap_verdict(
     test and sized with Cohen's h; means of a 3-point item (``kind="mean"``)
     with the exact permutation test and sized with Cliff's delta. When both
     segments have more than ``EXACT_PERMUTATION_MAX_N`` (200) answers the
-    permutation test is its normal approximation (:func:`~ciatstudy.analysis.segment_tests.permutation_test_means`):
+    permutation test is its normal approximation (:func:`~ciatstudy.analysis.gap_tests.permutation_test_means`):
     ``test`` is then ``"permutation_normal"`` and the sentence says "test de
     permutation, approximation normale". The gap in the sentence is the
     difference of the two values as printed (rounded half up), so that the
