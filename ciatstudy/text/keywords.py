@@ -74,19 +74,7 @@ def distinctive_words(
         lemma), segments in the order they first appear in ``segments``.
     """
     top = _check_top(top)
-    if (
-        isinstance(prior_scale, bool)
-        or not isinstance(prior_scale, (int, float, np.number))
-        or not math.isfinite(prior_scale)
-        or prior_scale <= 0
-    ):
-        raise ValueError(f"prior_scale must be a positive number, got {prior_scale!r}")
-    _check_frame(segments, {"respondent": respondent, "segment": segment}, what="segments")
-    if segments[segment].isna().any():
-        raise ValueError(f"segments: {int(segments[segment].isna().sum())} respondent(s) have no {segment!r}")
-    if segments[respondent].duplicated().any():
-        dup = segments.loc[segments[respondent].duplicated(), respondent].tolist()[:5]
-        raise ValueError(f"segments: respondents {dup} appear more than once")
+    _check_segments(segments, respondent, segment, prior_scale)
     tokens = corpus_tokens(
         quotes,
         text=text,
@@ -110,30 +98,48 @@ def distinctive_words(
     pooled = counts.sum(axis=1).astype(float)
     alpha = prior_scale * pooled
     alpha0 = float(alpha.sum())
-    frames = []
-    for seg in order:
-        y_i = counts[seg].astype(float)
-        y_j = pooled - y_i
-        n_i, n_j = float(y_i.sum()), float(y_j.sum())
-        delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log(
-            (y_j + alpha) / (n_j + alpha0 - y_j - alpha)
-        )
-        z = delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
-        frame = pd.DataFrame(
-            {
-                "segment": seg,
-                "lemma": counts.index.astype(str),
-                "count": y_i.astype("int64").values,
-                "count_rest": y_j.astype("int64").values,
-                "log_odds": delta.values,
-                "z": z.values,
-            }
-        )
-        frame["_key"] = _french_key(frame["lemma"])
-        frame = frame.sort_values(["z", "count", "_key"], ascending=[False, False, True], kind="mergesort")
-        frame["rank"] = np.arange(1, len(frame) + 1, dtype="int64")
-        frames.append(frame.drop(columns="_key").head(top) if top else frame.drop(columns="_key"))
+    frames = [_segment_log_odds(counts, seg, pooled, alpha, alpha0, top) for seg in order]
     return pd.concat(frames, ignore_index=True).astype({"segment": "str", "lemma": "str"})
+
+
+def _check_segments(segments, respondent: str, segment: str, prior_scale) -> None:
+    """A positive prior scale, and one segment for each respondent of ``segments``."""
+    if (
+        isinstance(prior_scale, bool)
+        or not isinstance(prior_scale, (int, float, np.number))
+        or not math.isfinite(prior_scale)
+        or prior_scale <= 0
+    ):
+        raise ValueError(f"prior_scale must be a positive number, got {prior_scale!r}")
+    _check_frame(segments, {"respondent": respondent, "segment": segment}, what="segments")
+    if segments[segment].isna().any():
+        raise ValueError(f"segments: {int(segments[segment].isna().sum())} respondent(s) have no {segment!r}")
+    if segments[respondent].duplicated().any():
+        dup = segments.loc[segments[respondent].duplicated(), respondent].tolist()[:5]
+        raise ValueError(f"segments: respondents {dup} appear more than once")
+
+
+def _segment_log_odds(counts: pd.DataFrame, seg, pooled: pd.Series, alpha: pd.Series, alpha0: float, top):
+    """One segment against the rest: each lemma's log-odds and z (Monroe et al. 2008, eq. 22), ranked."""
+    y_i = counts[seg].astype(float)
+    y_j = pooled - y_i
+    n_i, n_j = float(y_i.sum()), float(y_j.sum())
+    delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log((y_j + alpha) / (n_j + alpha0 - y_j - alpha))
+    z = delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
+    frame = pd.DataFrame(
+        {
+            "segment": seg,
+            "lemma": counts.index.astype(str),
+            "count": y_i.astype("int64").values,
+            "count_rest": y_j.astype("int64").values,
+            "log_odds": delta.values,
+            "z": z.values,
+        }
+    )
+    frame["_key"] = _french_key(frame["lemma"])
+    frame = frame.sort_values(["z", "count", "_key"], ascending=[False, False, True], kind="mergesort")
+    frame["rank"] = np.arange(1, len(frame) + 1, dtype="int64")
+    return frame.drop(columns="_key").head(top) if top else frame.drop(columns="_key")
 
 
 def keyword_in_context(
