@@ -18,7 +18,7 @@
 from IPython.display import HTML, display
 
 from ciatstudy.report import labels, render
-from ciatstudy.text import quotes, corpus as text
+from ciatstudy.text import clouds, frequencies, keywords, quotes
 from ciatstudy.data.config import Paths
 from ciatstudy.data.io import load_wave, write_csv
 from ciatstudy.report.plots import SEGMENT_COLOURS
@@ -59,7 +59,7 @@ seg_labels = dict(cb.segments)
 has_text = not selected.empty
 big = False
 if has_text:
-    row = text.corpus_summary(selected, respondent=respondent, total=None).iloc[0]
+    row = frequencies.corpus_summary(selected, respondent=respondent, total=None).iloc[0]
     n_answers, n_respondents, n_words = int(row["quotes"]), int(row["respondents"]), int(row["words"])
     big = quotes.big_enough(n_answers, n_words, min_answers=min_answers, min_words=min_words)
     display(
@@ -110,7 +110,7 @@ else:
 
 # %% tags=["hide"]
 if big:
-    freqs = text.word_frequencies(selected, respondent=respondent, top=top)
+    freqs = frequencies.word_frequencies(selected, respondent=respondent, top=top)
     write_csv(freqs, paths.processed / f"words_{corpus}.csv")
     first = freqs.iloc[0]
     display(HTML(f"<h3>{labels.text('corpus_body', 'words_heading', title=meta['title'])}</h3>"))
@@ -135,7 +135,7 @@ if big:
             )
         )
     )
-    cloud = text.word_cloud(freqs, path=paths.figures / f"cloud_{corpus}.png", palette=[SEGMENT_COLOURS["tous"]])
+    cloud = clouds.word_cloud(freqs, path=paths.figures / f"cloud_{corpus}.png", palette=[SEGMENT_COLOURS["tous"]])
     display(
         HTML(
             render.figure_html(
@@ -159,7 +159,7 @@ if big:
 # %% tags=["hide"]
 if big:
     kwic = quotes.unique_kwic(
-        text.keyword_in_context(selected, freqs["lemma"].head(5), respondent=respondent), respondent=respondent
+        keywords.keyword_in_context(selected, freqs["lemma"].head(5), respondent=respondent), respondent=respondent
     )
     write_csv(kwic, paths.processed / f"kwic_{corpus}.csv")
     display(HTML(f"<h3>{labels.text('corpus_body', 'kwic_heading', title=meta['title'])}</h3>"))
@@ -187,7 +187,7 @@ if big:
 
 # %% tags=["hide"]
 if big and segments["segment"].nunique() > 1:
-    distinct = quotes.present_in_segment(text.distinctive_words(selected, segments, respondent=respondent, top=8))
+    distinct = quotes.present_in_segment(keywords.distinctive_words(selected, segments, respondent=respondent, top=8))
     write_csv(distinct, paths.processed / f"distinctive_{corpus}.csv")
     display(HTML(f"<h3>{labels.text('corpus_body', 'distinct_heading', title=meta['title'])}</h3>"))
     strong = distinct[distinct["z"].abs() >= 1.96]  # the usual 5 % two-sided bound of the log-odds score

@@ -21,7 +21,9 @@ from ciatstudy.analysis.compare import (
     newcombe_interval,
 )
 from ciatstudy.report.plots import plot_changes
-from ciatstudy.analysis.stats import fisher_exact_test, mean_interval, permutation_test_means, score_distributions
+from ciatstudy.analysis.intervals import mean_interval
+from ciatstudy.analysis.published_means import score_distributions
+from ciatstudy.analysis.gap_tests import fisher_exact_test, permutation_test_means
 
 
 # --------------------------------------------------------------------------- intervals

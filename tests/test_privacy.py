@@ -439,7 +439,7 @@ def test_spacy_person_names_precision_on_the_2014_quotes_is_as_documented():
     import spacy
 
     from ciatstudy.data.io import load_wave
-    from ciatstudy.text.corpus import MODEL
+    from ciatstudy.text.lemmas import MODEL
 
     nlp = spacy.load(MODEL, exclude=["parser", "lemmatizer"])  # the analysis itself leaves NER out
     quotes = load_wave("2014").table("quotes")

@@ -389,11 +389,11 @@ def test_corpus_threshold_refuses_nonsense():
 
 
 def test_keywords_in_context_show_each_sentence_once(wave2014):
-    from ciatstudy.text import corpus as text
+    from ciatstudy.text import frequencies, keywords
 
     selected = wave2014.table("quotes").query("corpus == 'q3_explanation'")
-    freqs = text.word_frequencies(selected, top=5)
-    kwic = text.keyword_in_context(selected, freqs["lemma"], respondent="respondent_no")
+    freqs = frequencies.word_frequencies(selected, top=5)
+    kwic = keywords.keyword_in_context(selected, freqs["lemma"], respondent="respondent_no")
     assert kwic["sentence"].duplicated().any()  # the raw table repeats sentences holding several keywords
     unique = quotes.unique_kwic(kwic, respondent="respondent_no")
     assert not unique.duplicated(["respondent_no", "sentence"]).any()

@@ -134,7 +134,7 @@ def test_tous_is_pooled_segments(scored):
 
 
 def test_intervals_use_wilson_and_profile_likelihood(scored):
-    from ciatstudy.analysis.stats import mean_interval, wilson_interval
+    from ciatstudy.analysis.intervals import mean_interval, wilson_interval
 
     row = scored["q4"].query("item == '4B' and segment == 'mda'").iloc[0]
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(10, 12))
@@ -386,8 +386,9 @@ def test_segment_tests_bad_groups(tiny):
 # --------------------------------------------------------------------------- tallies against lists
 def _list_reference(responses, codebook, question):
     """The tables as first written: one Python list of answers per item and segment."""
-    from ciatstudy.analysis.stats import gap_verdict, mean_interval, wilson_interval
+    from ciatstudy.analysis.intervals import mean_interval, wilson_interval
     from ciatstudy.analysis.score import segment_base
+    from ciatstudy.analysis.verdict import gap_verdict
 
     q = codebook.question(question)
     if q.kind != "agreement3" and q.base == "segment":  # ticked nothing = chose none (issue 13, bases)

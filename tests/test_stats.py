@@ -1,4 +1,4 @@
-"""Unit tests of ciatstudy.analysis.stats: reference values, hand-enumerated cases, bad arguments."""
+"""Unit tests of the statistics of ciatstudy.analysis (intervals, effect sizes, segment tests, verdicts): reference values, hand-enumerated cases, bad arguments."""
 
 from __future__ import annotations
 
@@ -10,22 +10,16 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from ciatstudy.analysis.stats import (
+from ciatstudy.analysis.effect_sizes import cliffs_delta, cliffs_delta_from_counts, cohens_h
+from ciatstudy.analysis.gap_tests import (
     EXACT_PERMUTATION_MAX_N,
-    cliffs_delta,
-    cliffs_delta_from_counts,
-    cohens_h,
     fisher_exact_test,
-    gap_verdict,
-    gap_verdict_from_counts,
-    mean_interval,
-    mean_interval_from_counts,
-    permutation_p_range,
     permutation_test_from_counts,
     permutation_test_means,
-    score_distributions,
-    wilson_interval,
 )
+from ciatstudy.analysis.intervals import mean_interval, mean_interval_from_counts, wilson_interval
+from ciatstudy.analysis.published_means import permutation_p_range, score_distributions
+from ciatstudy.analysis.verdict import gap_verdict, gap_verdict_from_counts
 
 CHI2_95 = 3.841458820694124  # qchisq(0.95, 1)
 

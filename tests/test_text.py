@@ -1,4 +1,4 @@
-"""ciatstudy.text.corpus: French tokens and lemmas, frequencies, clouds, distinctive words, contexts.
+"""ciatstudy.text: French tokens and lemmas, frequencies, clouds, distinctive words, contexts.
 
 spaCy's French pipeline is loaded once for the module (about 2.5 s); every
 other test runs on texts of a line or two.
@@ -14,19 +14,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ciatstudy.text import corpus as T
 from ciatstudy.data.io import write_csv
+from ciatstudy.text import cleaning, clouds, frequencies, keywords, tokens, wordlists
+from ciatstudy.text import lemmas as spacy_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return T.load_model()
+    return spacy_model.load_model()
 
 
 def lemmas(text, **kwargs):
-    return T.lemmatize(text, **kwargs)
+    return tokens.lemmatize(text, **kwargs)
 
 
 # A corpus small enough to count by hand (respondent 3 wrote twice).
@@ -62,18 +63,18 @@ class TestFrenchEdgeCases:
         )
 
     def test_elided_words_are_tokens_of_their_own_kept_as_printed(self):
-        frame = T.tokenize(self.ELIDED.replace("'", "’"))
+        frame = tokens.tokenize(self.ELIDED.replace("'", "’"))
         elided = frame[frame["token"].str.endswith("’")]
         assert elided["token"].tolist() == ["Jusqu’", "lorsqu’", "s’", "l’", "d’", "puisqu’", "n’", "qu’", "c’", "j’"]
         assert set(elided["dropped"]) == {"stop"}
 
     def test_typographic_l_is_an_article_not_a_noun(self):
-        frame = T.tokenize("L’association coopère.")
+        frame = tokens.tokenize("L’association coopère.")
         assert frame.loc[0, ["token", "lemma", "pos", "kept"]].tolist() == ["L’", "le", "DET", False]
         assert lemmas("L’association coopère.") == ["association", "coopérer"]
 
     def test_words_that_hold_an_apostrophe_stay_whole(self):
-        assert "aujourd'hui" in T.tokenize("Aujourd’hui, les associations.")["lemma"].tolist()
+        assert "aujourd'hui" in tokens.tokenize("Aujourd’hui, les associations.")["lemma"].tolist()
 
     def test_accents_are_kept(self):
         assert lemmas("Les bénévoles élaborent une réflexion sur l’événement et l’évènement.") == [
@@ -99,7 +100,7 @@ class TestFrenchEdgeCases:
         assert lemmas(f"La coopération {written} se développe.") == ["coopération", "inter-associatif", "développer"]
 
     def test_a_prefixed_word_is_reported_as_printed(self):
-        frame = T.tokenize("Une coopération inter associative.")
+        frame = tokens.tokenize("Une coopération inter associative.")
         assert frame.loc[frame["lemma"] == "inter-associatif", "token"].tolist() == ["inter associative"]
 
     @pytest.mark.parametrize(
@@ -124,15 +125,15 @@ class TestFrenchEdgeCases:
         ]
 
     def test_a_verb_tagged_as_adverb_is_a_verb(self):
-        frame = T.tokenize("Les associations qu’elles aiment.")
+        frame = tokens.tokenize("Les associations qu’elles aiment.")
         assert frame.loc[frame["token"] == "aiment", ["lemma", "pos"]].values.tolist() == [["aimer", "VERB"]]
 
     def test_sentence_initial_capital_is_no_proper_noun(self):
-        frame = T.tokenize("Partenariat et convention.")
+        frame = tokens.tokenize("Partenariat et convention.")
         assert frame.loc[0, ["lemma", "pos"]].tolist() == ["partenariat", "NOUN"]
 
     def test_punctuation_numbers_and_stop_words_are_dropped(self):
-        frame = T.tokenize("En 2014, 35 associations (FB68) ont coopéré… etc.")
+        frame = tokens.tokenize("En 2014, 35 associations (FB68) ont coopéré… etc.")
         assert frame.loc[frame["kept"], "lemma"].tolist() == ["association", "coopérer"]
         reasons = dict(zip(frame["token"], frame["dropped"]))
         assert reasons["2014"] == reasons["35"] == reasons["FB68"] == "number"
@@ -141,7 +142,7 @@ class TestFrenchEdgeCases:
 
     def test_project_rewrites(self):
         assert (
-            T.normalise_text("Les association(s) partenaire(s) et 2 asso°, M D A, et/ou")
+            cleaning.normalise_text("Les association(s) partenaire(s) et 2 asso°, M D A, et/ou")
             == "Les association partenaire et 2 association, MDA, et / ou"
         )
         assert lemmas("2 asso° de secteurs différents, les assos, la M D A") == [
@@ -164,7 +165,7 @@ class TestFrenchEdgeCases:
         assert lemmas("Différents projets de secteurs différents.") == ["projet", "secteur", "différent"]
 
     def test_names_made_of_common_words_are_not_counted_as_words(self):
-        frame = T.tokenize("L'association Oh’is culture travaille avec Danse en Seine.")
+        frame = tokens.tokenize("L'association Oh’is culture travaille avec Danse en Seine.")
         assert frame.loc[frame["pos"] == "PROPN", "lemma"].tolist() == ["oh'is culture", "danse en seine"]
         assert lemmas("L'association Oh’is culture travaille avec Danse en Seine.") == ["association", "travailler"]
 
@@ -182,7 +183,7 @@ class TestFrenchEdgeCases:
 
 # --------------------------------------------------------------------------- tables
 def test_word_frequencies_of_a_hand_checked_corpus():
-    table = T.word_frequencies(SMALL, top=None)
+    table = frequencies.word_frequencies(SMALL, top=None)
     expected = pd.DataFrame(
         {
             "lemma": [
@@ -203,20 +204,20 @@ def test_word_frequencies_of_a_hand_checked_corpus():
         }
     ).astype({"lemma": "str", "count": "int64", "respondents": "int64", "rank": "int64"})
     pd.testing.assert_frame_equal(table, expected)
-    assert T.word_frequencies(SMALL, top=3)["lemma"].tolist() == ["association", "projet", "commun"]
+    assert frequencies.word_frequencies(SMALL, top=3)["lemma"].tolist() == ["association", "projet", "commun"]
 
 
 def test_ties_are_broken_by_respondents_then_french_alphabetical_order():
     quotes = pd.DataFrame(
         {"respondent_no": [1, 2, 3], "text": ["Zèle et écoute.", "Écoute, zèle, éthique.", "Étude et écoute."]}
     )
-    table = T.word_frequencies(quotes, top=None)
+    table = frequencies.word_frequencies(quotes, top=None)
     # écoute 3; zèle 2; then étude, éthique (1 each): é sorts with e, before z
     assert table["lemma"].tolist() == ["écoute", "zèle", "éthique", "étude"]
 
 
 def test_distinctive_words_follow_monroe_et_al():
-    table = T.distinctive_words(SMALL, SEGMENTS, top=None)
+    table = keywords.distinctive_words(SMALL, SEGMENTS, top=None)
     mda = table[table["segment"] == "mda"].set_index("lemma")
     non = table[table["segment"] == "non_mda"].set_index("lemma")
     # kept words: mda 4 (association, coopérer, projet, commun), non_mda 13; prior = pooled counts (17)
@@ -228,7 +229,7 @@ def test_distinctive_words_follow_monroe_et_al():
     assert mda.loc["coopérer", ["count", "count_rest", "rank"]].tolist() == [1, 0, 1]
     pd.testing.assert_series_equal(non["z"], -mda["z"].reindex(non.index), check_names=False)
     assert list(table.columns) == ["segment", "lemma", "count", "count_rest", "log_odds", "z", "rank"]
-    assert len(T.distinctive_words(SMALL, SEGMENTS, top=2)) == 4
+    assert len(keywords.distinctive_words(SMALL, SEGMENTS, top=2)) == 4
 
 
 def test_keyword_in_context_gives_sentences_as_printed():
@@ -239,7 +240,7 @@ def test_keyword_in_context_gives_sentences_as_printed():
             "text": ["Rien.\nDes projets communs d’associations. Un projet !", "Aucun."],
         }
     )
-    table = T.keyword_in_context(quotes, ["projet", "association", "absent"])
+    table = keywords.keyword_in_context(quotes, ["projet", "association", "absent"])
     assert table.to_dict("records") == [
         {
             "lemma": "projet",
@@ -273,7 +274,7 @@ def test_keyword_in_context_gives_sentences_as_printed():
 
 def test_corpus_summary_counts_respondents_and_words():
     quotes = SMALL.assign(corpus=["definition", "definition", "argument", "argument"])
-    table = T.corpus_summary(quotes)
+    table = frequencies.corpus_summary(quotes)
     assert table.to_dict("records") == [
         {"corpus": "definition", "quotes": 2, "respondents": 2, "words": 14, "words_kept": 8, "lemmas": 6},
         {"corpus": "argument", "quotes": 2, "respondents": 1, "words": 15, "words_kept": 9, "lemmas": 7},
@@ -281,19 +282,19 @@ def test_corpus_summary_counts_respondents_and_words():
     ]
     one = pd.DataFrame({"corpus": ["x"], "respondent_no": [1], "text": ["Ils ont mis en place un savoir-faire."]})
     # words as printed: Ils ont mis en place un savoir-faire; kept: mise en place, savoir-faire
-    assert T.corpus_summary(one, total=None).loc[0, ["words", "words_kept", "lemmas"]].tolist() == [7, 2, 2]
+    assert frequencies.corpus_summary(one, total=None).loc[0, ["words", "words_kept", "lemmas"]].tolist() == [7, 2, 2]
 
 
 # --------------------------------------------------------------------------- determinism
 CHILD = textwrap.dedent("""
     import sys
     import pandas as pd
-    from ciatstudy.text import corpus as T
+    from ciatstudy.text import clouds, frequencies
     from ciatstudy.data.io import write_csv
     quotes = pd.read_json(sys.argv[1])
-    freqs = T.word_frequencies(quotes)
+    freqs = frequencies.word_frequencies(quotes)
     write_csv(freqs, sys.argv[2])
-    T.word_cloud(freqs, path=sys.argv[3], seed=7)
+    clouds.word_cloud(freqs, path=sys.argv[3], seed=7)
 """)
 
 
@@ -333,12 +334,12 @@ def test_table_and_cloud_are_byte_identical_across_runs(tmp_path, child_run, mon
     monkeypatch.setenv("CIATSTUDY_ROOT", str(tmp_path))  # write_csv writes only inside a project's output folders
     outputs = []
     for run in (1, 2):
-        T._analyse.cache_clear()
-        freqs = T.word_frequencies(pd.read_json(folder / "quotes.json"))
+        tokens._analyse.cache_clear()
+        freqs = frequencies.word_frequencies(pd.read_json(folder / "quotes.json"))
         outputs.append(
             (
                 write_csv(freqs, tmp_path / "data/processed" / f"run{run}.csv").read_bytes(),
-                T.word_cloud(freqs, path=tmp_path / f"run{run}.png", seed=7).read_bytes(),
+                clouds.word_cloud(freqs, path=tmp_path / f"run{run}.png", seed=7).read_bytes(),
             )
         )
     _, err = child.communicate(timeout=120)
@@ -350,7 +351,9 @@ def test_table_and_cloud_are_byte_identical_across_runs(tmp_path, child_run, mon
 def test_cloud_png_holds_no_metadata(tmp_path):
     from PIL import Image
 
-    path = T.word_cloud(T.word_frequencies(SMALL), path=tmp_path / "sub" / "cloud.png", width=300, height=150)
+    path = clouds.word_cloud(
+        frequencies.word_frequencies(SMALL), path=tmp_path / "sub" / "cloud.png", width=300, height=150
+    )
     data = path.read_bytes()
     chunks, at = [], 8
     while at < len(data):
@@ -364,20 +367,21 @@ def test_cloud_png_holds_no_metadata(tmp_path):
 
 
 def test_cloud_font_renders_french():
-    font = T.cloud_font()
+    font = clouds.cloud_font()
     assert font.name == "DejaVuSans.ttf" and font.is_file()
 
 
 def test_docstring_examples_run(nlp):
     import doctest
 
-    result = doctest.testmod(T, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 5 and result.failed == 0
+    modules = (wordlists, cleaning, tokens, frequencies, keywords)
+    results = [doctest.testmod(m, optionflags=doctest.NORMALIZE_WHITESPACE) for m in modules]
+    assert sum(r.attempted for r in results) >= 5 and not any(r.failed for r in results)
 
 
 # --------------------------------------------------------------------------- word lists
 def test_project_word_lists_hold_the_words_that_must_not_vanish():
-    lists = T.load_word_lists()
+    lists = wordlists.load_word_lists()
     for word in ("projet", "association", "territoire", "coopération", "mutualisation", "inter-associatif"):
         assert word in lists.keep
     assert {"le", "faire", "pouvoir"} <= lists.stop
@@ -397,31 +401,33 @@ def test_word_lists_are_checked(tmp_path, content, message):
     path = tmp_path / "lists.yaml"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
-        T.load_word_lists(path)
+        wordlists.load_word_lists(path)
 
 
 # --------------------------------------------------------------------------- bad arguments
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: T.lemmatize("x", pos="NOUN"), "pos must be a list"),
-        (lambda: T.lemmatize("x", pos=["NOM"]), "unknown tags"),
-        (lambda: T.lemmatize("x", min_length=0), "min_length"),
-        (lambda: T.lemmatize("x", extra_stop="faire"), "extra_stop must be a list"),
-        (lambda: T.tokenize(None), "text must be a string"),
-        (lambda: T.word_frequencies(SMALL, top=0), "top must be"),
-        (lambda: T.word_frequencies(SMALL, text="texte"), "no column 'texte'"),
+        (lambda: tokens.lemmatize("x", pos="NOUN"), "pos must be a list"),
+        (lambda: tokens.lemmatize("x", pos=["NOM"]), "unknown tags"),
+        (lambda: tokens.lemmatize("x", min_length=0), "min_length"),
+        (lambda: tokens.lemmatize("x", extra_stop="faire"), "extra_stop must be a list"),
+        (lambda: tokens.tokenize(None), "text must be a string"),
+        (lambda: frequencies.word_frequencies(SMALL, top=0), "top must be"),
+        (lambda: frequencies.word_frequencies(SMALL, text="texte"), "no column 'texte'"),
         (
-            lambda: T.word_frequencies(SMALL.assign(respondent_no=[1, None, 3, 3]).astype({"respondent_no": "Int64"})),
+            lambda: frequencies.word_frequencies(
+                SMALL.assign(respondent_no=[1, None, 3, 3]).astype({"respondent_no": "Int64"})
+            ),
             "have no 'respondent_no'",
         ),
-        (lambda: T.word_frequencies(SMALL.assign(text=[1, 2, 3, 4])), "must hold text"),
-        (lambda: T.word_frequencies(SMALL["text"]), "must be a pandas DataFrame"),
-        (lambda: T.keyword_in_context(SMALL, "projet"), "lemmas must be a list"),
-        (lambda: T.distinctive_words(SMALL, SEGMENTS, prior_scale=0), "prior_scale"),
-        (lambda: T.distinctive_words(SMALL, SEGMENTS.iloc[:2]), r"respondents \[3\]"),
-        (lambda: T.distinctive_words(SMALL, SEGMENTS.assign(segment="mda")), "at least two segments"),
-        (lambda: T.corpus_summary(SMALL.assign(corpus="tous")), "also the name of a corpus"),
+        (lambda: frequencies.word_frequencies(SMALL.assign(text=[1, 2, 3, 4])), "must hold text"),
+        (lambda: frequencies.word_frequencies(SMALL["text"]), "must be a pandas DataFrame"),
+        (lambda: keywords.keyword_in_context(SMALL, "projet"), "lemmas must be a list"),
+        (lambda: keywords.distinctive_words(SMALL, SEGMENTS, prior_scale=0), "prior_scale"),
+        (lambda: keywords.distinctive_words(SMALL, SEGMENTS.iloc[:2]), r"respondents \[3\]"),
+        (lambda: keywords.distinctive_words(SMALL, SEGMENTS.assign(segment="mda")), "at least two segments"),
+        (lambda: frequencies.corpus_summary(SMALL.assign(corpus="tous")), "also the name of a corpus"),
     ],
 )
 def test_bad_arguments_raise_value_error(call, message):
@@ -445,7 +451,7 @@ def test_bad_cloud_arguments(tmp_path, kwargs, message):
         kwargs["path"] = tmp_path / kwargs["path"]
     freqs = pd.DataFrame({"lemma": ["projet"], "count": [2]})
     with pytest.raises(ValueError, match=message):
-        T.word_cloud(freqs, **kwargs)
+        clouds.word_cloud(freqs, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -459,4 +465,4 @@ def test_bad_cloud_arguments(tmp_path, kwargs, message):
 )
 def test_bad_frequency_tables(tmp_path, freqs, message):
     with pytest.raises(ValueError, match=message):
-        T.word_cloud(freqs, path=tmp_path / "cloud.png")
+        clouds.word_cloud(freqs, path=tmp_path / "cloud.png")

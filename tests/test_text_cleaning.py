@@ -6,7 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ciatstudy.text.corpus import keyword_in_context, lemmatize, normalise_text, tokenize, word_frequencies
+from ciatstudy.text.cleaning import normalise_text
+from ciatstudy.text.frequencies import word_frequencies
+from ciatstudy.text.keywords import keyword_in_context
+from ciatstudy.text.tokens import lemmatize, tokenize
 
 # (hostile answer, the same answer without its markup, links and code)
 HOSTILE = [

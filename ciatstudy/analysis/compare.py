@@ -9,14 +9,14 @@ Methods, chosen for segments of a dozen respondents:
   share in the baseline, with **Newcombe's hybrid score interval** (Newcombe
   1998, method 10: the two Wilson intervals combined by square-and-add); it
   stays within [-1, 1] and does not collapse when a share is 0 or 1. Test:
-  **Fisher's exact test** (:func:`ciatstudy.analysis.stats.fisher_exact_test`).
+  **Fisher's exact test** (:func:`ciatstudy.analysis.gap_tests.fisher_exact_test`).
 * **Means of 3/2/1 agreement items**: change = difference of means, with the
   **MOVER interval** (Zou & Donner 2008: the same square-and-add, applied to
-  the profile-likelihood interval of each mean, :func:`ciatstudy.analysis.stats.mean_interval`),
+  the profile-likelihood interval of each mean, :func:`ciatstudy.analysis.intervals.mean_interval`),
   i.e. Newcombe's construction carried over to means on a bounded 3-point
   scale. Test: the **exact permutation test** of the difference of means, by
   full enumeration of answer tallies (:func:`exact_permutation_p`, which gives
-  the same p as :func:`ciatstudy.analysis.stats.permutation_test_means`, faster for
+  the same p as :func:`ciatstudy.analysis.gap_tests.permutation_test_means`, faster for
   large waves).
 * **When the baseline is reconstructed** (wave 2014 publishes only per-segment
   shares and means): its shares' counts are data (the only integers that give
@@ -43,7 +43,9 @@ from scipy.special import gammaln
 
 from ..data.codebook import Codebook
 from ..data.rounding import format_fr
-from .stats import fisher_exact_test, mean_interval, score_distributions, wilson_interval
+from .intervals import mean_interval, wilson_interval
+from .published_means import score_distributions
+from .gap_tests import fisher_exact_test
 
 __all__ = [
     "COMPARISON_COLUMNS",
@@ -181,7 +183,7 @@ def exact_permutation_p(a: Sequence[int] | dict, b: Sequence[int] | dict) -> flo
     equally likely under the null; splits are enumerated as tallies (how many
     1s, 2s, 3s go to ``a``) weighted by their number of permutations, with the
     statistic compared in exact integer arithmetic. Same p as
-    :func:`ciatstudy.analysis.stats.permutation_test_means` (tested), in
+    :func:`ciatstudy.analysis.gap_tests.permutation_test_means` (tested), in
     O(n²) vectorised steps, so that waves of hundreds of respondents stay fast.
 
     Examples

@@ -5,7 +5,7 @@ Every table is long, one row per item x segment, with the columns of
 the codebook's segments. ``n`` counts the respondents of the segment who
 answered the item; ``count`` is the number choosing the option (shares) or the
 sum of 3/2/1 scores (agreement); ``value`` is ``count / n``. Intervals come
-from :mod:`ciatstudy.analysis.stats` (Wilson for shares, profile likelihood for means).
+from :mod:`ciatstudy.analysis.intervals` (Wilson for shares, profile likelihood for means).
 
 ``rank`` is the order the report sorts by: the whole-sample value, descending,
 computed exactly (fractions), ties kept in codebook order. Wave 2014's printed
@@ -36,7 +36,8 @@ import pandas as pd
 
 from ..data.codebook import Codebook
 from ..data.rounding import matches_printed, parse_printed, round_half_up
-from .stats import gap_verdict_from_counts, mean_interval_from_counts, wilson_interval
+from .intervals import mean_interval_from_counts, wilson_interval
+from .verdict import gap_verdict_from_counts
 
 __all__ = [
     "TIDY_COLUMNS",
@@ -233,7 +234,7 @@ def agreement_scores(
     DataFrame
         The tidy contract (``TIDY_COLUMNS``), sorted by ``rank`` then segment;
         ``count`` is the sum of scores, ``value`` the mean, the interval the
-        profile-likelihood interval of :func:`ciatstudy.analysis.stats.mean_interval`.
+        profile-likelihood interval of :func:`ciatstudy.analysis.intervals.mean_interval`.
 
     Examples
     --------
@@ -325,7 +326,7 @@ def segment_tests(
     """Per item, is the gap between two segments distinguishable from chance?
 
     Fisher's exact test and Cohen's h for shares, the exact permutation test
-    and Cliff's delta for agreement means (:func:`ciatstudy.analysis.stats.gap_verdict`).
+    and Cliff's delta for agreement means (:func:`ciatstudy.analysis.verdict.gap_verdict`).
     No correction for multiple items: each verdict is about its own item, and
     at these sizes the tests have little power anyway, which is what the
     sentences tell the reader.
@@ -333,7 +334,7 @@ def segment_tests(
     When the codebook says the answers are reconstructed (wave 2014), an
     agreement item's spread is not data, only its segment means are: the
     verdict then holds for every spread compatible with the means
-    (``means_only`` of :func:`~ciatstudy.analysis.stats.gap_verdict`); ``p_value`` is
+    (``means_only`` of :func:`~ciatstudy.analysis.verdict.gap_verdict`); ``p_value`` is
     the highest compatible p and ``p_value_min`` the lowest. In 2014 this
     turns 1E, 1F, 1G and 1Q, significant under the least-variance
     reconstruction (p 0,007 to 0,029), into "undecided" (highest p 0,22 to

@@ -91,7 +91,7 @@ def _sizes_text(codebook, sizes: dict[str, int]) -> str:
 
 def _interval_text(sizes: dict[str, int]) -> str:
     """What an interval means, with the width it has for a share of 50 % in the wave's smallest segment."""
-    from ..analysis.stats import wilson_interval
+    from ..analysis.intervals import wilson_interval
 
     n = min((v for v in sizes.values() if v), default=12)  # 12: the 2014 MDA segment, when sizes are unknown
     low, high = wilson_interval(n // 2, 2 * (n // 2)) if n > 1 else (0.0, 1.0)

@@ -58,7 +58,7 @@ def quote_groups(
 def unique_kwic(kwic: pd.DataFrame, *, respondent: str, separator: str = ", ") -> pd.DataFrame:
     """Keywords in context with each sentence once: the keywords a sentence holds are listed together.
 
-    ``kwic`` is :func:`ciatstudy.text.corpus.keyword_in_context`'s table (one row per keyword × sentence);
+    ``kwic`` is :func:`ciatstudy.text.keywords.keyword_in_context`'s table (one row per keyword × sentence);
     sentences keep the order in which they first appear.
 
     >>> k = pd.DataFrame({"lemma": ["projet", "projet", "commun"], "respondent_no": [1, 2, 1],
