@@ -84,11 +84,17 @@ def check_cross_footing(published: pd.DataFrame, spec: TableSpec) -> pd.DataFram
     """
     t = _Tables(published, spec)
     feet = _feet(t)
-    N = spec.n_all
-    explained: dict[str, tuple[str, str]] = {}
     bad = [f for f in feet if f.testable and not f.ok]
+    explained: dict[str, tuple[str, str]] = {}
+    _explain_swaps(t, bad, explained)
+    _explain_shifts(t, feet, bad, explained)
+    return _frame([_footing_row(t, f, explained) for f in feet])
 
-    # 1. swaps: whole-sample cells of two rows, segment cells of two rows, two segment columns of a row
+
+def _explain_swaps(t: _Tables, bad: list[_Foot], explained: dict[str, tuple[str, str]]) -> None:
+    """Swaps that make rows cross-foot: the whole-sample cells of two rows, segment cells of two rows,
+    two segment columns of a row; recorded in ``explained`` (item -> cause, text)."""
+    spec, N = t.spec, t.spec.n_all
     for f, g in combinations(bad, 2):
         if f.question != g.question or f.item in explained or g.item in explained:
             continue
@@ -126,7 +132,11 @@ def check_cross_footing(published: pd.DataFrame, spec: TableSpec) -> pd.DataFram
                 )
                 break
 
-    # 2. the same shift across a question; one other base for a whole column
+
+def _explain_shifts(t: _Tables, feet: list[_Foot], bad: list[_Foot], explained: dict[str, tuple[str, str]]) -> None:
+    """Rows left unexplained that share a cause across their question: the whole-sample column divided by
+    another n, or the same gap of whole respondents in three rows or more; recorded in ``explained``."""
+    spec, N = t.spec, t.spec.n_all
     by_q: dict[str, list[_Foot]] = {}
     for f in bad:
         if f.item not in explained:
@@ -166,65 +176,58 @@ def check_cross_footing(published: pd.DataFrame, spec: TableSpec) -> pd.DataFram
                     ),
                 )
 
-    rows = []
-    for f in feet:
-        tous = f.tous
-        base = dict(
-            location=t.location(tous),
-            figure=t.figure(tous),
-            printed=tous.printed,
-            check="cross_footing",
-            question=f.question,
-            item=f.item,
-            segment=spec.all_code,
+
+def _footing_row(t: _Tables, f: _Foot, explained: dict[str, tuple[str, str]]) -> dict:
+    """The finding for one row: its whole-sample cell against the sum of its segments' counts."""
+    spec, N = t.spec, t.spec.n_all
+    tous = f.tous
+    base = dict(
+        location=t.location(tous),
+        figure=t.figure(tous),
+        printed=tous.printed,
+        check="cross_footing",
+        question=f.question,
+        item=f.item,
+        segment=spec.all_code,
+    )
+    if not f.testable:
+        unreachable = [c for c in f.segs.values() if not c.counts]
+        return _row(
+            **base,
+            expected="—",
+            verdict="not_testable",
+            explanation="valeur(s) de segment non atteignable(s) : "
+            + ", ".join(f"{spec.label(c.segment)} {c.printed} (n = {c.n})" for c in unreachable)
+            + " (voir le contrôle de granularité).",
         )
-        if not f.testable:
-            unreachable = [c for c in f.segs.values() if not c.counts]
-            rows.append(
-                _row(
-                    **base,
-                    expected="—",
-                    verdict="not_testable",
-                    explanation="valeur(s) de segment non atteignable(s) : "
-                    + ", ".join(f"{spec.label(c.segment)} {c.printed} (n = {c.n})" for c in unreachable)
-                    + " (voir le contrôle de granularité).",
-                )
-            )
-            continue
-        parts = " + ".join(f"{_frac(c.count, c.n)}" for c in f.segs.values())
-        exp_value = _q(Fraction(f.expected, N), tous.places)
-        sums = f"{spec.label(spec.all_code)} = ({' + '.join(str(c.count) for c in f.segs.values())}) / {N}"
-        if f.ok:
-            rows.append(
-                _row(
-                    **base,
-                    expected=_show(exp_value, tous.places),
-                    verdict="consistent",
-                    explanation=f"{parts} → {sums} = {_show(exp_value, tous.places)}.",
-                )
-            )
-            continue
-        lead = f"{parts} → {sums} = {_show(exp_value, tous.places)}, imprimé {tous.printed}."
-        lo_seg = min(c.value for c in f.segs.values())
-        hi_seg = max(c.value for c in f.segs.values())
-        if tous.value < lo_seg or tous.value > hi_seg:
-            lead += (
-                f" {tous.printed} est hors de l'intervalle des segments [{_show(lo_seg, tous.places)} ; "
-                f"{_show(hi_seg, tous.places)}] : impossible quel que soit l'arrondi."
-            )
-        if f.item in explained:
-            cause, text = explained[f.item]
-            others = _row_candidates(t, f)
-            cause, text = cause, f"{lead} Explication la plus probable : {text}."
-            alt = [c[2] for c in others if c[1] != cause][:2]
-            if alt:
-                text += " Aussi compatible : " + " ; ".join(alt) + "."
-        else:
-            cause, text = _compose(lead, _row_candidates(t, f))
-        rows.append(
-            _row(**base, expected=_show(exp_value, tous.places), verdict="inconsistent", cause=cause, explanation=text)
+    parts = " + ".join(f"{_frac(c.count, c.n)}" for c in f.segs.values())
+    exp_value = _q(Fraction(f.expected, N), tous.places)
+    sums = f"{spec.label(spec.all_code)} = ({' + '.join(str(c.count) for c in f.segs.values())}) / {N}"
+    if f.ok:
+        return _row(
+            **base,
+            expected=_show(exp_value, tous.places),
+            verdict="consistent",
+            explanation=f"{parts} → {sums} = {_show(exp_value, tous.places)}.",
         )
-    return _frame(rows)
+    lead = f"{parts} → {sums} = {_show(exp_value, tous.places)}, imprimé {tous.printed}."
+    lo_seg = min(c.value for c in f.segs.values())
+    hi_seg = max(c.value for c in f.segs.values())
+    if tous.value < lo_seg or tous.value > hi_seg:
+        lead += (
+            f" {tous.printed} est hors de l'intervalle des segments [{_show(lo_seg, tous.places)} ; "
+            f"{_show(hi_seg, tous.places)}] : impossible quel que soit l'arrondi."
+        )
+    if f.item in explained:
+        cause, text = explained[f.item]
+        others = _row_candidates(t, f)
+        text = f"{lead} Explication la plus probable : {text}."
+        alt = [c[2] for c in others if c[1] != cause][:2]
+        if alt:
+            text += " Aussi compatible : " + " ; ".join(alt) + "."
+    else:
+        cause, text = _compose(lead, _row_candidates(t, f))
+    return _row(**base, expected=_show(exp_value, tous.places), verdict="inconsistent", cause=cause, explanation=text)
 
 
 def _row_candidates(t: _Tables, f: _Foot) -> list[tuple[int, str, str]]:
