@@ -80,56 +80,63 @@ def check_granularity(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             f"{cell.printed} n'est atteignable par aucun {'total de scores' if cell.kind == 'agreement3' else 'effectif'}"
             f" sur n = {cell.n} (arrondi au demi supérieur, {cell.places} décimales) ; voisins : {expected}."
         )
-        candidates = []
-        if (cell.question, seg) in column_base:
-            m = column_base[(cell.question, seg)]
-            candidates.append(
-                (
-                    -1,
-                    "different_base_n",
-                    f"toute la colonne {spec.label(seg)} de {cell.question} s'obtient avec n = {m} "
-                    f"au lieu de {cell.n} ({cell.printed} = {_frac(cell.reachable_with(m)[0], m)})",
-                )
-            )
-        needed = _needed_from_row(t, cell)
-        if needed is not None:
-            for cause, text in _diagnose(t, cell, needed):
-                if cause == "off_by_respondents":
-                    continue
-                candidates.append(
-                    (0, cause, f"les autres colonnes de la ligne imposent {_frac(needed, cell.n)} ; {text}")
-                )
-        if not any(c[1] in ("truncated", "rounding_rule") for c in candidates):
-            for k in range(lo, hi + 1):
-                found = _rounding_causes(Fraction(k, cell.n), cell)
-                if found:
-                    candidates.append((1, *found[0]))
-                    break
-        for c in near:
-            v = _q(Fraction(c, cell.n), cell.places)
-            if _transposed(cell.value, v, cell.places):
-                candidates.append(
-                    (1, "transposed_digits", f"chiffres intervertis de {_show(v, cell.places)} ({_frac(c, cell.n)})")
-                )
-            elif _one_digit(cell.value, v, cell.places):
-                candidates.append(
-                    (1, "one_digit_typo", f"faute d'un chiffre sur {_show(v, cell.places)} ({_frac(c, cell.n)})")
-                )
-        bases = [m for m in _other_bases(spec, cell.n) if cell.reachable_with(m)]
-        if bases:
-            candidates.append(
-                (
-                    1,
-                    "base_cell",
-                    "atteignable avec n = "
-                    + ", ".join(f"{m} ({_frac(cell.reachable_with(m)[0], m)})" for m in bases[:3]),
-                )
-            )
+        candidates = _unreachable_candidates(t, cell, near, column_base)
         column = [c for c in candidates if c[0] == -1]
         ranked = column + _rank([(0, tag, text) for i, tag, text in candidates if i >= 0])
         cause, text = _compose(lead, ranked)
         rows.append(_row(**base, expected=expected, verdict="inconsistent", cause=cause, explanation=text))
     return _frame(rows)
+
+
+def _unreachable_candidates(
+    t: _Tables, cell: _Cell, near: list[int], column_base: dict[tuple[str, str], int]
+) -> list[tuple[int, str, str]]:
+    """Why an unreachable cell prints what it prints: (-1 for its whole column, 0 from its row, 1 alone; tag, text)."""
+    spec, seg = t.spec, cell.segment
+    lo, hi = cell.lo_hi
+    candidates = []
+    if (cell.question, seg) in column_base:
+        m = column_base[(cell.question, seg)]
+        candidates.append(
+            (
+                -1,
+                "different_base_n",
+                f"toute la colonne {spec.label(seg)} de {cell.question} s'obtient avec n = {m} "
+                f"au lieu de {cell.n} ({cell.printed} = {_frac(cell.reachable_with(m)[0], m)})",
+            )
+        )
+    needed = _needed_from_row(t, cell)
+    if needed is not None:
+        for cause, text in _diagnose(t, cell, needed):
+            if cause == "off_by_respondents":
+                continue
+            candidates.append((0, cause, f"les autres colonnes de la ligne imposent {_frac(needed, cell.n)} ; {text}"))
+    if not any(c[1] in ("truncated", "rounding_rule") for c in candidates):
+        for k in range(lo, hi + 1):
+            found = _rounding_causes(Fraction(k, cell.n), cell)
+            if found:
+                candidates.append((1, *found[0]))
+                break
+    for c in near:
+        v = _q(Fraction(c, cell.n), cell.places)
+        if _transposed(cell.value, v, cell.places):
+            candidates.append(
+                (1, "transposed_digits", f"chiffres intervertis de {_show(v, cell.places)} ({_frac(c, cell.n)})")
+            )
+        elif _one_digit(cell.value, v, cell.places):
+            candidates.append(
+                (1, "one_digit_typo", f"faute d'un chiffre sur {_show(v, cell.places)} ({_frac(c, cell.n)})")
+            )
+    bases = [m for m in _other_bases(spec, cell.n) if cell.reachable_with(m)]
+    if bases:
+        candidates.append(
+            (
+                1,
+                "base_cell",
+                "atteignable avec n = " + ", ".join(f"{m} ({_frac(cell.reachable_with(m)[0], m)})" for m in bases[:3]),
+            )
+        )
+    return candidates
 
 
 def _column_bases(t: _Tables) -> dict[tuple[str, str], int]:
