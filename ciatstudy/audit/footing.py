@@ -342,33 +342,7 @@ def check_choose_one(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
                 if d > 0
                 else f"{-d} répondant(s) sans réponse, ou une cellule compte {-d} de moins"
             )
-            if s != spec.all_code:
-                fixes = []
-                for c in cells:
-                    new = c.count - d
-                    lo, hi = c.lo_hi
-                    if lo <= new <= hi:
-                        tous = t.get(c.item, spec.all_code)
-                        others = sum(t.get(c.item, o).count for o in spec.segments if o != s)
-                        if tous is not None and tous.counts and tous.count == new + others:
-                            fixes.append(
-                                f"{c.item} {spec.label(s)} {c.printed} → "
-                                f"{_show(_q(Fraction(new, c.n), c.places), c.places)}"
-                            )
-                if fixes:
-                    text += (
-                        " ; seule correction d'une cellule qui redonne aussi la valeur "
-                        f"{spec.label(spec.all_code)} imprimée de sa ligne : " + ", ".join(fixes)
-                    )
-            else:
-                seg_total = [sums.get((q, o)) for o in spec.segments]
-                if all(v is not None for v in seg_total):
-                    if sum(seg_total) == total:
-                        text += (
-                            f" ; la colonne {spec.label(s)} somme à {total} = "
-                            + " + ".join(str(v) for v in seg_total)
-                            + " : elle compte le même surplus que les segments"
-                        )
+            text += _choose_one_hint(t, q, s, cells, d, total, sums)
             rows.append(
                 _row(
                     **base,
@@ -379,3 +353,36 @@ def check_choose_one(published: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
                 )
             )
     return _frame(rows)
+
+
+def _choose_one_hint(t: _Tables, q: str, s: str, cells: list[_Cell], d: int, total: int, sums: dict) -> str:
+    """Where a column's surplus (``d`` choices) comes from: in a segment, the one cell whose correction also
+    gives its row's printed whole-sample value; in the whole sample, the same surplus as the segments'."""
+    spec = t.spec
+    if s != spec.all_code:
+        fixes = []
+        for c in cells:
+            new = c.count - d
+            lo, hi = c.lo_hi
+            if lo <= new <= hi:
+                tous = t.get(c.item, spec.all_code)
+                others = sum(t.get(c.item, o).count for o in spec.segments if o != s)
+                if tous is not None and tous.counts and tous.count == new + others:
+                    fixes.append(
+                        f"{c.item} {spec.label(s)} {c.printed} → {_show(_q(Fraction(new, c.n), c.places), c.places)}"
+                    )
+        if fixes:
+            return (
+                " ; seule correction d'une cellule qui redonne aussi la valeur "
+                f"{spec.label(spec.all_code)} imprimée de sa ligne : " + ", ".join(fixes)
+            )
+    else:
+        seg_total = [sums.get((q, o)) for o in spec.segments]
+        if all(v is not None for v in seg_total):
+            if sum(seg_total) == total:
+                return (
+                    f" ; la colonne {spec.label(s)} somme à {total} = "
+                    + " + ".join(str(v) for v in seg_total)
+                    + " : elle compte le même surplus que les segments"
+                )
+    return ""
