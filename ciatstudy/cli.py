@@ -91,7 +91,7 @@ def _cmd_reconstruct(args) -> int:
 
 
 def _cmd_audit(args) -> int:
-    from .audit.checks import run_audit, summary_lines
+    from .audit.runner import run_audit, summary_lines
     from .data.config import Paths
     from .data.io import write_csv
 

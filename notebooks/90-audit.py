@@ -33,7 +33,7 @@
 # %% tags=["hide"]
 from IPython.display import HTML, display
 
-from ciatstudy.audit import checks as audit
+from ciatstudy.audit.runner import run_audit
 from ciatstudy.report import findings, labels, render
 from ciatstudy.data.config import Paths
 from ciatstudy.data.io import load_codebook, write_csv
@@ -43,7 +43,7 @@ wave: str = "2014"  # a folder name under data/raw/
 
 # %% tags=["hide"]
 paths = Paths.for_wave(wave)
-result = audit.run_audit(wave)
+result = run_audit(wave)
 write_csv(result, paths.processed / "audit.csv")
 shown = result.copy()  # as the committee reads it: no internal ids (they stay in audit.csv)
 codebook = load_codebook(paths.raw / "codebook.yaml")

@@ -162,7 +162,6 @@ def test_layer_subpackages_keep_their_init_light():
     assert heavy == []
 
 
-@pytest.mark.xfail(strict=True, reason="big modules split in phase 2 (issue 17)")
 def test_no_module_over_800_lines():
     sizes = {
         module_name(p): n

@@ -1,4 +1,4 @@
-"""Tests of ciatstudy.audit.checks: every kind of error planted into synthetic published tables
+"""Tests of the ciatstudy.audit modules: every kind of error planted into synthetic published tables
 is found with the right explanation; a clean table raises no alarm; the 2014 list is pinned."""
 
 from __future__ import annotations
@@ -9,25 +9,16 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from ciatstudy.audit.checks import (
-    CLAIM_COLUMNS,
-    COLUMNS,
-    VERDICTS,
-    TableSpec,
-    audit_tables,
-    check_choose_one,
-    check_claims,
-    check_cross_footing,
-    check_granularity,
-    check_rounding,
-    check_sample,
-    check_sort_order,
-    percent_base,
-    percent_sum_bases,
-    run_audit,
-    summary_lines,
-    wave_quantities,
-)
+from ciatstudy.audit.cells import TableSpec
+from ciatstudy.audit.claim_format import CLAIM_COLUMNS
+from ciatstudy.audit.claims import check_claims
+from ciatstudy.audit.findings import COLUMNS, VERDICTS
+from ciatstudy.audit.footing import check_choose_one, check_cross_footing
+from ciatstudy.audit.granularity import check_granularity, check_rounding
+from ciatstudy.audit.quantities import percent_base, percent_sum_bases, wave_quantities
+from ciatstudy.audit.runner import audit_tables, run_audit, summary_lines
+from ciatstudy.audit.sample import check_sample
+from ciatstudy.audit.sort_order import check_sort_order
 from ciatstudy.data.rounding import format_fr
 
 SPEC = TableSpec(
