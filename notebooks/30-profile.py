@@ -167,9 +167,11 @@ if data.has("respondents"):  # no heading without the table (issue 13: no headin
     uncertain = respondents.loc[respondents["budget_uncertain"].fillna(False), "respondent_no"].tolist()
     notes = labels.texts("profile", "budget_notes")
     if uncertain:
-        notes.append(labels.text(
+        notes.append(
+            labels.text(
                 "profile", "budget_uncertain_note", numbers=", ".join(map(str, uncertain)), count=len(uncertain)
-            ))
+            )
+        )
     display(
         HTML(
             render.table_html(
