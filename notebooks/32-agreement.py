@@ -68,15 +68,7 @@ for part, title in ((first, labels.text("agreement", "part_first")), (rest, labe
     )
 display(
     HTML(
-        render.notice_html(
-            render.gap_summary(
-                tests,
-                n_a=sizes[cb.segment_codes[0]],
-                n_b=sizes[cb.segment_codes[1]],
-                label_a=cb.segment_label(cb.segment_codes[0]),
-                label_b=cb.segment_label(cb.segment_codes[1]),
-            )
-        )
+        render.notice_html(render.gap_summary(tests, sizes=sizes, segment_labels=seg_labels, segments=cb.segment_codes))
     )
 )
 

@@ -3,6 +3,7 @@ import fcntl
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,25 @@ def raw_copy(tmp_path):
     target = tmp_path / "data" / "raw" / "2014"
     shutil.copytree(RAW_2014, target)
     return target
+
+
+def build_2014(**kw) -> tuple[int, str]:
+    """Exit code and log of a build of wave 2014 in the current ``CIATSTUDY_ROOT`` (``kw``: build's options)."""
+    from ciatstudy.pipeline.build import build
+
+    out = io.StringIO()
+    code = build("2014", out=out, **kw)
+    return code, out.getvalue()
+
+
+def section_states(log: str) -> dict[str, str]:
+    """Each section's last state in a build log (ran, skipped, FAILED; progress lines may carry ``[k/n]``)."""
+    states = {}
+    for line in log.splitlines():
+        match = re.match(r"\s+(?:\[\d+/\d+\]\s+)?(\S+)\s+(ran|skipped|FAILED)\b", line)
+        if match:
+            states[match[1]] = match[2]
+    return states
 
 
 def new_project(root: Path) -> Path:

@@ -16,7 +16,7 @@ import pytest
 
 from ciatstudy.pipeline.build import build
 from ciatstudy.pipeline.sections import SectionSpec
-from conftest import ROOT
+from conftest import ROOT, build_2014, section_states
 
 FIXTURES = ROOT / "tests" / "fixtures"
 CIATSTUDY = Path(sys.executable).parent / "ciatstudy"
@@ -48,22 +48,6 @@ def fixture_project(project):
     for name in ("echo_section.py", "dying_kernel_section.py", "slow_section.py", "worker_killer_section.py"):
         shutil.copy(FIXTURES / name, project / "notebooks" / name)
     return project
-
-
-def _build(**kw):
-    out = io.StringIO()
-    code = build("2014", out=out, **kw)
-    return code, out.getvalue()
-
-
-def _states(log: str) -> dict[str, str]:
-    """Each section's last state in a build log (progress lines may carry a ``[k/n]`` counter)."""
-    states = {}
-    for line in log.splitlines():
-        match = re.match(r"\s+(?:\[\d+/\d+\]\s+)?(\S+)\s+(ran|skipped|FAILED)\b", line)
-        if match:
-            states[match[1]] = match[2]
-    return states
 
 
 def _tree(root: Path, *folders) -> dict[str, bytes]:
@@ -112,7 +96,7 @@ def _hold_lock(root: Path, pid: str = "4242"):
 def test_a_second_build_of_a_wave_being_built_is_refused_with_one_line(fixture_project, capsys):
     holder = _hold_lock(fixture_project)
     try:
-        code, log = _build(specs=(ECHO,), jobs=1)
+        code, log = build_2014(specs=(ECHO,), jobs=1)
     finally:
         holder.close()
     err = capsys.readouterr().err
@@ -207,7 +191,7 @@ def _start_slow_build(root: Path, jobs: int) -> subprocess.Popen:
 def test_sigterm_mid_build_ends_workers_and_kernels_and_moves_nothing_into_place(fixture_project, jobs, monkeypatch):
     root = fixture_project
     monkeypatch.setenv("CIATSTUDY_TEST_SLEEP", "0")
-    assert _build(specs=(SLOW, ECHO), jobs=1)[0] == 0
+    assert build_2014(specs=(SLOW, ECHO), jobs=1)[0] == 0
     before = _tree(root, "data/processed", "figures", "reports")
 
     build_process = _start_slow_build(root, jobs)
@@ -234,7 +218,7 @@ def test_sigterm_mid_build_ends_workers_and_kernels_and_moves_nothing_into_place
     after = _tree(root, "data/processed", "figures", "reports")
     assert after == before  # the slow table (slept 0) is still the previous build's
     # the wave is free again: the next build runs
-    assert _build(specs=(SLOW, ECHO), jobs=1)[0] == 0
+    assert build_2014(specs=(SLOW, ECHO), jobs=1)[0] == 0
 
 
 @pytest.mark.notebook
@@ -262,9 +246,9 @@ def test_a_second_build_is_refused_while_the_first_runs(fixture_project):
 @pytest.mark.notebook
 def test_a_dying_kernel_fails_only_its_section_and_the_next_ones_run_in_a_new_kernel(fixture_project, capsys):
     root = fixture_project
-    code, log = _build(specs=(DYING, ECHO, OTHER), jobs=1)
+    code, log = build_2014(specs=(DYING, ECHO, OTHER), jobs=1)
     assert code == 1
-    assert _states(log) == {"dying": "FAILED", "echo": "ran", "persons": "ran"}, log
+    assert section_states(log) == {"dying": "FAILED", "echo": "ran", "persons": "ran"}, log
     err = capsys.readouterr().err
     assert "section dying failed at cell 5: the kernel process ended (exit code 9)" in err
     assert [line for line in err.splitlines() if "failed" in line] == [
@@ -290,9 +274,9 @@ def test_a_dying_worker_fails_only_its_running_section_and_a_new_worker_takes_th
             for k in (1, 0)
         ],
     )  # killer-1 first
-    code, log = _build(specs=(killer, ECHO), jobs=2)
+    code, log = build_2014(specs=(killer, ECHO), jobs=2)
     assert code == 1
-    assert _states(log) == {"killer-1": "FAILED", "killer-0": "ran", "echo": "ran"}, log
+    assert section_states(log) == {"killer-1": "FAILED", "killer-0": "ran", "echo": "ran"}, log
     err = capsys.readouterr().err
     assert "section killer-1 failed: its worker process ended (exit code -9)" in err
     assert not (root / "data/processed/2014/killer_1.csv").exists()
@@ -306,14 +290,14 @@ def test_the_workbook_holds_only_what_the_plan_declares(fixture_project):
     from openpyxl import load_workbook
 
     root = fixture_project
-    assert _build(specs=(ECHO, OTHER), jobs=1)[0] == 0
+    assert build_2014(specs=(ECHO, OTHER), jobs=1)[0] == 0
     declared = set(load_workbook(root / "reports/2014/tables.xlsx", read_only=True).sheetnames)
     assert "echo" in declared
     # a notebook run by hand writes beside the build's outputs
     (root / "data/processed/2014/stray_by_hand.csv").write_text("a\n1\n", encoding="utf-8")
     (root / "figures/2014").mkdir(parents=True, exist_ok=True)
     (root / "figures/2014/stray_by_hand.png").write_bytes(b"\x89PNG\r\n")
-    assert _build(specs=(ECHO, OTHER), jobs=1, force=True)[0] == 0
+    assert build_2014(specs=(ECHO, OTHER), jobs=1, force=True)[0] == 0
     assert set(load_workbook(root / "reports/2014/tables.xlsx", read_only=True).sheetnames) == declared
     assert "stray_by_hand" not in (root / "reports/2014/report.html").read_text(encoding="utf-8")
     assert "stray_by_hand" not in (root / "reports/2014/manifest.json").read_text(encoding="utf-8")
@@ -321,7 +305,7 @@ def test_the_workbook_holds_only_what_the_plan_declares(fixture_project):
 
 @pytest.mark.notebook
 def test_progress_says_kernels_start_each_section_starts_and_ends_with_a_counter(fixture_project):
-    code, log = _build(specs=(ECHO, OTHER, SLOW), jobs=2)
+    code, log = build_2014(specs=(ECHO, OTHER, SLOW), jobs=2)
     assert code == 0, log
     lines = log.splitlines()
     assert "starting 2 kernels (python3)…" in lines

@@ -1,15 +1,12 @@
 """The build as a careful team needs it: incremental, parallel = sequential, failure-proof, deterministic."""
 
 import hashlib
-import io
-import re
 import shutil
 
 import pytest
 
-from ciatstudy.pipeline.build import build
 from ciatstudy.pipeline.sections import SPECS, SectionSpec
-from conftest import ROOT
+from conftest import ROOT, build_2014, section_states
 
 pytestmark = pytest.mark.notebook
 
@@ -19,22 +16,6 @@ OTHER = SectionSpec(
     "persons", "20-resource-persons.py", "Annexe II", reads=("resource_persons",), requires=("resource_persons",)
 )
 FAILING = SectionSpec("broken", "failing_section.py", "Section en échec")
-
-
-def _build(**kw):
-    out = io.StringIO()
-    code = build("2014", out=out, **kw)
-    return code, out.getvalue()
-
-
-def _states(log: str) -> dict[str, str]:
-    """Each section's state in a build log (a section that runs has a ``[k/n]`` counter)."""
-    states = {}
-    for line in log.splitlines():
-        match = re.match(r"\s+(?:\[\d+/\d+\]\s+)?(\S+)\s+(ran|skipped|FAILED)\b", line)
-        if match:
-            states[match[1]] = match[2]
-    return states
 
 
 def _digests(root, *folders):
@@ -55,19 +36,19 @@ def fixture_project(project):
 
 def test_incremental_skip_and_rerun(fixture_project):
     root = fixture_project
-    code, log = _build(specs=(ECHO, OTHER), jobs=1)
-    assert code == 0 and _states(log) == {"echo": "ran", "persons": "ran"}
+    code, log = build_2014(specs=(ECHO, OTHER), jobs=1)
+    assert code == 0 and section_states(log) == {"echo": "ran", "persons": "ran"}
     report = root / "reports/2014/report.html"
     written = report.stat().st_mtime_ns
-    code, log = _build(specs=(ECHO, OTHER), jobs=1)
-    assert _states(log) == {"echo": "skipped", "persons": "skipped"}
+    code, log = build_2014(specs=(ECHO, OTHER), jobs=1)
+    assert section_states(log) == {"echo": "skipped", "persons": "skipped"}
     assert report.stat().st_mtime_ns == written, "a build with nothing to run re-exported the report"
 
     # a raw file that only the echo section reads
     staff = root / "data/raw/2014/staff_bands.csv"
     staff.write_text(staff.read_text(encoding="utf-8").replace(",4,,", ",5,,", 1), encoding="utf-8")
-    code, log = _build(specs=(ECHO, OTHER), jobs=1)
-    assert _states(log) == {"echo": "ran", "persons": "skipped"}
+    code, log = build_2014(specs=(ECHO, OTHER), jobs=1)
+    assert section_states(log) == {"echo": "ran", "persons": "skipped"}
     assert ",5\n" in (root / "data/processed/2014/echo.csv").read_text()
 
     # a changed parameter
@@ -81,32 +62,32 @@ def test_incremental_skip_and_rerun(fixture_project):
             )
         ],
     )
-    code, log = _build(specs=(changed, OTHER), jobs=1)
-    assert _states(log) == {"echo": "ran", "persons": "skipped"}
+    code, log = build_2014(specs=(changed, OTHER), jobs=1)
+    assert section_states(log) == {"echo": "ran", "persons": "skipped"}
     assert ",10\n" in (root / "data/processed/2014/echo.csv").read_text()
 
     # a changed notebook
     nb = root / "notebooks/20-resource-persons.py"
     nb.write_text(nb.read_text(encoding="utf-8") + "\n# %% [markdown]\n# Note ajoutée.\n", encoding="utf-8")
-    code, log = _build(specs=(changed, OTHER), jobs=1)
-    assert _states(log) == {"echo": "skipped", "persons": "ran"}
+    code, log = build_2014(specs=(changed, OTHER), jobs=1)
+    assert section_states(log) == {"echo": "skipped", "persons": "ran"}
 
     # --force and --only
-    code, log = _build(specs=(changed, OTHER), jobs=1, force=True, only=["persons"])
-    assert _states(log) == {"echo": "skipped", "persons": "ran"}
+    code, log = build_2014(specs=(changed, OTHER), jobs=1, force=True, only=["persons"])
+    assert section_states(log) == {"echo": "skipped", "persons": "ran"}
 
 
 def test_failing_section_keeps_the_rest_and_the_previous_outputs(fixture_project, capsys):
     root = fixture_project
-    assert _build(specs=(ECHO, OTHER), jobs=1)[0] == 0
+    assert build_2014(specs=(ECHO, OTHER), jobs=1)[0] == 0
     before = _digests(root, "data/processed", "figures")
     previous_report = (root / "reports/2014/report.html").read_text(encoding="utf-8")
 
     staff = root / "data/raw/2014/staff_bands.csv"
     staff.write_text(staff.read_text(encoding="utf-8").replace(",4,,", ",5,,", 1), encoding="utf-8")
-    code, log = _build(specs=(ECHO, FAILING, OTHER), jobs=2)
+    code, log = build_2014(specs=(ECHO, FAILING, OTHER), jobs=2)
     assert code != 0
-    assert _states(log) == {"echo": "ran", "broken": "FAILED", "persons": "skipped"}
+    assert section_states(log) == {"echo": "ran", "broken": "FAILED", "persons": "skipped"}
     err = capsys.readouterr().err
     assert "section broken failed at cell" in err and "panne volontaire du test" in err
     line = next(x for x in err.splitlines() if "section broken failed" in x)
@@ -126,11 +107,11 @@ def test_failing_section_keeps_the_rest_and_the_previous_outputs(fixture_project
 
 def test_parallel_build_equals_sequential_build_byte_for_byte(project):
     specs = tuple(s for s in SPECS if s.name in {"profile", "call", "solidages"})
-    assert _build(specs=specs, jobs=3)[0] == 0
+    assert build_2014(specs=specs, jobs=3)[0] == 0
     parallel = _digests(project, "data/processed", "figures")
     assert any(k.endswith(".png") for k in parallel) and any(k.endswith(".csv") for k in parallel)
     report = _without_provenance(project)
-    assert _build(specs=specs, jobs=1, force=True)[0] == 0
+    assert build_2014(specs=specs, jobs=1, force=True)[0] == 0
     assert _digests(project, "data/processed", "figures") == parallel
     assert _without_provenance(project) == report  # only the build's date and durations may differ
 

@@ -387,14 +387,17 @@ def question_reading(scored: pd.DataFrame, *, segment_labels: dict[str, str], ki
     return labels.text("report_body", key, item=head, parts=joined)
 
 
-def gap_summary(tests: pd.DataFrame, *, n_a: int, n_b: int, label_a: str, label_b: str) -> str:
-    """One plain French sentence on how many gaps between two segments can be told from chance.
+def gap_summary(tests: pd.DataFrame, *, sizes: dict, segment_labels: dict, segments: list[str]) -> str:
+    """One plain French sentence on how many gaps between the first two segments can be told from chance.
 
     >>> tests = pd.DataFrame({"item": ["2A", "2B"], "distinguishable": [True, False],
     ...                       "p_value": [0.01, 0.5], "p_value_min": [0.01, 0.5]})
-    >>> gap_summary(tests, n_a=12, n_b=16, label_a="MDA", label_b="non-MDA")[:87]
+    >>> gap_summary(tests, sizes={"mda": 12, "non_mda": 16}, segment_labels={"mda": "MDA", "non_mda": "non-MDA"},
+    ...             segments=["mda", "non_mda"])[:87]
     'Avec 12 MDA et 16 non-MDA, 1 écart sur 2 entre MDA et non-MDA se distingue du hasard au'
     """
+    a, b = segments[:2]
+    n_a, n_b, label_a, label_b = sizes[a], sizes[b], segment_labels.get(a, a), segment_labels.get(b, b)
     total, yes = len(tests), int(tests["distinguishable"].sum())
     items = ", ".join(tests.loc[tests["distinguishable"], "item"])
     fields = {"n_a": n_a, "n_b": n_b, "a": label_a, "b": label_b, "total": total, "yes": yes, "items": items}
