@@ -171,6 +171,22 @@ def test_without_chromium_the_build_says_so_in_one_line_and_keeps_the_html(tmp_p
     assert not stale.exists() and html.exists()  # no PDF older than its HTML
 
 
+@pytest.mark.parametrize("named", ["/nowhere/chromium", "relative/chromium"])
+def test_a_wrong_chromium_setting_is_named_in_the_one_line(tmp_path, monkeypatch, named):
+    """A CIATSTUDY_CHROMIUM that names no executable: the line says that setting is wrong, not to set it."""
+    from ciatstudy.report.pdf import printing
+
+    monkeypatch.setenv("CIATSTUDY_CHROMIUM", named)
+    html = tmp_path / "report.html"
+    html.write_text("<p>x</p>", encoding="utf-8")
+    err = io.StringIO()
+    with printing(tmp_path / "report.pdf", err=err) as printer:
+        printer.print(html)
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 1 and f"CIATSTUDY_CHROMIUM names {named}, which is not an executable" in lines[0]
+    assert "or set CIATSTUDY_CHROMIUM" not in lines[0] and not (tmp_path / "report.pdf").exists()
+
+
 def test_a_failing_report_prints_nothing(tmp_path, monkeypatch):
     from ciatstudy.report.pdf import printing
 

@@ -47,8 +47,19 @@ def find_chromium() -> str | None:
 
 
 def missing_engine() -> str | None:
-    """Why no PDF can be printed here (one line), or None when it can."""
+    """Why no PDF can be printed here (one line), or None when it can.
+
+    >>> os.environ["CIATSTUDY_CHROMIUM"] = "/nowhere/chromium"; missing_engine()
+    'CIATSTUDY_CHROMIUM names /nowhere/chromium, which is not an executable (apt-get install chromium, or point CIATSTUDY_CHROMIUM at one)'
+    >>> del os.environ["CIATSTUDY_CHROMIUM"]
+    """
     if find_chromium() is None:
+        chosen = os.environ.get("CIATSTUDY_CHROMIUM")
+        if chosen:  # the user named one: say that it is that one which is missing
+            return (
+                f"CIATSTUDY_CHROMIUM names {chosen}, which is not an executable "
+                "(apt-get install chromium, or point CIATSTUDY_CHROMIUM at one)"
+            )
         return "no headless Chromium found (apt-get install chromium, or set CIATSTUDY_CHROMIUM)"
     try:
         import playwright.sync_api  # noqa: F401
