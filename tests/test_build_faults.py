@@ -216,7 +216,12 @@ def test_sigterm_mid_build_ends_workers_and_kernels_and_moves_nothing_into_place
     assert _staged(root) == []
     time.sleep(1)  # nothing may still be on its way into place
     after = _tree(root, "data/processed", "figures", "reports")
-    assert after == before  # the slow table (slept 0) is still the previous build's
+    # The interrupted section moved nothing into place: the slow table (slept 0) is still the previous
+    # build's. With two workers the echo section may have ended before the signal came (how soon depends on
+    # the machine's load); a section that ended is promoted whole, so only its own files may differ.
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    ended = {name for name in changed if "echo" in name} if jobs > 1 else set()
+    assert changed == ended, sorted(changed - ended)
     # the wave is free again: the next build runs
     assert build_2014(specs=(SLOW, ECHO), jobs=1)[0] == 0
 
