@@ -45,7 +45,7 @@ test: $(STAMP) ## Run the whole test suite (unit, notebook and browser tiers; br
 	$(BIN)/python tools/run_tests.py
 
 test-fast: $(STAMP) ## Run the fast unit tests only (no notebook, no browser)
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not notebook and not browser"
+	$(BIN)/python -m pytest -n auto --dist worksteal -m "not notebook and not browser"
 
 lint: $(STAMP) ## Check the code with ruff (lint rules and formatting, settings in pyproject.toml)
 	$(BIN)/ruff check .

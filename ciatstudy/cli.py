@@ -116,7 +116,9 @@ def _cmd_build(args) -> int:
     check_wave_argument(args.wave)
     if args.baseline:
         check_wave_argument(args.baseline)
-    return build(args.wave, only=args.only, jobs=args.jobs, force=args.force, baseline=args.baseline)
+    return build(
+        args.wave, only=args.only, jobs=args.jobs, force=args.force, baseline=args.baseline, pdf=not args.no_pdf
+    )
 
 
 def _cmd_import(args) -> int:
@@ -168,7 +170,14 @@ def positive_int(text: str) -> int:
 
 
 # `ciatstudy build`'s defaults, for argparse and for the plain reading below alike.
-BUILD_DEFAULTS = {"wave": "2014", "only": None, "jobs": os.cpu_count() or 1, "force": False, "baseline": None}
+BUILD_DEFAULTS = {
+    "wave": "2014",
+    "only": None,
+    "jobs": os.cpu_count() or 1,
+    "force": False,
+    "baseline": None,
+    "no_pdf": False,
+}
 
 
 def _plain_build(argv: list[str]) -> SimpleNamespace | None:
@@ -279,6 +288,12 @@ def build_parser(argv: list[str] = ()):
     )
     p.add_argument("--force", action="store_true", help="re-run every section even if nothing changed")
     p.add_argument("--baseline", metavar="WAVE", help="add a section comparing the wave with this baseline wave")
+    p.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="export report.html, tables.xlsx and manifest.json but no report.pdf (faster; an older report.pdf "
+        "is removed, never left beside a newer report.html)",
+    )
     p.set_defaults(func=_cmd_build)
 
     p = command(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ciatstudy.pipeline.build import build
-from conftest import ROOT, new_project
+from conftest import ROOT, copy_built, section_states
 
-pytestmark = [pytest.mark.browser, pytest.mark.notebook]
+pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.shared_builds("2014")]
 
 CHROMIUM = os.environ.get("CIATSTUDY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -40,18 +40,20 @@ def _plant_markup(raw: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built_report(tmp_path_factory):
+def built_report(tmp_path_factory, built_2014):
+    """The run's 2014 build, copied, with markup planted in the raw data and built again (incrementally: the
+    sections reading the planted file run again and the report is exported again)."""
     if not os.path.exists(CHROMIUM) and not os.environ.get("CIATSTUDY_SKIP_BROWSER"):
         pytest.fail("headless Chromium is needed for the browser tests: apt-get install chromium (.ci/run does)")
-    root = tmp_path_factory.mktemp("browser")
-    new_project(root)
+    root = copy_built(built_2014, tmp_path_factory.mktemp("browser"))
     _plant_markup(root / "data/raw/2014")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIATSTUDY_ROOT", str(root))
-    try:
-        assert build("2014", jobs=2, out=io.StringIO()) == 0
-    finally:
-        mp.undo()
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CIATSTUDY_ROOT", str(root))
+        mp.delenv("CIATSTUDY_STAGE", raising=False)
+        assert build("2014", jobs=1, out=out, pdf=False) == 0, out.getvalue()
+    states = section_states(out.getvalue())
+    assert states["persons"] == "ran" and "ran" not in {states[s] for s in ("agreement-q1", "choices-q2", "profile")}
     return root / "reports/2014/report.html"
 
 

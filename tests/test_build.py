@@ -7,9 +7,9 @@ import re
 import pytest
 
 from ciatstudy.pipeline.build import build
-from conftest import SHARED, shared_build
+from conftest import shared_build
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(SHARED)]
+pytestmark = [pytest.mark.notebook, pytest.mark.shared_builds("2014")]
 
 
 def test_build_writes_tables_figures_and_a_report_without_code(tmp_path_factory, monkeypatch):

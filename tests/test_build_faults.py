@@ -321,3 +321,24 @@ def test_progress_says_kernels_start_each_section_starts_and_ends_with_a_counter
     exporting = lines.index("exporting the report (report.html, tables.xlsx, manifest.json)…")
     assert exporting < len(lines) - 1 and lines[-1].startswith("done: 3 run")
     assert _staged(fixture_project) == []
+
+
+def test_kernels_talk_through_their_own_unix_sockets_not_tcp_ports():
+    """Kernels started at once by several processes (a build's workers, two builds) must never race for a port:
+    a TCP port is picked free, then bound a moment later by the kernel ("Address already in use", the section
+    failing after a 60 s wait; seen when two test workers built at once). Each kernel gets Unix sockets under a
+    path of its own, absolute (the kernel runs in another working folder)."""
+    from ciatstudy.pipeline.section_run import _kernel_transport
+
+    first, second = _kernel_transport(), _kernel_transport()
+    assert first["transport"] == "ipc" and os.path.isabs(first["ip"]) and first["ip"] != second["ip"]
+    assert len(first["ip"].encode()) + len("-65535") < 104  # a Unix socket's name is limited to ~104 bytes
+
+
+def test_kernels_fall_back_to_tcp_where_a_socket_path_would_be_too_long(monkeypatch):
+    import tempfile
+
+    from ciatstudy.pipeline.section_run import _kernel_transport
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: "/" + "x" * 120)
+    assert _kernel_transport() == {"transport": "tcp"}

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from ciatstudy.pipeline.sections import SPECS, SectionSpec
+from ciatstudy.report.pdf import find_chromium
 from conftest import ROOT, build_2014, section_states
 
 pytestmark = pytest.mark.notebook
@@ -75,6 +76,16 @@ def test_incremental_skip_and_rerun(fixture_project):
     # --force and --only
     code, log = build_2014(specs=(changed, OTHER), jobs=1, force=True, only=["persons"])
     assert section_states(log) == {"echo": "skipped", "persons": "ran"}
+
+    # a build asking for the PDF after builds without it exports again (nothing to run), with the PDF where
+    # Chromium is installed; --no-pdf then removes it rather than leave it beside a newer HTML
+    pdf, written = root / "reports/2014/report.pdf", report.stat().st_mtime_ns
+    code, log = build_2014(specs=(changed, OTHER), jobs=1, pdf=True)
+    assert code == 0 and section_states(log) == {"echo": "skipped", "persons": "skipped"}
+    assert report.stat().st_mtime_ns != written
+    assert pdf.exists() == (find_chromium() is not None)
+    code, log = build_2014(specs=(changed, OTHER), jobs=1, pdf=False)
+    assert code == 0 and not pdf.exists()
 
 
 def test_failing_section_keeps_the_rest_and_the_previous_outputs(fixture_project, capsys):

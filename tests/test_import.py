@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import RAW_2014, ROOT
+from conftest import FIX, FIXTURES, RAW_2014, ROOT  # noqa: F401  (FIX, FIXTURES: read from here by other modules)
 from ciatstudy.errors import DataError
 from ciatstudy.cli import main
 from ciatstudy.waves.importers import FORMATS, import_export, read_export
@@ -28,17 +28,8 @@ from ciatstudy.waves.importers.reading import read_grid
 from ciatstudy.data.io import load_codebook, load_wave
 from ciatstudy.waves.synth.exports import csv_bytes
 
-FIX = Path(__file__).parent / "fixtures" / "exports"
 SAMPLES = ROOT.parent / "shared" / "samples" / "exports"
-
-# fixture file -> (format, encoding, delimiter)
-FIXTURES = {
-    "surveymonkey.csv": ("surveymonkey", "utf-8-sig", ","),
-    "google_forms.csv": ("google", "utf-8", ","),
-    "limesurvey.csv": ("limesurvey", "utf-8", ";"),
-    "kobotoolbox.csv": ("kobo", "utf-8", ";"),
-    "plain_excel_fr.csv": ("plain", "cp1252", ";"),
-}
+# FIX, FIXTURES (fixture file -> format, encoding, delimiter): see conftest
 
 
 @pytest.fixture

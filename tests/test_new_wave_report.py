@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from ciatstudy.waves.privacy import scan_files
-from conftest import SHARED, shared_build
-from test_import import FIX, FIXTURES
+from ciatstudy.report.pdf import find_chromium
+from conftest import FIX, FIXTURES, PRINTED, shared_build
 from test_privacy import fixture_identifiers
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(SHARED)]
+pytestmark = [pytest.mark.notebook, pytest.mark.shared_builds(*(f"w-{fmt}" for fmt, _, _ in FIXTURES.values()))]
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def built_waves(tmp_path_factory):
     """The run's shared project holding one imported wave per format, each built and compared with 2014."""
     logs, root = {}, None
     for name, (fmt, _, _) in FIXTURES.items():
-        root, code, log = shared_build(tmp_path_factory, f"w-{fmt}", export=FIX / name, fmt=fmt, baseline="2014")
+        root, code, log = shared_build(tmp_path_factory, f"w-{fmt}")
         logs[name] = (code, log)
     return root, logs
 
@@ -69,6 +69,8 @@ def test_no_identifier_reaches_processed_figures_or_reports(built_waves, name, t
         if p.is_file()
     ]
     assert len(outputs) > 10 and any(p.suffix == ".png" for p in outputs)
+    if wave in PRINTED and find_chromium():  # one wave's PDF is printed and its text scanned too
+        assert any(p.suffix == ".pdf" for p in outputs)
     assert scan_files([_without_inlined_images(p, tmp_path) for p in outputs], needles) == []
     # positive control: the same scan finds them in the export itself
     assert scan_files([FIX / name], needles)

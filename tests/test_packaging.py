@@ -126,7 +126,7 @@ def _run_tests(env: dict, *args: str) -> subprocess.CompletedProcess:
 def test_without_chromium_the_browser_tier_is_skipped_with_one_line(tmp_path):
     done = _run_tests({"CIATSTUDY_CHROMIUM": str(tmp_path / "no-chromium")})
     assert done.returncode == 0
-    assert done.stdout.strip().endswith("-m pytest -n auto --dist loadgroup -m not browser")
+    assert done.stdout.strip().endswith("-m pytest -n auto --dist worksteal -m not browser")
     assert done.stdout.startswith("skip:")
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "SKIPPED" in lines[0] and "apt-get install chromium" in lines[0]
@@ -149,7 +149,7 @@ def test_with_chromium_every_tier_runs(tmp_path):
     ):
         done = _run_tests(env, "-x")
         assert done.returncode == 0 and done.stderr == ""
-        assert done.stdout.strip().endswith("-m pytest -n auto --dist loadgroup -x")
+        assert done.stdout.strip().endswith("-m pytest -n auto --dist worksteal -x")
         assert "not browser" not in done.stdout
 
 

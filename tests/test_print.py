@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, shared_build
+from conftest import shared_build
 
-pytestmark = pytest.mark.xdist_group(SHARED)
+pytestmark = pytest.mark.shared_builds("2014")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [

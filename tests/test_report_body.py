@@ -19,9 +19,8 @@ from ciatstudy.data import departements
 from ciatstudy.report import geo, render
 from ciatstudy.report.plots import diverging_agreement, grouped_barh
 from ciatstudy.text import quotes
-from conftest import SHARED
 
-pytestmark = pytest.mark.xdist_group(SHARED)  # its report tests read the run's shared 2014 build
+pytestmark = pytest.mark.shared_builds("2014")  # its report tests read the run's shared 2014 build
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCE = ROOT.parent / "shared" / "geo" / "departements-avec-outre-mer.geojson"

@@ -16,10 +16,10 @@ from ciatstudy.report import findings, frontmatter
 from ciatstudy.data.codebook import Codebook
 from ciatstudy.data.rounding import round_half_up
 from ciatstudy.pipeline.sections import part_of, plan
-from conftest import ROOT, SHARED, shared_build
+from conftest import ROOT, shared_build
 
 # every test reading the built reports runs on the one worker that holds the shared builds
-pytestmark = pytest.mark.xdist_group(SHARED)
+pytestmark = pytest.mark.shared_builds("2014", "w-surveymonkey")
 NEW = "w-surveymonkey"  # the new wave: the SurveyMonkey fixture, compared with 2014
 WAVES = ["2014", NEW]
 
@@ -378,12 +378,9 @@ def _check_fact(processed, table, where, column, scale, text) -> str | None:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """Wave 2014 and a synthetic new wave (imported from a survey-tool export, compared with 2014), built."""
-    from test_import import FIX
 
     root = shared_build(tmp_path_factory, "2014")[0]
-    _, code, log = shared_build(
-        tmp_path_factory, NEW, export=FIX / "surveymonkey.csv", fmt="surveymonkey", baseline="2014"
-    )
+    _, code, log = shared_build(tmp_path_factory, NEW)
     assert code == 0, log
     return _reports(root)
 

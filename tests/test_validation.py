@@ -408,3 +408,20 @@ def test_a_link_inside_the_wave_is_fine(raw_copy):
     (raw_copy / "quotes.csv").rename(raw_copy / "quotes-original.csv")
     (raw_copy / "quotes.csv").symlink_to("quotes-original.csv")
     assert load_wave(raw_copy).has("quotes")
+
+
+@pytest.mark.parametrize("elsewhere", [1_000, sys.maxsize])
+def test_the_cell_limit_holds_whatever_limit_another_library_set(raw_copy, elsewhere):
+    """The csv module's cell limit is one setting for the whole process, which other libraries change on import
+    (frictionless raises it to sys.maxsize): reading a wave sets its own limit and puts the other one back."""
+    import csv
+
+    _cell(raw_copy / RESPONSES, 5, "1C", "9" * 200_000)
+    _cell(raw_copy / RESPONSES, 6, "1C", "x" * 5_000)  # within our limit, over the other one: not the error
+    previous = csv.field_size_limit(elsewhere)
+    try:
+        err = _error(raw_copy)
+        assert csv.field_size_limit() == elsewhere
+    finally:
+        csv.field_size_limit(previous)
+    assert (err.row, err.column) == (5, "1C") and "131 072" in err.reason, err

@@ -11,11 +11,10 @@ import pytest
 import yaml
 
 from ciatstudy.report import labels
-from conftest import ROOT, SHARED, shared_build
-from test_import import FIX
+from conftest import ROOT, shared_build
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(SHARED)]
 WAVE = "w-google"  # the name test_new_wave_report gives it: one build serves both
+pytestmark = [pytest.mark.notebook, pytest.mark.shared_builds(WAVE)]
 
 CODEBOOK_2014 = ROOT / "data/raw/2014/codebook.yaml"
 
@@ -77,7 +76,7 @@ def empty_headings(page: str) -> list[str]:
 def new_wave(tmp_path_factory):
     """The wave imported from the Google Forms fixture and compared with 2014 (as test_new_wave_report builds it):
     its comparison with 2014 aside, nothing in it may be 2014's."""
-    return shared_build(tmp_path_factory, WAVE, export=FIX / "google_forms.csv", fmt="google", baseline="2014")
+    return shared_build(tmp_path_factory, WAVE)
 
 
 def test_new_wave_report_has_no_2014_only_statement(new_wave):

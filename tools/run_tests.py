@@ -32,7 +32,8 @@ ENABLE_HINT = (
     "or point CIATSTUDY_CHROMIUM at a Chromium executable"
 )
 
-PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
+# worksteal: a worker that has run its share takes tests queued on the other (one in a long build)
+PARALLEL = ["-n", "auto", "--dist", "worksteal"]
 
 # What to do about the browser tier: "run", "install" (then run), "skip" or "fail"; message for the user.
 Decision = namedtuple("Decision", "action message")
@@ -79,13 +80,13 @@ def decide(*, found: bool, explicit: bool, is_root: bool, has_apt: bool, require
 def pytest_command(python: str, args: list[str], *, browser: bool) -> list[str]:
     """The pytest command line; without a browser, the ``browser`` tier is deselected.
 
-    The tests run on every core (pytest-xdist); the ones reading the run's shared builds are one
-    group (``--dist loadgroup``), kept on one worker.
+    The tests run on every core (pytest-xdist); the workers share the long builds through
+    ``tests/conftest.py`` (one build per wave per run, each worker building a different one).
 
     >>> pytest_command("python", ["-x"], browser=False)
-    ['python', '-m', 'pytest', '-n', 'auto', '--dist', 'loadgroup', '-m', 'not browser', '-x']
+    ['python', '-m', 'pytest', '-n', 'auto', '--dist', 'worksteal', '-m', 'not browser', '-x']
     >>> pytest_command("python", [], browser=True)
-    ['python', '-m', 'pytest', '-n', 'auto', '--dist', 'loadgroup']
+    ['python', '-m', 'pytest', '-n', 'auto', '--dist', 'worksteal']
     """
     return [python, "-m", "pytest", *PARALLEL, *([] if browser else ["-m", "not browser"]), *args]
 

@@ -106,10 +106,11 @@ def build(
     out=sys.stdout,
     specs=None,
     baseline: str | None = None,
+    pdf: bool = True,
 ) -> int:
     """Build a wave's sections and report; return the process exit code.
 
-    ``specs`` replaces the report's sections (tests use it to inject a failing one).
+    ``pdf=False`` exports no report.pdf (and removes an older one). ``specs`` replaces the report's sections (tests use it to inject a failing one).
     Raises :class:`~ciatstudy.pipeline.stopping.Interrupted` on Ctrl-C or SIGTERM, once every worker and kernel has ended
     and nothing more is moved into place. Returns ``LOCKED_EXIT`` (one line on stderr) while
     another process builds the same wave.
@@ -131,7 +132,7 @@ def build(
         return LOCKED_EXIT
     try:
         return _build_locked(
-            paths, name, sections, files, lib, only=only, jobs=jobs, force=force, out=out, baseline=baseline
+            paths, name, sections, files, lib, only=only, jobs=jobs, force=force, out=out, baseline=baseline, pdf=pdf
         )
     finally:
         _unlock(lock)
@@ -156,7 +157,18 @@ def _section_plan(wave: str, baseline: str | None, lib: str, specs):
 
 
 def _build_locked(
-    paths: Paths, name: str, sections, files, lib: str, *, only, jobs, force, out, baseline: str | None = None
+    paths: Paths,
+    name: str,
+    sections,
+    files,
+    lib: str,
+    *,
+    only,
+    jobs,
+    force,
+    out,
+    baseline: str | None = None,
+    pdf: bool = True,
 ) -> int:
     folder = files["responses"].parent
     state = _load_state(paths)
@@ -195,7 +207,7 @@ def _build_locked(
         _record(todo, results, state, paths)
         ordered = [results[s.slug] for s in sections]
         report = paths.reports / "report.html"
-        report_key = _report_key(lib, name, sections, ordered, state)
+        report_key = _report_key(lib, name, sections, ordered, state, pdf=pdf)
         if todo or force or state.get("_report") != report_key or not report.exists():
             from ..data.io import load_wave
             from .export import export_report
@@ -208,6 +220,7 @@ def _build_locked(
                 state,  # no answers needed
                 tables=declared_tables(sections, state, paths),
                 baseline=baseline,
+                pdf=pdf,
             )
             state["_report"] = report_key if not any(r.status == "failed" for r in ordered) else None
         if json.dumps(state, sort_keys=True) != state_before:
@@ -284,11 +297,12 @@ def _record(todo, results: dict, state: dict, paths: Paths) -> None:
             state.setdefault(section.slug, {})["status"] = "failed"
 
 
-def _report_key(lib: str, name: str, sections, ordered, state: dict) -> str:
-    """What the exported report depends on: the code, the wave, each section's fingerprint and failure."""
+def _report_key(lib: str, name: str, sections, ordered, state: dict, *, pdf: bool = True) -> str:
+    """What the exported report depends on: the code, the wave, each section's fingerprint and failure,
+    and whether a PDF was asked for (a build with the PDF after one without exports again)."""
     return hashlib.sha256(
         json.dumps(
-            [lib, name]
+            [lib, name, pdf]
             + [
                 [s.slug, s.title, state.get(s.slug, {}).get("fingerprint"), r.status == "failed"]
                 for s, r in zip(sections, ordered)

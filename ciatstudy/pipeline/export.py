@@ -349,20 +349,28 @@ def _relative_folder(folder: Path, root: Path) -> str:
 
 
 def export_report(
-    data: Wave, sections, results, state: dict, tables: list[Path] | None = None, *, baseline: str | None = None
+    data: Wave,
+    sections,
+    results,
+    state: dict,
+    tables: list[Path] | None = None,
+    *,
+    baseline: str | None = None,
+    pdf: bool = True,
 ) -> Path:
-    """Write report.html, report.pdf (where Chromium is installed), tables.xlsx and manifest.json.
+    """Write report.html, report.pdf (where Chromium is installed, unless ``pdf=False``), tables.xlsx and
+    manifest.json.
 
     ``tables`` are the build's declared tables: a table a notebook run by hand left in the folder is not read.
     """
     paths = Paths.for_wave(data.name)
     prov = provenance(data, sections, results, state)
     target = paths.reports / "report.html"
-    with printing(paths.reports / "report.pdf") as pdf:  # Chromium starts while the HTML is rendered
+    with printing(paths.reports / "report.pdf", enabled=pdf) as printer:  # Chromium starts while the HTML is rendered
         # Tables and figures are numbered across the whole report, once it is assembled (render.number_references).
         html_text = number_references(render_html(data, sections, results, prov, baseline=baseline, tables=tables))
         write_text(french_spacing(html_text), target)
-        pdf.print(target)  # and prints while the workbook is written
+        printer.print(target)  # and prints while the workbook is written
         write_workbook(paths, paths.reports / "tables.xlsx", codebook=data.codebook, tables=tables)
         write_text(json.dumps(prov, indent=2, ensure_ascii=False) + "\n", paths.reports / "manifest.json")
     return target

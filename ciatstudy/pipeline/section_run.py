@@ -83,7 +83,8 @@ def kill_kernel() -> None:
         pass
     try:
         client.km.cleanup_connection_file()
-    except Exception:  # best effort: a stale connection file is harmless
+        client.km.cleanup_ipc_files()
+    except Exception:  # best effort: a stale connection file or socket is harmless
         pass
 
 
@@ -98,15 +99,34 @@ def shutdown_kernel() -> None:
     kill_kernel()
 
 
+def _kernel_transport() -> dict:
+    """How the build talks to a new kernel: Unix sockets with an absolute, unique path prefix where the
+    system has them (a relative one would be resolved in the kernel's working folder, not ours); TCP elsewhere,
+    or where the path would be too long for a socket name (about 100 bytes)."""
+    import tempfile
+    import uuid
+
+    prefix = os.path.join(tempfile.gettempdir(), f"ciatstudy-kernel-{uuid.uuid4().hex[:12]}")
+    if os.name != "posix" or len(prefix.encode()) > 80:
+        return {"transport": "tcp"}
+    return {"transport": "ipc", "ip": prefix}
+
+
 def _execute(notebook, cwd: Path):
     """Run a notebook in this process's kernel, starting it on first use."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    from traitlets.config import Config
+
     previous = _KERNEL.get("client")
     client = NotebookClient(
         notebook,
         km=previous.km if previous else None,
+        # Unix sockets, not TCP ports: a kernel picks its ports free and binds them a moment later, so kernels
+        # started at once by other processes (the build's other workers, another build) may take the same port
+        # ("Address already in use": the kernel dies and the section fails after a 60 s wait).
+        config=Config({"KernelManager": _kernel_transport()}),
         kernel_name=KERNEL,
         timeout=900,
         resources={"metadata": {"path": str(cwd)}},

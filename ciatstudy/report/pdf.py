@@ -68,6 +68,9 @@ def missing_engine() -> str | None:
     return None
 
 
+NOT_ASKED = "not asked for (--no-pdf)"
+
+
 class Printer:
     """Headless Chromium printing in a background thread, so that its start and its printing overlap
     the build's other work (rendering the HTML, writing the workbook).
@@ -75,9 +78,9 @@ class Printer:
     Use :func:`printing`; Playwright's sync API lives entirely in this one thread.
     """
 
-    def __init__(self, target: Path, err):
+    def __init__(self, target: Path, err, enabled: bool = True):
         self.target, self.err = Path(target), err
-        self.reason = missing_engine()
+        self.reason = missing_engine() if enabled else NOT_ASKED
         self._html: Path | None = None
         self._ready = threading.Event()
         self._error: str | None = None
@@ -131,8 +134,10 @@ class Printer:
 
 
 @contextlib.contextmanager
-def printing(target: Path, *, err=None):
+def printing(target: Path, *, err=None, enabled: bool = True):
     """Start Chromium now, print when told, wait for the PDF on leaving the block.
+
+    ``enabled=False`` (``build --no-pdf``) prints nothing and removes an older PDF, saying so in one line.
 
     >>> os.environ["CIATSTUDY_CHROMIUM"] = ""
     >>> import io; err = io.StringIO()
@@ -142,7 +147,7 @@ def printing(target: Path, *, err=None):
     ciatstudy: no PDF: no headless Chromium found (apt-get install chromium, or set CIATSTUDY_CHROMIUM); report.html is complete
     >>> del os.environ["CIATSTUDY_CHROMIUM"]
     """
-    printer = Printer(target, err)
+    printer = Printer(target, err, enabled)
     try:
         yield printer
     except BaseException:

@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 
-__all__ = ["normalise", "fold_with_map"]
+__all__ = ["normalise", "fold", "fold_with_map"]
 
 _QUOTES_AND_DASHES = str.maketrans(
     {
@@ -90,6 +90,15 @@ class _FoldTable(dict):
 
 
 _FOLD_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded text (what :func:`fold_with_map` returns, without the index map).
+
+    >>> fold("Ève Straße ﬁn")
+    'eve strasse fin'
+    """
+    return text.translate(_FOLD_TABLE)
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .detectors import find_spans, resolve_overlaps
-from .folding import fold_with_map
+from .folding import fold, fold_with_map
 
 __all__ = [
     "IDENTIFIER_KINDS",
@@ -91,7 +91,7 @@ class Redactor:
         self._by_first: dict[str, dict[tuple[str, ...], str]] = {}
         self._longest: dict[str, int] = {}
         for value, kind in self.known.items():
-            folded = fold_with_map(str(value).strip())[0]
+            folded = fold(str(value).strip())
             key = _token_key(folded)
             if len("".join(key)) < self.min_length or kind not in IDENTIFIER_KINDS or not key:
                 continue

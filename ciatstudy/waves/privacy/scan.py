@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
-from .folding import fold_with_map
+from .folding import fold
 
 __all__ = ["scan_files"]
 
@@ -88,7 +88,7 @@ def scan_files(paths: Iterable[str | os.PathLike], needles: Iterable[str]) -> li
     """
     folded = {}
     for needle in needles:
-        key = " ".join(fold_with_map(str(needle).strip())[0].split())
+        key = " ".join(fold(str(needle).strip()).split())
         if len(key) >= 3:
             folded[key] = needle
     files = []
@@ -99,6 +99,9 @@ def scan_files(paths: Iterable[str | os.PathLike], needles: Iterable[str]) -> li
     hits = []
     for f in files:
         for where, text in _texts_of(f):
-            text = " ".join(fold_with_map(html.unescape(text))[0].split())
-            hits += [(where, original) for key, original in folded.items() if patterns[key].search(text)]
+            text = " ".join(fold(html.unescape(text)).split())
+            # the substring test (fast) spares the whole-word search where the needle is nowhere
+            hits += [
+                (where, original) for key, original in folded.items() if key in text and patterns[key].search(text)
+            ]
     return hits
