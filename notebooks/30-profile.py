@@ -162,8 +162,6 @@ if data.has("respondents"):  # no heading without the table (issue 13: no headin
     )
     write_csv(budget, paths.processed / "profile_budget.csv")
     band_labels = labels.vocabulary()["budget_bands"]
-    wide = profile.counts_wide(budget, category="budget_band", categories=bands, segments=[cb.all_code, *segments])
-    wide["budget_band"] = wide["budget_band"].map(band_labels)
     uncertain = respondents.loc[respondents["budget_uncertain"].fillna(False), "respondent_no"].tolist()
     notes = labels.texts("profile", "budget_notes")
     if uncertain:
@@ -174,24 +172,19 @@ if data.has("respondents"):  # no heading without the table (issue 13: no headin
         )
     display(
         HTML(
-            render.table_html(
-                wide,
+            render.count_table_html(
+                budget,
+                category="budget_band",
+                categories=bands,
+                category_labels=band_labels,
+                segments=segments,
+                all_code=cb.all_code,
+                sizes=seg_sizes,
+                segment_labels=seg_labels,
                 caption=labels.text("profile", "budget_caption"),
                 source=labels.text("profile", "budget_source"),
-                columns={"budget_band": labels.column("budget_band"), **profile.segment_headers(seg_sizes, seg_labels)},
+                category_header=labels.column("budget_band"),
                 notes=notes,
-                reading=labels.text(
-                    "report_body",
-                    "count_reading",
-                    category=band_labels[bands[0]],
-                    parts=profile.count_reading(
-                        budget,
-                        category="budget_band",
-                        value=bands[0],
-                        segment_labels=seg_labels,
-                        part=lambda **f: labels.text("report_body", "count_reading_part", **f),
-                    ),
-                ),
             )
         )
     )
@@ -258,31 +251,24 @@ if data.has("respondent_sectors"):
         all_code=cb.all_code,
     )
     write_csv(by_sector, paths.processed / "profile_sectors.csv")
-    wide = profile.counts_wide(by_sector, category="sector", categories=sector_order, segments=[cb.all_code, *segments])
     missing = sorted(set(respondents["respondent_no"]) - set(sectors["respondent_no"]))
     notes = labels.texts("profile", "sectors_notes")
     if missing:
         notes.append(labels.text("profile", "sectors_missing_note", numbers=", ".join(map(str, missing))))
     display(
         HTML(
-            render.table_html(
-                wide,
+            render.count_table_html(
+                by_sector,
+                category="sector",
+                categories=sector_order,
+                segments=segments,
+                all_code=cb.all_code,
+                sizes=seg_sizes,
+                segment_labels=seg_labels,
                 caption=labels.text("profile", "sectors_caption"),
                 source=labels.text("profile", "sectors_source"),
-                columns={"sector": labels.column("sector"), **profile.segment_headers(seg_sizes, seg_labels)},
+                category_header=labels.column("sector"),
                 notes=notes,
-                reading=labels.text(
-                    "report_body",
-                    "count_reading",
-                    category=sector_order[0],
-                    parts=profile.count_reading(
-                        by_sector,
-                        category="sector",
-                        value=sector_order[0],
-                        segment_labels=seg_labels,
-                        part=lambda **f: labels.text("report_body", "count_reading_part", **f),
-                    ),
-                ),
             )
         )
     )

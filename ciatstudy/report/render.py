@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import labels
+from ..analysis.profile import count_reading, counts_wide, segment_headers
 from ..data.rounding import format_fr
 from .typography import is_verbatim
 
@@ -474,3 +475,50 @@ def quotes_html(
             out.append(f'<blockquote class="quote">{paragraphs}{footer}</blockquote>')
     out.append("</div>")
     return "".join(out)
+
+
+def count_table_html(
+    counts: pd.DataFrame,
+    *,
+    category: str,
+    categories: list,
+    segments: list[str],
+    all_code: str,
+    sizes: dict[str, int],
+    segment_labels: dict[str, str],
+    caption: str,
+    source: str,
+    category_header: str,
+    category_labels: dict | None = None,
+    notes: list[str] = (),
+) -> str:
+    """A profile count table (one row per category, one column per segment with its size) and its reading line.
+
+    ``counts`` is :func:`ciatstudy.analysis.profile.counts_by_segment`'s tidy table; the reading line gives the
+    first category's count in every segment, each over its base (« 14 des 28 répondants (Tous), … »).
+    """
+    names = category_labels or {}
+    wide = counts_wide(counts, category=category, categories=categories, segments=[all_code, *segments])
+    if category_labels:
+        wide[category] = wide[category].map(category_labels)
+    first = categories[0]
+    reading = labels.text(
+        "report_body",
+        "count_reading",
+        category=names.get(first, first),
+        parts=count_reading(
+            counts,
+            category=category,
+            value=first,
+            segment_labels=segment_labels,
+            part=lambda **f: labels.text("report_body", "count_reading_part", **f),
+        ),
+    )
+    return table_html(
+        wide,
+        caption=caption,
+        source=source,
+        columns={category: category_header, **segment_headers(sizes, segment_labels)},
+        notes=list(notes),
+        reading=reading,
+    )
