@@ -165,7 +165,12 @@ def _claim(base: Path, root: Path, wave: str, *, wait: bool) -> dict | None:
             return None
         done = root / ".tests" / f"{wave}.json"
         if not done.exists():
-            result = _build_shared(root, wave)
+            try:
+                result = _build_shared(root, wave)
+            except Exception:  # an import or build that raises is recorded too: every reader sees why, once
+                import traceback
+
+                result = {"code": -1, "log": traceback.format_exc()}
             done.parent.mkdir(exist_ok=True)
             done.write_text(json.dumps(result), encoding="utf-8")
         return json.loads(done.read_text(encoding="utf-8"))
