@@ -186,7 +186,17 @@ def _shared_project(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _shared_builds_first(tmp_path_factory):
+def _one_kernel_per_process():
+    """The one-job builds a test process runs share its kernel (``kept_kernel``), as a batch of builds would:
+    pandas, matplotlib and spaCy's French model are imported once per process, not once per build."""
+    from ciatstudy.pipeline.section_run import kept_kernel
+
+    with kept_kernel():
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_builds_first(tmp_path_factory, _one_kernel_per_process):
     """Under pytest-xdist, each worker starts by building the shared waves that nobody has started yet (those
     the selected tests read), so that the builds spread over every core before any test waits for one."""
     if not _NEEDED or not os.environ.get("PYTEST_XDIST_WORKER"):

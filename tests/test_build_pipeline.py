@@ -1,7 +1,9 @@
 """The build as a careful team needs it: incremental, parallel = sequential, failure-proof, deterministic."""
 
 import hashlib
+import os
 import shutil
+import time
 
 import pytest
 
@@ -131,3 +133,43 @@ def _without_provenance(project) -> str:
     text = (project / "reports/2014/report.html").read_text(encoding="utf-8")
     start = text.index('<section class="report-section" id="sec-provenance"')
     return text[:start] + text[text.index("</section>", start) :]
+
+
+def test_a_kept_kernel_serves_successive_builds_alike_and_is_renewed_when_the_code_changes(
+    fixture_project, monkeypatch
+):
+    from ciatstudy.pipeline import build as build_module
+    from ciatstudy.pipeline import section_run
+
+    def kernel_pid():
+        process, _ = section_run._kernel_process(section_run._KERNEL.get("client"))
+        return process.pid if process is not None and process.poll() is None else None
+
+    monkeypatch.setattr(section_run, "_KEPT", [])  # this test's block is the outermost, whatever the run keeps
+    section_run.shutdown_kernel()
+    with section_run.kept_kernel():
+        code, log = build_2014(specs=(ECHO, OTHER), jobs=1, force=True)
+        assert code == 0 and "starting 1 kernel" in log
+        first, outputs = kernel_pid(), _digests(fixture_project, "data/processed")
+        assert first is not None, "the kernel did not outlive the build inside the block"
+
+        code, log = build_2014(specs=(ECHO, OTHER), jobs=1, force=True)
+        assert code == 0 and "using the kept kernel" in log and section_states(log) == {"echo": "ran", "persons": "ran"}
+        assert kernel_pid() == first and _digests(fixture_project, "data/processed") == outputs
+
+        # other library code (or other CIATSTUDY_* settings): the kept kernel's modules are stale, a new one starts
+        real = build_module.library_digest
+        monkeypatch.setattr(build_module, "library_digest", lambda: "changed-" + real())
+        code, log = build_2014(specs=(ECHO, OTHER), jobs=1, force=True)
+        assert code == 0 and "starting 1 kernel" in log
+        second = kernel_pid()
+        assert second not in (None, first) and not os.path.exists(f"/proc/{first}")
+        monkeypatch.setenv("CIATSTUDY_TEST_SLEEP", "0")
+        code, log = build_2014(specs=(ECHO, OTHER), jobs=1, force=True)
+        assert code == 0 and "starting 1 kernel" in log and kernel_pid() not in (None, second)
+        last = kernel_pid()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{last}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{last}"), "the kernel outlived its block"
+    assert section_run._KERNEL.get("client") is None

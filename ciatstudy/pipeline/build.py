@@ -200,10 +200,15 @@ def _build_locked(
         if todo:
             from ..data.io import load_wave, wait_for_cache
 
-            progress.note(f"starting {jobs} kernel{'s' if jobs > 1 else ''} (python3)…")
+            from .section_run import kernel_kept_for
+
+            if jobs == 1 and kernel_kept_for(lib):
+                progress.note("using the kept kernel (python3)…")
+            else:
+                progress.note(f"starting {jobs} kernel{'s' if jobs > 1 else ''} (python3)…")
             load_wave(folder)  # validate the inputs once, before any kernel starts
             wait_for_cache()  # then every section reads the columnar cache instead of the CSV
-            results.update(_run_sections([s for s, _ in todo], state, paths, name, jobs, progress))
+            results.update(_run_sections([s for s, _ in todo], state, paths, name, jobs, progress, library=lib))
         _record(todo, results, state, paths)
         ordered = [results[s.slug] for s in sections]
         report = paths.reports / "report.html"
@@ -248,13 +253,20 @@ def _to_run(sections, state: dict, paths: Paths, files, lib: str, *, only, force
     return todo, skipped
 
 
-def _run_sections(todo, state: dict, paths: Paths, name: str, jobs: int, progress: _Progress) -> dict:
-    """Run the sections in this process's kernel (one job) or in worker processes; their results by slug."""
-    from .section_run import kill_kernel, run_section, shutdown_kernel
+def _run_sections(
+    todo, state: dict, paths: Paths, name: str, jobs: int, progress: _Progress, *, library: str = ""
+) -> dict:
+    """Run the sections in this process's kernel (one job) or in worker processes; their results by slug.
+
+    One job: the kernel is shut down at the end, unless a :func:`~ciatstudy.pipeline.section_run.kept_kernel`
+    block keeps it for the next build of the same ``library`` code.
+    """
+    from .section_run import claim_kernel, kill_kernel, release_kernel, run_section, shutdown_kernel
     from .workers import _Workers, batches
 
     results = {}
     if jobs == 1:
+        claim_kernel(library)
         try:
             for section in todo:
                 progress.start(section)
@@ -263,8 +275,9 @@ def _run_sections(todo, state: dict, paths: Paths, name: str, jobs: int, progres
         except BaseException:
             kill_kernel()  # interrupted: no clean shutdown to wait for
             raise
-        shutdown_kernel()
+        release_kernel(library)
         return results
+    shutdown_kernel()  # a kept kernel is not forked into the workers (each starts its own)
     workers = _Workers(jobs, batches(todo, state), str(paths.root), name)
     try:
         for kind, payload in workers.events():

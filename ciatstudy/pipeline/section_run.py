@@ -6,6 +6,7 @@ fresh one for the next section.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -26,6 +27,7 @@ KERNEL = "python3"
 # the build must stop as a whole.
 _KERNEL: dict = {}
 _CURRENT: dict = {}  # the section running in this process: its staging folder, removed if the process is stopped
+_KEPT: list = []  # open kept_kernel() blocks of this process
 SETUP_TAG = "ciatstudy-setup"
 
 
@@ -69,6 +71,7 @@ def kill_kernel() -> None:
     """End this process's kernel at once (its whole process group), without its event loop."""
     import signal
 
+    _KERNEL.pop("library", None)
     client = _KERNEL.pop("client", None)
     process, pgid = _kernel_process(client)
     if process is None:
@@ -97,6 +100,57 @@ def shutdown_kernel() -> None:
         except Exception:  # a kernel that will not stop is killed below
             pass
     kill_kernel()
+
+
+@contextlib.contextmanager
+def kept_kernel():
+    """Keep this process's kernel from one one-job build to the next inside the block; shut it down on leaving.
+
+    A batch of builds in one Python process (several waves, a test run) then starts one kernel and imports
+    pandas, matplotlib and spaCy's French model (about 8 s) once, as the sections of one build already share
+    theirs. A build whose library code differs from the kernel's starts a fresh kernel, and a build with
+    several jobs runs in its own workers; so does a build whose ``CIATSTUDY_*`` settings changed (the kernel
+    inherits its environment when it starts; the project root and staging folder are set for each section).
+    """
+    _KEPT.append(True)
+    try:
+        yield
+    finally:
+        _KEPT.pop()
+        if not _KEPT:
+            shutdown_kernel()
+
+
+def _kept_key(library: str) -> tuple:
+    """What a kept kernel must share with the next build: the library's code and the ``CIATSTUDY_*`` settings
+    it inherited when it started (the project root and staging folder are set for each section)."""
+    settings = sorted(
+        (k, v)
+        for k, v in os.environ.items()
+        if k.startswith("CIATSTUDY_") and k not in ("CIATSTUDY_ROOT", "CIATSTUDY_STAGE")
+    )
+    return library, tuple(settings)
+
+
+def release_kernel(library: str) -> None:
+    """After a one-job build: shut the kernel down, or keep it for the next build of ``library`` (a kept block)."""
+    if _KEPT and "client" in _KERNEL:
+        _KERNEL["library"] = _kept_key(library)
+    else:
+        shutdown_kernel()
+
+
+def kernel_kept_for(library: str) -> bool:
+    """Whether a kept kernel, started for this ``library`` code and settings, is alive and waiting for a build."""
+    client = _KERNEL.get("client")
+    return bool(_KEPT) and client is not None and _KERNEL.get("library") == _kept_key(library) and _kernel_alive(client)
+
+
+def claim_kernel(library: str) -> None:
+    """Before a build: a kept kernel started for other library code or settings is shut down (stale modules,
+    an environment the build no longer has)."""
+    if _KERNEL.get("library") not in (None, _kept_key(library)):
+        shutdown_kernel()
 
 
 def _kernel_transport() -> dict:
