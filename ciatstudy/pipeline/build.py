@@ -110,7 +110,8 @@ def build(
 ) -> int:
     """Build a wave's sections and report; return the process exit code.
 
-    ``pdf=False`` exports no report.pdf (and removes an older one). ``specs`` replaces the report's sections (tests use it to inject a failing one).
+    ``pdf=False`` exports no report.pdf (and removes an older one). ``specs`` replaces the report's sections
+    (tests use it to inject a failing one).
     Raises :class:`~ciatstudy.pipeline.stopping.Interrupted` on Ctrl-C or SIGTERM, once every worker and kernel has ended
     and nothing more is moved into place. Returns ``LOCKED_EXIT`` (one line on stderr) while
     another process builds the same wave.
@@ -199,7 +200,6 @@ def _build_locked(
     with stopping:
         if todo:
             from ..data.io import load_wave, wait_for_cache
-
             from .section_run import kernel_kept_for
 
             if jobs == 1 and kernel_kept_for(lib):

@@ -170,7 +170,6 @@ def _execute(notebook, cwd: Path):
     """Run a notebook in this process's kernel, starting it on first use."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-
     from traitlets.config import Config
 
     previous = _KERNEL.get("client")
