@@ -109,6 +109,9 @@ def pytest_collection_modifyitems(config, items):
     the long builds start on every core at once and the short tests fill the end of the run."""
     for item in items:
         for mark in item.iter_markers("shared_builds"):
+            if not (item.get_closest_marker("notebook") or item.get_closest_marker("browser")):
+                # `make test-fast` (-m "not notebook and not browser") must never start a build
+                raise pytest.UsageError(f"{item.nodeid} reads a shared build: mark it notebook too")
             _NEEDED.update(mark.args)
 
     def rank(item) -> int:

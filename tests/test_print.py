@@ -13,7 +13,7 @@ import pytest
 
 from conftest import shared_build
 
-pytestmark = pytest.mark.shared_builds("2014")
+READS_2014 = pytest.mark.shared_builds("2014")  # the print tests below read the run's shared 2014 build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -63,6 +63,7 @@ def _page_text(pdf: Path, number: int) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.notebook
+@READS_2014
 def test_the_build_prints_an_a4_pdf_with_numbered_pages(built):
     pdf = built / "report.pdf"
     assert pdf.exists(), "the build made no report.pdf"
@@ -93,6 +94,7 @@ def test_the_build_prints_an_a4_pdf_with_numbered_pages(built):
 
 @pytest.mark.browser
 @pytest.mark.notebook
+@READS_2014
 def test_headings_are_kept_with_what_follows(built):
     html = (built / "report.html").read_text(encoding="utf-8")
     headings = {
@@ -108,6 +110,7 @@ def test_headings_are_kept_with_what_follows(built):
 
 @pytest.mark.browser
 @pytest.mark.notebook
+@READS_2014
 def test_nothing_is_wider_than_the_content_box_when_printed(built):
     """Laid out for print in Chromium at the A4 content width: no table, figure or image sticks out."""
     from playwright.sync_api import sync_playwright
@@ -140,6 +143,7 @@ def test_nothing_is_wider_than_the_content_box_when_printed(built):
 
 @pytest.mark.browser
 @pytest.mark.notebook
+@READS_2014
 def test_printed_pages_leave_the_margins_blank(built, tmp_path):
     """In the real PDF: nothing is drawn in the left or right margin (a cut table would be)."""
     from PIL import Image

@@ -20,7 +20,7 @@ from ciatstudy.report import geo, render
 from ciatstudy.report.plots import diverging_agreement, grouped_barh
 from ciatstudy.text import quotes
 
-pytestmark = pytest.mark.shared_builds("2014")  # its report tests read the run's shared 2014 build
+READS_2014 = pytest.mark.shared_builds("2014")  # the report tests below read the run's shared 2014 build
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCE = ROOT.parent / "shared" / "geo" / "departements-avec-outre-mer.geojson"
@@ -441,6 +441,7 @@ def _sections(document: str) -> dict[str, str]:
 
 
 @pytest.mark.notebook
+@READS_2014
 def test_every_table_and_figure_is_numbered_with_a_reading_line(built_report):
     document, _ = built_report
     assert not MARKER.search(document)
@@ -459,6 +460,7 @@ def test_every_table_and_figure_is_numbered_with_a_reading_line(built_report):
 
 
 @pytest.mark.notebook
+@READS_2014
 def test_the_report_lists_and_maps_the_respondents(built_report):
     document, root = built_report
     section = _sections(document)["profile"]
@@ -472,6 +474,7 @@ def test_the_report_lists_and_maps_the_respondents(built_report):
 
 
 @pytest.mark.notebook
+@READS_2014
 def test_corpus_sections_quote_first_and_count_words_only_when_big_enough(built_report):
     document, root = built_report
     sections = _sections(document)

@@ -19,7 +19,7 @@ from ciatstudy.pipeline.sections import part_of, plan
 from conftest import ROOT, shared_build
 
 # every test reading the built reports runs on the one worker that holds the shared builds
-pytestmark = pytest.mark.shared_builds("2014", "w-surveymonkey")
+READS_BUILDS = pytest.mark.shared_builds("2014", "w-surveymonkey")  # the report tests below read these builds
 NEW = "w-surveymonkey"  # the new wave: the SurveyMonkey fixture, compared with 2014
 WAVES = ["2014", NEW]
 
@@ -400,6 +400,7 @@ def _summary(page: str) -> str:
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("wave", WAVES)
+@READS_BUILDS
 def test_summary_precedes_the_first_question_and_the_method_follows_it(reports, wave):
     page = reports[wave]
     positions = [
@@ -419,6 +420,7 @@ def test_summary_precedes_the_first_question_and_the_method_follows_it(reports, 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("wave", WAVES)
+@READS_BUILDS
 def test_every_number_of_the_summary_equals_its_tidy_table(reports, wave):
     summary = _summary(reports[wave])
     facts = FACT.findall(summary)
@@ -433,6 +435,7 @@ def test_every_number_of_the_summary_equals_its_tidy_table(reports, wave):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("wave", WAVES)
+@READS_BUILDS
 def test_no_jargon_path_or_internal_id_before_the_technical_appendix(reports, wave):
     page = reports[wave]
     cut = page.index('id="sec-annexe-technique"')
@@ -442,6 +445,7 @@ def test_no_jargon_path_or_internal_id_before_the_technical_appendix(reports, wa
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("wave", WAVES)
+@READS_BUILDS
 def test_ids_are_unique_and_contents_links_reach_their_heading(reports, wave):
     page = reports[wave]
     ids = re.findall(r'\sid="([^"]+)"', page)
@@ -458,6 +462,7 @@ def test_ids_are_unique_and_contents_links_reach_their_heading(reports, wave):
 
 
 @pytest.mark.notebook
+@READS_BUILDS
 def test_sections_say_reconstructed_in_one_line_linking_to_the_method(reports):
     page = reports["2014"]
     notices = [n for n in re.findall(r'<p class="notice[^"]*">(.*?)</p>', page, flags=re.S) if "reconstitu" in n]
@@ -466,6 +471,7 @@ def test_sections_say_reconstructed_in_one_line_linking_to_the_method(reports):
 
 
 @pytest.mark.notebook
+@READS_BUILDS
 def test_a_new_wave_gets_its_own_summary_and_title_page_without_2014_statements(reports):
     new, old = reports[NEW], reports["2014"]
     assert _summary(new) != _summary(old)
