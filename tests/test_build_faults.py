@@ -342,3 +342,29 @@ def test_kernels_fall_back_to_tcp_where_a_socket_path_would_be_too_long(monkeypa
 
     monkeypatch.setattr(tempfile, "gettempdir", lambda: "/" + "x" * 120)
     assert _kernel_transport() == {"transport": "tcp"}
+
+
+def test_sockets_left_by_kernels_ended_outright_are_removed_and_live_ones_kept():
+    """A worker killed outright takes its kernel along, and nobody removes that kernel's socket files: the next
+    kernel started removes those nobody listens on (a live kernel's accept a connection)."""
+    import socket
+    import tempfile
+
+    from ciatstudy.pipeline.section_run import remove_stale_sockets
+
+    folder = tempfile.mkdtemp(prefix="cs-", dir="/tmp")  # short: a socket's path is limited to ~104 bytes
+    stale, live = os.path.join(folder, "ciatstudy-kernel-dead-1"), os.path.join(folder, "ciatstudy-kernel-live-1")
+    other = os.path.join(folder, "ciatstudy-kernel-notes.txt")
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(stale)
+    dead.close()  # the file stays, nobody listens: what a killed kernel leaves
+    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listening.bind(live)
+    listening.listen(1)
+    Path(other).write_text("not a socket")
+    try:
+        assert remove_stale_sockets(folder) == [stale]
+        assert not os.path.exists(stale) and os.path.exists(live) and os.path.exists(other)
+    finally:
+        listening.close()
+        shutil.rmtree(folder)

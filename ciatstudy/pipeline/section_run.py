@@ -160,10 +160,42 @@ def _kernel_transport() -> dict:
     import tempfile
     import uuid
 
-    prefix = os.path.join(tempfile.gettempdir(), f"ciatstudy-kernel-{uuid.uuid4().hex[:12]}")
+    folder = tempfile.gettempdir()
+    prefix = os.path.join(folder, f"{_SOCKET_PREFIX}{uuid.uuid4().hex[:12]}")
     if os.name != "posix" or len(prefix.encode()) > 80:
         return {"transport": "tcp"}
+    remove_stale_sockets(folder)
     return {"transport": "ipc", "ip": prefix}
+
+
+_SOCKET_PREFIX = "ciatstudy-kernel-"
+
+
+def remove_stale_sockets(folder: str) -> list[str]:
+    """Remove the socket files of build kernels that nobody listens on any more; return their paths.
+
+    A kernel ended outright (its worker killed by the OOM killer, a build killed with SIGKILL) cannot remove
+    its sockets. A live kernel's socket accepts a connection; a dead one's refuses it.
+    """
+    import glob
+    import socket
+    import stat
+
+    removed = []
+    for path in glob.glob(os.path.join(glob.escape(folder), _SOCKET_PREFIX + "*")):
+        try:
+            if not stat.S_ISSOCK(os.lstat(path).st_mode):
+                continue
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.settimeout(0.5)
+                probe.connect(path)
+        except ConnectionRefusedError:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+                removed.append(path)
+        except OSError:  # gone meanwhile, not ours, or busy: left alone
+            continue
+    return removed
 
 
 def _execute(notebook, cwd: Path):
