@@ -210,8 +210,9 @@ def _execute(notebook, cwd: Path):
         km=previous.km if previous else None,
         # Unix sockets, not TCP ports: a kernel picks its ports free and binds them a moment later, so kernels
         # started at once by other processes (the build's other workers, another build) may take the same port
-        # ("Address already in use": the kernel dies and the section fails after a 60 s wait).
-        config=Config({"KernelManager": _kernel_transport()}),
+        # ("Address already in use": the kernel dies and the section fails after a 60 s wait). Only a new
+        # kernel needs them: the next sections reuse its manager.
+        config=Config({"KernelManager": _kernel_transport()}) if previous is None else Config(),
         kernel_name=KERNEL,
         timeout=900,
         resources={"metadata": {"path": str(cwd)}},

@@ -15,7 +15,9 @@ import random
 from ...data.codebook import Codebook
 from .questionnaire import (
     AGREEMENT,
+    CLOSING_FREE_TEXT,
     FORMATS,
+    FREE_TEXT_AFTER,
     KOBO_AGREEMENT,
     KOBO_FREE,
     KOBO_GROUPS,
@@ -124,11 +126,9 @@ def _surveymonkey_header(cb: Codebook) -> tuple[list[str], list[str], list[tuple
                 top.append("")
                 second.append(OTHER_LABEL["surveymonkey"])
                 layout.append(("other", q.id))
-        if q.id == "q3":
-            add_free("q3_explanation")
-        if q.id == "q7":
-            add_free("q7_example")
-    add_free("argument")
+        if q.id in FREE_TEXT_AFTER:
+            add_free(FREE_TEXT_AFTER[q.id])
+    add_free(CLOSING_FREE_TEXT)
     return top, second, layout
 
 
@@ -218,11 +218,9 @@ def _google(wave: SynthWave, rnd: random.Random) -> list[list]:
         else:
             header.append(text)
             layout.append(("joined", q.id))
-        if q.id == "q3":
-            add_free("q3_explanation")
-        if q.id == "q7":
-            add_free("q7_example")
-    add_free("argument")
+        if q.id in FREE_TEXT_AFTER:
+            add_free(FREE_TEXT_AFTER[q.id])
+    add_free(CLOSING_FREE_TEXT)
     rows = [header]
     for r in wave.respondents:
         c = r.contact
@@ -291,14 +289,11 @@ def _limesurvey_header(cb: Codebook) -> tuple[list[str], list[tuple]]:
             if q.id in OTHER_CORPUS:
                 header.append(f"{qc}[other]")
                 layout.append(("other", header[-1], q.id))
-        if q.id == "q3":
-            header.append(LIME_CODES["q3_explanation"])
-            layout.append(("free", header[-1], "q3_explanation"))
-        if q.id == "q7":
-            header.append(LIME_CODES["q7_example"])
-            layout.append(("free", header[-1], "q7_example"))
-    header.extend([LIME_CODES["argument"], "interviewtime"])
-    layout.append(("free", LIME_CODES["argument"], "argument"))
+        if q.id in FREE_TEXT_AFTER:
+            header.append(LIME_CODES[FREE_TEXT_AFTER[q.id]])
+            layout.append(("free", header[-1], FREE_TEXT_AFTER[q.id]))
+    header.extend([LIME_CODES[CLOSING_FREE_TEXT], "interviewtime"])
+    layout.append(("free", LIME_CODES[CLOSING_FREE_TEXT], CLOSING_FREE_TEXT))
     return header, layout
 
 
@@ -425,14 +420,11 @@ def _kobo_header(cb: Codebook, names: dict[str, str]) -> tuple[list[str], list[t
             layout.append(("select_one", q.id))
             header.append(f"{group}/{qname}_autre")
             layout.append(("other", q.id))
-        if q.id == "q3":
-            header.append(f"cooperation/{KOBO_FREE['q3_explanation']}")
-            layout.append(("free", "q3_explanation"))
-        if q.id == "q7":
-            header.append(f"accompagnement/{KOBO_FREE['q7_example']}")
-            layout.append(("free", "q7_example"))
-    header.append(f"conclusion/{KOBO_FREE['argument']}")
-    layout.append(("free", "argument"))
+        if q.id in FREE_TEXT_AFTER:  # in the group of the question it follows
+            header.append(f"{group}/{KOBO_FREE[FREE_TEXT_AFTER[q.id]]}")
+            layout.append(("free", FREE_TEXT_AFTER[q.id]))
+    header.append(f"conclusion/{KOBO_FREE[CLOSING_FREE_TEXT]}")
+    layout.append(("free", CLOSING_FREE_TEXT))
     header += [
         "__version__",
         "_id",

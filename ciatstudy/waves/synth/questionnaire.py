@@ -28,6 +28,9 @@ LIME_AGREEMENT = {3: "A1", 2: "A2", 1: "A3"}
 OTHER_LABEL = {"surveymonkey": "Autre (veuillez préciser)", "google": "Autre"}
 # Free-text questions: corpus -> question text as asked (the codebook's wording).
 FREE_TEXT_ORDER = ("definition", "q3_explanation", "q7_example", "argument")
+# Where the questionnaire asks its follow-up free texts: right after these questions; "argument" closes it.
+FREE_TEXT_AFTER = {"q3": "q3_explanation", "q7": "q7_example"}
+CLOSING_FREE_TEXT = "argument"
 LIME_CODES = {"definition": "DEFINITION", "q3_explanation": "Q3EXPL", "q7_example": "Q7EX", "argument": "ARGUMENT"}
 KOBO_FREE = {
     "definition": "definition_ciat",
