@@ -135,6 +135,33 @@ def _without_provenance(project) -> str:
     return text[:start] + text[text.index("</section>", start) :]
 
 
+def test_a_kernel_starts_each_section_clean_and_frees_what_the_previous_one_left(project, monkeypatch):
+    """Sections sharing a kernel: the next one sees none of the previous one's names, a reference cycle the
+    previous one left is freed (not kept alive by the freeze that spares later collections the kernel's
+    modules), and the objects alive between sections are frozen."""
+    from ciatstudy.pipeline import section_run
+    from ciatstudy.pipeline.sections import Section
+
+    shutil.copy(FIXTURES / "state_section.py", project / "notebooks" / "state_section.py")
+    monkeypatch.setattr(section_run, "_KEPT", [])
+    section_run.shutdown_kernel()
+    try:
+        for step in (1, 2):
+            section = Section(f"state-{step}", "state_section.py", "État", {"step": step})
+            result = section_run.run_section(section, str(project), "2014")
+            assert result.status == "ok", result.error
+    finally:
+        section_run.shutdown_kernel()
+    first, second = (
+        (project / f"data/processed/2014/state-{step}.csv").read_text(encoding="utf-8").splitlines()[1].split(",")
+        for step in (1, 2)
+    )
+    assert first[1:3] == ["False", "False"]
+    step, leftover, cycle_freed, frozen = second
+    assert (leftover, cycle_freed) == ("False", "True")
+    assert int(frozen) > 10_000, "the modules imported by the first section were not frozen"
+
+
 def test_a_kept_kernel_serves_successive_builds_alike_and_is_renewed_when_the_code_changes(
     fixture_project, monkeypatch
 ):

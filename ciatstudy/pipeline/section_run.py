@@ -38,12 +38,17 @@ class KernelDied(RuntimeError):
 def _setup_cell(stage: Path, root: str, cwd: Path):
     import nbformat
 
+    # Figures are closed before the reset, so that its garbage collection frees them. Then whatever is still
+    # alive (modules, spaCy's model, caches) is moved out of the collector's sight (gc.freeze): %reset runs two
+    # full collections, and with the French model loaded each took 0.25 s — the setup cost 0.6 s per section,
+    # 8 s of a 34 s build. A frozen object still dies when nothing refers to it; only a reference cycle among
+    # frozen objects would outlive its use, and what survives a reset lives as long as the kernel anyway.
     code = (
-        "%reset -f\nimport os as _os\n"
+        "import sys as _sys\nif 'matplotlib.pyplot' in _sys.modules:\n    _sys.modules['matplotlib.pyplot'].close('all')\n"
+        "%reset -f\nimport gc as _gc, os as _os\n_gc.freeze()\n"
         f"_os.environ['CIATSTUDY_ROOT'] = {root!r}\n_os.environ['CIATSTUDY_STAGE'] = {str(stage)!r}\n"
         f"_os.chdir({str(cwd)!r})\n"
-        "import sys as _sys\nif 'matplotlib.pyplot' in _sys.modules:\n    _sys.modules['matplotlib.pyplot'].close('all')\n"
-        "del _os, _sys"
+        "del _gc, _os"
     )
     return nbformat.v4.new_code_cell(code, metadata={"tags": [SETUP_TAG]})
 
