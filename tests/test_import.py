@@ -492,6 +492,36 @@ def test_a_synthetic_export_of_every_format_imports_back_to_its_answers(root, tm
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
 
 
+def test_synthetic_answers_are_drawn_around_the_2014_data_of_the_project_whatever_its_folder(
+    root, tmp_path, monkeypatch
+):
+    from ciatstudy.waves.synth.respondents import _baseline_rates
+
+    codebook = load_wave("2014").codebook
+    rates = _baseline_rates(codebook)
+    other = tmp_path / "other"
+    shutil.copytree(root / "data", other / "data")
+    monkeypatch.setenv("CIATSTUDY_ROOT", str(other))
+    assert _baseline_rates(codebook) is rates  # the same 2014 data in another folder: drawn once
+    responses = other / "data/raw/2014/responses_reconstructed.csv"
+    lines = responses.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    item = codebook.questions[1].codes[0]  # a choice item: 1 = chosen
+    at = header.index(item)
+    flipped = [lines[0]] + [
+        ",".join(
+            ("0" if cell == "1" else "1" if cell == "0" else cell) if i == at else cell
+            for i, cell in enumerate(line.rstrip("\n").split(","))
+        )
+        + "\n"
+        for line in lines[1:]
+    ]
+    responses.write_text("".join(flipped), encoding="utf-8")
+    changed = _baseline_rates(codebook)
+    segment = codebook.segment_codes[0]
+    assert changed[(segment, item)] == pytest.approx(1 - rates[(segment, item)])
+
+
 def test_synth_command_line_writes_a_file(tmp_path, capsys):
 
     target = tmp_path / "kobo.xlsx"

@@ -237,10 +237,18 @@ _RATES: dict = {}
 
 def _baseline_rates(codebook: Codebook):
     """Per segment and item, wave 2014's share (or 3/2/1 distribution): what synthetic answers are drawn around."""
-    from ...data.config import project_root
+    import hashlib
+
+    from ...data.config import Paths
     from ...data.io import load_wave
 
-    key = (str(project_root()), codebook.item_codes.__repr__())
+    # Keyed by what the rates are drawn from (wave 2014's raw files), not by the project's folder: every
+    # throw-away project holding the same 2014 data draws around the same rates (0.25 s saved per wave).
+    raw = Paths.for_wave("2014").raw
+    digest = hashlib.sha256()
+    for path in sorted(p for p in raw.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(raw).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    key = (digest.hexdigest(), repr([(q.kind, q.codes) for q in codebook.questions]), tuple(codebook.segment_codes))
     if key in _RATES:
         return _RATES[key]
     wave = load_wave("2014")
