@@ -120,7 +120,7 @@ def test_failing_section_keeps_the_rest_and_the_previous_outputs(fixture_project
 
 def test_parallel_build_equals_sequential_build_byte_for_byte(project):
     specs = tuple(s for s in SPECS if s.name in {"profile", "call", "solidages"})
-    assert build_2014(specs=specs, jobs=3)[0] == 0
+    assert build_2014(specs=specs, jobs=2)[0] == 0
     parallel = _digests(project, "data/processed", "figures")
     assert any(k.endswith(".png") for k in parallel) and any(k.endswith(".csv") for k in parallel)
     report = _without_provenance(project)
