@@ -15,6 +15,7 @@ import platform
 import re
 import subprocess
 from datetime import datetime, timezone
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -73,6 +74,7 @@ def _clean(notebook):
     return notebook
 
 
+@lru_cache(maxsize=1)  # one per process: a new exporter compiles its Jinja templates again (0.12 s per export)
 def _exporter():
     from nbconvert import HTMLExporter
 
