@@ -121,24 +121,27 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-GRAPH = import_graph()
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    """The package's import graph, parsed once by the test process that runs these tests (not at collection)."""
+    return import_graph()
 
 
-def test_every_module_belongs_to_a_ranked_layer():
-    assert {layer(m) for m in GRAPH} <= set(LAYERS), sorted({layer(m) for m in GRAPH} - set(LAYERS))
+def test_every_module_belongs_to_a_ranked_layer(graph):
+    assert {layer(m) for m in graph} <= set(LAYERS), sorted({layer(m) for m in graph} - set(LAYERS))
 
 
-def test_imports_only_go_down_the_layers():
-    assert upward_imports(GRAPH) == []
+def test_imports_only_go_down_the_layers(graph):
+    assert upward_imports(graph) == []
 
 
-def test_no_import_circle():
-    cycle = find_cycle(GRAPH)
+def test_no_import_circle(graph):
+    cycle = find_cycle(graph)
     assert cycle is None, "import circle: " + " -> ".join(cycle)
 
 
-def test_cli_alone_imports_the_command_line():
-    assert sorted(m for m, targets in GRAPH.items() if "ciatstudy.cli" in targets) == []
+def test_cli_alone_imports_the_command_line(graph):
+    assert sorted(m for m, targets in graph.items() if "ciatstudy.cli" in targets) == []
 
 
 def test_every_subpackage_says_what_it_holds_and_may_import():
