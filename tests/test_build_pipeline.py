@@ -135,7 +135,7 @@ def _without_provenance(project) -> str:
     return text[:start] + text[text.index("</section>", start) :]
 
 
-def test_a_kernel_starts_each_section_clean_and_frees_what_the_previous_one_left(project, monkeypatch):
+def test_a_kernel_starts_each_section_clean_and_frees_what_the_previous_one_left(project):
     """Sections sharing a kernel: the next one sees none of the previous one's names, a reference cycle the
     previous one left is freed (not kept alive by the freeze that spares later collections the kernel's
     modules), and the objects alive between sections are frozen."""
@@ -143,15 +143,11 @@ def test_a_kernel_starts_each_section_clean_and_frees_what_the_previous_one_left
     from ciatstudy.pipeline.sections import Section
 
     shutil.copy(FIXTURES / "state_section.py", project / "notebooks" / "state_section.py")
-    monkeypatch.setattr(section_run, "_KEPT", [])
-    section_run.shutdown_kernel()
-    try:
+    with section_run.kept_kernel():  # the test process's kernel if it keeps one, else a new one for this test
         for step in (1, 2):
             section = Section(f"state-{step}", "state_section.py", "État", {"step": step})
             result = section_run.run_section(section, str(project), "2014")
             assert result.status == "ok", result.error
-    finally:
-        section_run.shutdown_kernel()
     first, second = (
         (project / f"data/processed/2014/state-{step}.csv").read_text(encoding="utf-8").splitlines()[1].split(",")
         for step in (1, 2)
