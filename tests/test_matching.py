@@ -53,10 +53,13 @@ def write_rerun(tmp_path: Path, fmt: str, n: int = 30, seed: int = 2026) -> tupl
 def tallies(responses: pd.DataFrame) -> pd.DataFrame:
     """n, count and value per (question, item, segment): what every table of the report is made of."""
     rows = []
+    subsets = {
+        seg: responses if seg == "tous" else responses[responses["segment"] == seg]
+        for seg in ("tous", "mda", "non_mda")
+    }
     for q in CODEBOOK.questions:
         for code in q.codes:
-            for seg in ("tous", "mda", "non_mda"):
-                sub = responses if seg == "tous" else responses[responses["segment"] == seg]
+            for seg, sub in subsets.items():
                 values = pd.to_numeric(sub[code], errors="coerce").dropna()
                 n, count = len(values), int(values.sum())
                 rows.append(
