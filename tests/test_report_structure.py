@@ -18,7 +18,7 @@ from ciatstudy.data.rounding import round_half_up
 from ciatstudy.pipeline.sections import part_of, plan
 from conftest import ROOT, shared_build
 
-# every test reading the built reports runs on the one worker that holds the shared builds
+# the tests reading the run's shared builds say which (tests/conftest.py builds each wave once per run)
 READS_BUILDS = pytest.mark.shared_builds("2014", "w-surveymonkey")  # the report tests below read these builds
 NEW = "w-surveymonkey"  # the new wave: the SurveyMonkey fixture, compared with 2014
 WAVES = ["2014", NEW]
@@ -378,7 +378,6 @@ def _check_fact(processed, table, where, column, scale, text) -> str | None:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """Wave 2014 and a synthetic new wave (imported from a survey-tool export, compared with 2014), built."""
-
     root = shared_build(tmp_path_factory, "2014")[0]
     _, code, log = shared_build(tmp_path_factory, NEW)
     assert code == 0, log

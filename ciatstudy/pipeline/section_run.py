@@ -161,7 +161,8 @@ def claim_kernel(library: str) -> None:
 def _kernel_transport() -> dict:
     """How the build talks to a new kernel: Unix sockets with an absolute, unique path prefix where the
     system has them (a relative one would be resolved in the kernel's working folder, not ours); TCP elsewhere,
-    or where the path would be too long for a socket name (about 100 bytes)."""
+    or where the path would be too long for a socket name (about 100 bytes). Called when a kernel is about to
+    start, it first removes the sockets that dead kernels left in the same folder (:func:`remove_stale_sockets`)."""
     import tempfile
     import uuid
 

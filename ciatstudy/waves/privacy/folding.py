@@ -103,7 +103,7 @@ def fold(text: str) -> str:
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
     """Case- and accent-folded text, with the index in ``text`` of every folded character."""
-    folded = text.translate(_FOLD_TABLE)
+    folded = fold(text)
     if len(folded) == len(text) and not _FOLD_TABLE.irregular_re.search(text):
         return folded, list(range(len(text)))
     out, where = [], []
